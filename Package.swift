@@ -1,0 +1,93 @@
+// swift-tools-version:6.1
+import Foundation
+import PackageDescription
+
+let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
+let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
+let collections = Target.Dependency.product(name: "Collections", package: "swift-collections")
+let crypto = Target.Dependency.product(name: "Crypto", package: "swift-crypto")
+let httpClient = Target.Dependency.product(name: "AsyncHTTPClient", package: "async-http-client")
+let serviceLifecycle = Target.Dependency.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+
+var targets: [Target] = [
+    // C shims over system libraries.
+    .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+    .systemLibrary(name: "CZstd", path: "Sources/CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+    .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+
+    // The in-memory columnar model every other module speaks.
+    .target(name: "Columnar"),
+    // Block compression: native Snappy, gzip through zlib, zstd through libzstd.
+    .target(name: "Codecs", dependencies: ["CZlib", "CZstd"]),
+    // Parquet file format: Thrift metadata, encodings, writer and reader.
+    .target(name: "Parquet", dependencies: ["Columnar", "Codecs"]),
+    // Streaming CSV reader into typed columnar batches.
+    .target(name: "CSV", dependencies: ["Columnar"]),
+    // Operators, job files and the job runner.
+    .target(name: "Engine", dependencies: ["Columnar", "CSV", "Parquet", logging, collections]),
+    // AWS Step Functions client: SigV4, credentials, the JSON protocol.
+    .target(name: "StepFunctions", dependencies: [crypto, httpClient, logging]),
+    // The activity worker, its SQLite job state, and the data-arrival side.
+    .target(name: "Runner", dependencies: ["Engine", "StepFunctions", "CSQLite", logging, serviceLifecycle]),
+    // The command line.
+    .executableTarget(
+        name: "sluice",
+        dependencies: ["Columnar", "CSV", "Parquet", "Engine", "Runner", "StepFunctions", argumentParser, logging]
+    ),
+    // libFuzzer entry point for the Parquet footer and page decoders (see README).
+    .executableTarget(name: "ParquetFuzzer", dependencies: ["Parquet"]),
+
+    // Tests.
+    .target(name: "TestSupport", dependencies: ["Columnar"], path: "Tests/TestSupport"),
+    .testTarget(name: "ColumnarTests", dependencies: ["Columnar", "TestSupport"]),
+    .testTarget(name: "CodecsTests", dependencies: ["Codecs", "TestSupport"]),
+    .testTarget(
+        name: "ParquetTests",
+        dependencies: ["Parquet", "Columnar", "Codecs", "TestSupport"],
+        resources: [.copy("Fixtures")]
+    ),
+    .testTarget(name: "CSVTests", dependencies: ["CSV", "Columnar", "TestSupport"], resources: [.copy("Fixtures")]),
+    .testTarget(name: "EngineTests", dependencies: ["Engine", "Columnar", "CSV", "Parquet", "TestSupport"]),
+    .testTarget(name: "StepFunctionsTests", dependencies: ["StepFunctions", "TestSupport"]),
+    .testTarget(
+        name: "RunnerTests",
+        dependencies: ["Runner", "Engine", "StepFunctions", "TestSupport"],
+        resources: [.copy("Fixtures")]
+    ),
+    .testTarget(name: "SluiceCLITests", dependencies: ["TestSupport", "Parquet", "Columnar"]),
+]
+
+// Development aid: `SLUICE_ONLY=Parquet,CSV swift test` builds only those modules, what they depend on, and their
+// tests, so work on one module is not held up by the build of the others. Unset, the whole package builds.
+if let only = ProcessInfo.processInfo.environment["SLUICE_ONLY"], !only.isEmpty {
+    let byName = Dictionary(uniqueKeysWithValues: targets.map { ($0.name, $0) })
+    var keep = Set<String>()
+    func visit(_ name: String) {
+        guard let target = byName[name], keep.insert(name).inserted else { return }
+        for case .byNameItem(let dependency, _) in target.dependencies { visit(dependency) }
+        for case .targetItem(let dependency, _) in target.dependencies { visit(dependency) }
+    }
+    for name in only.split(separator: ",").map(String.init) {
+        visit(name)
+        visit(name + "Tests")
+    }
+    targets = targets.filter { keep.contains($0.name) }
+}
+
+let package = Package(
+    name: "sluice",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "sluice", targets: ["sluice"])
+    ].filter { _ in targets.contains { $0.name == "sluice" } },
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+    ],
+    targets: targets,
+    swiftLanguageModes: [.v6]
+)

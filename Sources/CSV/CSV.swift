@@ -1,0 +1,1 @@
+// The CSV module. See README.md for its responsibilities.

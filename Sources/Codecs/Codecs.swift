@@ -1,0 +1,1 @@
+// The Codecs module. See README.md for its responsibilities.

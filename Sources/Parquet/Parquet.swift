@@ -1,0 +1,1 @@
+// The Parquet module. See README.md for its responsibilities.

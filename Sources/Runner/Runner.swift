@@ -1,0 +1,1 @@
+// The Runner module. See README.md for its responsibilities.

@@ -1,0 +1,1 @@
+// The StepFunctions module. See README.md for its responsibilities.
