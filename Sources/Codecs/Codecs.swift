@@ -1,1 +1,0 @@
-// The Codecs module. See README.md for its responsibilities.
