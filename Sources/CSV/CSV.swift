@@ -1,1 +1,0 @@
-// The CSV module. See README.md for its responsibilities.

@@ -1,0 +1,356 @@
+import Columnar
+import Dispatch
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Streams a CSV file into typed columnar batches.
+///
+/// The file is read in chunks of ``CSVOptions/chunkSize`` bytes into one reused buffer, so memory does not grow with
+/// the file. Each chunk is cut at row boundaries (quote-aware) into one part per thread, the parts are parsed in
+/// parallel straight from the bytes, and their batches are returned in file order.
+///
+/// The dialect is RFC 4180: fields separated by ``CSVOptions/delimiter``; a field may be quoted with
+/// ``CSVOptions/quote`` and then hold delimiters, line breaks and doubled quotes; rows end in LF or CRLF; the last row
+/// may lack a line break. A UTF-8 byte-order mark is skipped, and empty lines are ignored.
+///
+/// ```swift
+/// let reader = try CSVReader(path: "sales.csv", columns: nil, projection: ["Date", "Opportunity Stage"])
+/// while let batch = try reader.next() { … }
+/// ```
+public final class CSVReader {
+    /// The path the reader was opened with; errors name the file by it.
+    public let path: String
+    /// The options in use.
+    public let options: CSVOptions
+    /// The names of every field of the file, in file order (from the header, or `column1`, … without one).
+    public private(set) var header: [String] = []
+    /// The output columns with the types they are read as, in output (projection) order.
+    public private(set) var columns: [CSVColumn] = []
+    /// The schema of every batch: one nullable field per output column, named as in the header.
+    public private(set) var schema = Schema([])
+    /// Rows read so far: ``rowsEmitted`` + ``rowsRejected``.
+    public private(set) var rowsRead = 0
+    /// Rows rejected so far (with ``CSVOptions/OnError/reject``).
+    public private(set) var rowsRejected = 0
+    /// Rows returned in batches so far.
+    public var rowsEmitted: Int { rowsRead - rowsRejected }
+    /// Bytes of the file read so far, for progress.
+    public private(set) var bytesRead = 0
+    /// The size of the file when it is a regular file, for progress.
+    public var fileSize: Int? { source.size }
+    /// Receives every rejected row, in file order, when ``CSVOptions/onError`` is `.reject`. An error it throws ends
+    /// the read. Without a handler, rejected rows are only counted.
+    public var onReject: ((CSVRejectedRow) throws -> Void)?
+
+    private let source: FileSource
+    private let buffer: UnsafeMutablePointer<UInt8>
+    private let capacity: Int
+    /// The bytes `[start, filled)` of `buffer` are read and not yet parsed.
+    private var start = 0
+    private var filled = 0
+    private var atEnd = false
+    private var needsData = true
+    /// The physical line number at `start`.
+    private var lineBase = 1
+    private var parsers: [ChunkParser] = []
+    private var formats: [DateTimeFormat] = []
+    private var pending: [RecordBatch] = []
+    private var pendingIndex = 0
+    private var failure: CSVError?
+
+    /// Opens `path` and reads its header.
+    ///
+    /// - Parameters:
+    ///   - columns: Types for columns named as in the header (without a header: every column, in file order). Columns
+    ///     that are read but not listed are typed by ``inferSchema(path:sampleRows:options:)``; `nil` infers all.
+    ///   - projection: The columns to read, in output order; `nil` reads every column. Other columns are only skipped.
+    ///   - options: The dialect and reading options.
+    /// - Throws: ``CSVError`` when the file cannot be opened, has no header, or lacks a named column.
+    public convenience init(
+        path: String,
+        columns: [CSVColumn]?,
+        projection: [String]? = nil,
+        options: CSVOptions = CSVOptions()
+    ) throws {
+        try self.init(path: path, options: options) { header, firstRowCount in
+            try Self.layout(
+                path: path,
+                header: header,
+                firstRowCount: firstRowCount,
+                given: columns,
+                projection: projection,
+                options: options
+            )
+        }
+    }
+
+    init(
+        path: String,
+        options: CSVOptions,
+        layout makeLayout: (_ header: [String]?, _ firstRowCount: Int?) throws -> Layout
+    ) throws {
+        try Self.validate(options, path: path)
+        self.path = path
+        self.options = options
+        source = try FileSource(path: path)
+        capacity = options.chunkSize + options.maxLineBytes
+        buffer = .allocate(capacity: capacity + 8)
+
+        // The byte-order mark, then the first row: the header, or a sample of the field count.
+        while filled < 3 && !atEnd { try fill() }
+        if filled >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF { start = 3 }
+        var firstRow: [[UInt8]]?
+        while start < filled || !atEnd {
+            switch RowSplitter.split(
+                buffer,
+                from: start,
+                to: filled,
+                isFinal: atEnd,
+                delimiter: options.delimiter,
+                quote: options.quote
+            ) {
+            case .row(let fields, let next, let lines):
+                firstRow = fields
+                if options.hasHeader {
+                    start = next
+                    lineBase = 1 + lines
+                }
+            case .needMore:
+                if filled - start > options.maxLineBytes {
+                    throw CSVError(file: path, line: 1, kind: .lineTooLong(limit: options.maxLineBytes))
+                }
+                try fill()
+                continue
+            }
+            break
+        }
+        needsData = start == filled
+        if options.hasHeader && firstRow == nil { throw CSVError(file: path, kind: .missingHeader) }
+        let headerNames = options.hasHeader ? firstRow!.map { String(decoding: $0, as: UTF8.self) } : nil
+        var layout: Layout
+        do {
+            layout = try makeLayout(headerNames, firstRow?.count)
+        } catch var error as CSVError {
+            error.file = path
+            throw error
+        }
+        var compiled: (plans: [FieldPlan], formats: [DateTimeFormat])
+        do {
+            compiled = try layout.plans()
+        } catch var error as CSVError {
+            error.file = path
+            throw error
+        }
+        header = layout.names
+        columns = layout.columns
+        schema = layout.schema
+        formats = compiled.formats
+        let typeNames = layout.conversions.map { $0?.description ?? "" }
+        let slotTypes = layout.columns.enumerated().map { index, column in
+            let field = layout.slots.firstIndex(of: index)!
+            return (schema.fields[index].type, compiled.plans[field].conversion)
+        }
+        let threads = max(1, min(64, options.threads ?? Self.processorCount))
+        parsers = (0..<threads).map { _ in
+            ChunkParser(
+                file: path,
+                names: layout.names,
+                typeNames: typeNames,
+                plans: compiled.plans,
+                slotTypes: slotTypes,
+                schema: schema,
+                options: options
+            )
+        }
+    }
+
+    deinit {
+        buffer.deallocate()
+    }
+
+    /// The next batch of rows, or `nil` at the end of the file.
+    ///
+    /// - Throws: ``CSVError`` for the first bad row when ``CSVOptions/onError`` is `.fail` (and again on every later
+    ///   call), for a row longer than ``CSVOptions/maxLineBytes``, for a read error, or what ``onReject`` throws.
+    public func next() throws -> RecordBatch? {
+        while pendingIndex == pending.count {
+            if let failure { throw failure }
+            if atEnd && start == filled { return nil }
+            pending.removeAll(keepingCapacity: true)
+            pendingIndex = 0
+            try step()
+        }
+        defer { pendingIndex += 1 }
+        return pending[pendingIndex]
+    }
+
+    /// Reads every remaining batch.
+    public func readAll() throws -> [RecordBatch] {
+        var batches: [RecordBatch] = []
+        while let batch = try next() { batches.append(batch) }
+        return batches
+    }
+
+    // MARK: - Reading
+
+    static var processorCount: Int {
+        #if canImport(Glibc) || canImport(Darwin)
+        return max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        #else
+        return 1
+        #endif
+    }
+
+    private static func validate(_ options: CSVOptions, path: String) throws {
+        func invalid(_ message: String) -> CSVError { CSVError(file: path, kind: .invalidOptions(message)) }
+        guard options.chunkSize > 0 else { throw invalid("chunk size must be positive") }
+        guard options.batchSize > 0 else { throw invalid("batch size must be positive") }
+        guard options.maxLineBytes > 0 else { throw invalid("maximum line size must be positive") }
+        guard options.delimiter != options.quote else { throw invalid("delimiter and quote must differ") }
+        let lineBreaks: Set<UInt8> = [UInt8(ascii: "\n"), UInt8(ascii: "\r")]
+        guard !lineBreaks.contains(options.delimiter), !lineBreaks.contains(options.quote) else {
+            throw invalid("delimiter and quote cannot be line breaks")
+        }
+    }
+
+    /// Moves the unparsed bytes to the front of the buffer and reads up to one chunk after them.
+    private func fill() throws {
+        if start > 0 {
+            let unparsed = filled - start
+            if unparsed > 0 { buffer.update(from: buffer + start, count: unparsed) }
+            filled = unparsed
+            start = 0
+        }
+        let room = min(options.chunkSize, capacity - filled)
+        guard room > 0 else { return }
+        let n = try source.read(into: buffer + filled, count: room)
+        filled += n
+        bytesRead += n
+        if n < room { atEnd = true }
+    }
+
+    /// Reads a chunk when needed and parses what is buffered.
+    private func step() throws {
+        if needsData && !atEnd {
+            if filled - start > options.maxLineBytes {
+                throw fail(CSVError(file: path, line: lineBase, kind: .lineTooLong(limit: options.maxLineBytes)))
+            }
+            try fill()
+        }
+        needsData = true
+        try parseBuffered()
+    }
+
+    private func fail(_ error: CSVError) -> CSVError {
+        failure = error
+        return error
+    }
+
+    /// Where to cut `[start, filled)` into one part per parser: after line feeds that quote parity says are outside
+    /// quotes. A wrong guess (stray quotes inside unquoted fields) is caught when the part before it does not end
+    /// exactly there.
+    private func splitPoints() -> [Int] {
+        let threads = parsers.count
+        let length = filled - start
+        let minimumPart = 32 * 1024
+        guard threads > 1, length >= threads * minimumPart else { return [start, filled] }
+        let quote = options.quote
+        let lf = UInt8(ascii: "\n")
+        var points = [start]
+        var position = start
+        for k in 1..<threads {
+            let target = start + length / threads * k
+            guard target > position else { continue }
+            var parity = ByteParsing.count(quote, buffer + position, buffer + target) & 1
+            var i = target
+            while i < filled {
+                let c = buffer[i]
+                if c == quote {
+                    parity ^= 1
+                } else if c == lf && parity == 0 {
+                    break
+                }
+                i += 1
+            }
+            guard i + 1 < filled else { break }
+            position = i + 1
+            points.append(position)
+        }
+        points.append(filled)
+        return points
+    }
+
+    private func parseBuffered() throws {
+        let points = splitPoints()
+        let base = UnsafePointer(buffer)
+        let isFinal = atEnd
+        var line = lineBase
+        if points.count == 2 {
+            parsers[0].parse(base, from: start, to: filled, isFinal: isFinal)
+            try deliver(parsers[0], lineOffset: &line)
+            start = parsers[0].consumed
+            lineBase = line
+            return
+        }
+        let parts = points.count - 1
+        let work = ParallelParse(parsers: parsers, base: base, points: points, isFinal: isFinal)
+        DispatchQueue.concurrentPerform(iterations: parts) { k in work.run(k) }
+        for k in 0..<parts {
+            let parser = parsers[k]
+            try deliver(parser, lineOffset: &line)
+            if k < parts - 1 && parser.consumed != points[k + 1] {
+                // The cut was not a row boundary: parse the rest in one piece.
+                let resume = parser.consumed
+                parsers[0].parse(base, from: resume, to: filled, isFinal: isFinal)
+                try deliver(parsers[0], lineOffset: &line)
+                start = parsers[0].consumed
+                lineBase = line
+                return
+            }
+        }
+        start = parsers[parts - 1].consumed
+        lineBase = line
+    }
+
+    /// Queues a parser's batches, hands on its rejects with absolute line numbers, and throws its failure.
+    private func deliver(_ parser: ChunkParser, lineOffset line: inout Int) throws {
+        pending.append(contentsOf: parser.batches)
+        rowsRead += parser.rowsSeen
+        let offset = line
+        line += parser.lines
+        for var rejected in parser.rejects {
+            rejected.lineNumber += offset
+            rejected.error.line = rejected.lineNumber
+            rowsRejected += 1
+            if let onReject {
+                do {
+                    try onReject(rejected)
+                } catch {
+                    failure = CSVError(file: path, line: rejected.lineNumber, kind: .io("reject handler: \(error)"))
+                    throw error
+                }
+            }
+        }
+        if var error = parser.failure {
+            error.line = (error.line ?? 0) + offset
+            throw fail(error)
+        }
+    }
+}
+
+/// The work of one parallel parse, shared by the threads of `concurrentPerform`; each thread touches only its part.
+private struct ParallelParse: @unchecked Sendable {
+    let parsers: [ChunkParser]
+    let base: UnsafePointer<UInt8>
+    let points: [Int]
+    let isFinal: Bool
+
+    func run(_ k: Int) {
+        let last = k == points.count - 2
+        parsers[k].parse(base, from: points[k], to: points[k + 1], isFinal: last ? isFinal : false)
+    }
+}

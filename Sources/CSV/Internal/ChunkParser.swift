@@ -1,0 +1,449 @@
+import Columnar
+
+/// Parses a run of complete rows from a byte range straight into columnar batches.
+///
+/// One parser belongs to one thread; the reader gives each thread a row-aligned part of a chunk. A parser keeps its
+/// column storage between runs, so a steady read allocates nothing per row or field.
+final class ChunkParser: @unchecked Sendable {
+    /// What a bad row did, in the hot loop's compact form.
+    enum RowFault: UInt8 {
+        case none
+        case invalidValue
+        case invalidUTF8
+        case textAfterQuote
+        case unterminatedQuote
+    }
+
+    let file: String
+    let names: [String]
+    let typeNames: [String]
+    let fieldCount: Int
+    let delimiter: UInt8
+    let quote: UInt8
+    let rejectsRows: Bool
+    let plans: UnsafeMutablePointer<FieldPlan>
+    let slots: UnsafeMutablePointer<ColumnSlot>
+    let slotCount: Int
+    let schema: Schema
+    let rowCapacity: Int
+    private var scratch: UnsafeMutablePointer<UInt8>
+    private var scratchCapacity: Int
+
+    // The results of the last `parse` call.
+    /// Complete batches, in row order.
+    var batches: [RecordBatch] = []
+    /// Rejected rows, with line numbers relative to the run's first line.
+    var rejects: [CSVRejectedRow] = []
+    /// The first bad row when rows are not rejected, with its line relative to the run's first line.
+    var failure: CSVError?
+    /// Rows seen: emitted plus rejected (plus the failing row).
+    var rowsSeen = 0
+    /// Line feeds consumed.
+    var lines = 0
+    /// The offset just past the last complete row (or blank line) consumed.
+    var consumed = 0
+
+    init(
+        file: String,
+        names: [String],
+        typeNames: [String],
+        plans: [FieldPlan],
+        slotTypes: [(DataType, FieldPlan.Conversion)],
+        schema: Schema,
+        options: CSVOptions
+    ) {
+        self.file = file
+        self.names = names
+        self.typeNames = typeNames
+        fieldCount = plans.count
+        delimiter = options.delimiter
+        quote = options.quote
+        rejectsRows = options.onError == .reject
+        self.plans = .allocate(capacity: max(plans.count, 1))
+        self.plans.initialize(from: plans, count: plans.count)
+        rowCapacity = max(1, options.batchSize)
+        slotCount = slotTypes.count
+        slots = .allocate(capacity: max(slotCount, 1))
+        for (i, (type, conversion)) in slotTypes.enumerated() {
+            (slots + i).initialize(to: ColumnSlot(type: type, conversion: conversion, rowCapacity: rowCapacity))
+        }
+        self.schema = schema
+        scratchCapacity = 256
+        scratch = .allocate(capacity: scratchCapacity)
+    }
+
+    deinit {
+        for i in 0..<slotCount { slots[i].deallocate() }
+        slots.deinitialize(count: slotCount)
+        slots.deallocate()
+        plans.deinitialize(count: fieldCount)
+        plans.deallocate()
+        scratch.deallocate()
+    }
+
+    /// Parses the rows of `[from, to)` of `base`. When `isFinal` is false, a row that runs past `to` is left for
+    /// later: `consumed` stops before it. Line numbers in the results count from 0 at `from`.
+    func parse(_ base: UnsafePointer<UInt8>, from: Int, to: Int, isFinal: Bool) {
+        batches.removeAll(keepingCapacity: true)
+        rejects.removeAll()
+        failure = nil
+        let end = base + to
+        var p = base + from
+        var committed = p
+        var line = 0
+        var rows = 0
+        var seen = 0
+        let delimiter = self.delimiter
+        let quote = self.quote
+        let fieldCount = self.fieldCount
+        let plans = self.plans
+        let lf = UInt8(ascii: "\n")
+        let cr = UInt8(ascii: "\r")
+        let delimiterMask = ByteParsing.broadcast(delimiter)
+        let lfMask = ByteParsing.broadcast(lf)
+
+        /// The first delimiter or line feed at or after `start`, or `end`.
+        @inline(__always) func fieldEnd(_ start: UnsafePointer<UInt8>) -> UnsafePointer<UInt8> {
+            var q = start
+            while end - q >= 8 {
+                let word = ByteParsing.load(q)
+                let m = ByteParsing.firstMatch(word, delimiterMask) | ByteParsing.firstMatch(word, lfMask)
+                if m != 0 { return q + (m.trailingZeroBitCount >> 3) }
+                q += 8
+            }
+            while q < end && q.pointee != delimiter && q.pointee != lf { q += 1 }
+            return q
+        }
+
+        rowLoop: while p < end {
+            let rowStart = p
+            let rowLine = line
+            let first = p.pointee
+            if first == lf {
+                p += 1
+                line += 1
+                committed = p
+                continue
+            }
+            if first == cr {
+                if p + 1 < end {
+                    if p[1] == lf {
+                        p += 2
+                        line += 1
+                        committed = p
+                        continue
+                    }
+                } else if !isFinal {
+                    break rowLoop
+                } else {
+                    p += 1
+                    committed = p
+                    continue
+                }
+            }
+            var field = 0
+            var fault = RowFault.none
+            var faultField = 0
+            var faultStart = p
+            var faultEnd = p
+            var innerLines = 0
+            var rowEnd = p
+            while true {
+                var fs: UnsafePointer<UInt8>
+                var fe: UnsafePointer<UInt8>
+                var quoted = false
+                var escaped = false
+                if p < end && p.pointee == quote {
+                    quoted = true
+                    var q = p + 1
+                    while true {
+                        q = ByteParsing.find(quote, q, end)
+                        if q == end {
+                            if !isFinal { break rowLoop }
+                            innerLines += ByteParsing.count(lf, p + 1, end)
+                            if fault == .none {
+                                fault = .unterminatedQuote
+                                faultField = field
+                                faultStart = p
+                                faultEnd = p
+                            }
+                            break
+                        }
+                        if q + 1 < end {
+                            if q[1] == quote {
+                                escaped = true
+                                q += 2
+                                continue
+                            }
+                        } else if !isFinal {
+                            break rowLoop
+                        }
+                        break
+                    }
+                    if q == end {
+                        // Unterminated at the end of the file: the row is the rest of the file.
+                        p = end
+                        rowEnd = end
+                        break
+                    }
+                    fs = p + 1
+                    fe = q
+                    p = q + 1
+                    if quoted { innerLines += ByteParsing.count(lf, fs, fe) }
+                    if p < end {
+                        let c = p.pointee
+                        if c != delimiter && c != lf {
+                            if c == cr && p + 1 < end && p[1] == lf {
+                                p += 1
+                            } else if c == cr && p + 1 == end {
+                                if !isFinal { break rowLoop }
+                                p += 1
+                            } else {
+                                let q2 = fieldEnd(p)
+                                if q2 == end && !isFinal { break rowLoop }
+                                if fault == .none {
+                                    fault = .textAfterQuote
+                                    faultField = field
+                                    faultStart = fs - 1
+                                    faultEnd = q2
+                                }
+                                p = q2
+                            }
+                        }
+                    }
+                } else {
+                    let q = fieldEnd(p)
+                    if q == end && !isFinal { break rowLoop }
+                    fs = p
+                    fe = q
+                    if fe > fs && (fe - 1).pointee == cr && (q == end || q.pointee == lf) { fe -= 1 }
+                    p = q
+                }
+                if field < fieldCount && fault == .none {
+                    let plan = plans[field]
+                    if plan.conversion != .skip {
+                        let result = convert(plan, rows, fs, fe, quoted: quoted, escaped: escaped)
+                        if result != .none {
+                            fault = result
+                            faultField = field
+                            faultStart = fs
+                            faultEnd = fe
+                        }
+                    }
+                }
+                if p < end && p.pointee == delimiter {
+                    field += 1
+                    p += 1
+                    continue
+                }
+                rowEnd = p
+                if p < end {
+                    p += 1
+                    line += 1
+                }
+                break
+            }
+            line += innerLines
+            seen += 1
+            committed = p
+            let found = field + 1
+            if fault != .none || found != fieldCount {
+                var contentEnd = rowEnd
+                if contentEnd > rowStart && (contentEnd - 1).pointee == cr { contentEnd -= 1 }
+                let error = makeError(
+                    fault: fault,
+                    found: found,
+                    field: faultField,
+                    start: faultStart,
+                    end: faultEnd,
+                    line: rowLine
+                )
+                if rejectsRows {
+                    rejects.append(
+                        CSVRejectedRow(
+                            lineNumber: rowLine,
+                            error: error,
+                            rawLine: Array(UnsafeBufferPointer(start: rowStart, count: contentEnd - rowStart))
+                        )
+                    )
+                    continue
+                }
+                failure = error
+                break rowLoop
+            }
+            rows += 1
+            if rows == rowCapacity {
+                flush(rows)
+                rows = 0
+            }
+        }
+        if rows > 0 { flush(rows) }
+        rowsSeen = seen
+        lines = line
+        consumed = committed - base
+    }
+
+    private func flush(_ rows: Int) {
+        var columns: [Column] = []
+        columns.reserveCapacity(slotCount)
+        for i in 0..<slotCount { columns.append(slots[i].column(rows: rows)) }
+        batches.append(RecordBatch(schema: schema, columns: columns))
+    }
+
+    private func makeError(
+        fault: RowFault,
+        found: Int,
+        field: Int,
+        start: UnsafePointer<UInt8>,
+        end: UnsafePointer<UInt8>,
+        line: Int
+    ) -> CSVError {
+        func text() -> String {
+            let limit = 200
+            let count = end - start
+            let shown = String(decoding: UnsafeBufferPointer(start: start, count: min(count, limit)), as: UTF8.self)
+            return count > limit ? shown + "…" : shown
+        }
+        switch fault {
+        case .none:
+            let kind: CSVError.Kind =
+                found > fieldCount
+                ? .tooManyFields(expected: fieldCount, found: found)
+                : .tooFewFields(expected: fieldCount, found: found)
+            return CSVError(file: file, line: line, kind: kind)
+        case .invalidValue:
+            return CSVError(
+                file: file,
+                line: line,
+                column: names[field],
+                text: text(),
+                kind: .invalidValue(expected: typeNames[field])
+            )
+        case .invalidUTF8:
+            return CSVError(file: file, line: line, column: names[field], text: text(), kind: .invalidUTF8)
+        case .textAfterQuote:
+            return CSVError(file: file, line: line, column: names[field], text: text(), kind: .textAfterClosingQuote)
+        case .unterminatedQuote:
+            return CSVError(
+                file: file,
+                line: line,
+                column: field < names.count ? names[field] : nil,
+                kind: .unterminatedQuote
+            )
+        }
+    }
+
+    /// Copies `[start, end)` of a quoted field to `destination`, turning each doubled quote into one; returns the
+    /// length written.
+    @inline(__always)
+    private func unescape(
+        _ start: UnsafePointer<UInt8>,
+        _ end: UnsafePointer<UInt8>,
+        into destination: UnsafeMutablePointer<UInt8>
+    ) -> Int {
+        var p = start
+        var out = destination
+        while p < end {
+            let q = ByteParsing.find(quote, p, end)
+            let n = q - p
+            out.update(from: p, count: n)
+            out += n
+            if q == end { break }
+            out.pointee = quote
+            out += 1
+            p = q + 2
+        }
+        return out - destination
+    }
+
+    /// Converts one field into row `row` of its slot.
+    @inline(__always)
+    private func convert(
+        _ plan: FieldPlan,
+        _ row: Int,
+        _ start: UnsafePointer<UInt8>,
+        _ end: UnsafePointer<UInt8>,
+        quoted: Bool,
+        escaped: Bool
+    ) -> RowFault {
+        let slot = slots + plan.slot
+        switch plan.conversion {
+        case .string, .raw:
+            let offset = slot.pointee.offsets[row]
+            if start == end && (plan.conversion == .raw || (!quoted && plan.emptyIsNull)) {
+                slot.pointee.validity[row] = false
+                slot.pointee.offsets[row + 1] = offset
+                return .none
+            }
+            let length = end - start
+            slot.pointee.reserveBytes(offset + length, used: offset)
+            let destination = slot.pointee.bytes + offset
+            let written: Int
+            if escaped {
+                written = unescape(start, end, into: destination)
+            } else {
+                destination.update(from: start, count: length)
+                written = length
+            }
+            if plan.conversion == .string && !ByteParsing.isValidUTF8(destination, destination + written) {
+                return .invalidUTF8
+            }
+            slot.pointee.validity[row] = true
+            slot.pointee.offsets[row + 1] = offset + written
+            return .none
+        case .skip:
+            return .none
+        default:
+            break
+        }
+        if start == end {
+            slot.pointee.validity[row] = false
+            switch plan.conversion {
+            case .boolean: slot.pointee.values.storeBytes(of: false, toByteOffset: row, as: Bool.self)
+            case .date: slot.pointee.values.storeBytes(of: 0, toByteOffset: row &* 4, as: Int32.self)
+            default: slot.pointee.values.storeBytes(of: 0, toByteOffset: row &* 8, as: Int64.self)
+            }
+            return .none
+        }
+        var start = start
+        var end = end
+        if escaped {
+            let length = end - start
+            if length > scratchCapacity {
+                scratch.deallocate()
+                scratchCapacity = max(length, scratchCapacity * 2)
+                scratch = .allocate(capacity: scratchCapacity)
+            }
+            let written = unescape(start, end, into: scratch)
+            start = UnsafePointer(scratch)
+            end = start + written
+        }
+        switch plan.conversion {
+        case .int64:
+            guard let value = ByteParsing.int64(start, end) else { return .invalidValue }
+            slot.pointee.values.storeBytes(of: value, toByteOffset: row &* 8, as: Int64.self)
+        case .double:
+            guard let value = ByteParsing.double(start, end) else { return .invalidValue }
+            slot.pointee.values.storeBytes(of: value, toByteOffset: row &* 8, as: Double.self)
+        case .boolean:
+            guard let value = ByteParsing.boolean(start, end) else { return .invalidValue }
+            slot.pointee.values.storeBytes(of: value, toByteOffset: row, as: Bool.self)
+        case .date:
+            var days = 0
+            guard DateTimeFormat.parse(plan.format!, plan.formatCount, start, end, days: &days) != nil,
+                let value = Int32(exactly: days)
+            else { return .invalidValue }
+            slot.pointee.values.storeBytes(of: value, toByteOffset: row &* 4, as: Int32.self)
+        case .timestamp:
+            var days = 0
+            guard let value = DateTimeFormat.parse(plan.format!, plan.formatCount, start, end, days: &days) else {
+                return .invalidValue
+            }
+            slot.pointee.values.storeBytes(of: value, toByteOffset: row &* 8, as: Int64.self)
+        case .string, .raw, .skip:
+            break
+        }
+        slot.pointee.validity[row] = true
+        return .none
+    }
+}
