@@ -1,0 +1,61 @@
+import Columnar
+
+/// Decodes dictionary-encoded data pages (PLAIN_DICTIONARY, RLE_DICTIONARY): a one-byte bit width, then the
+/// indices in the RLE/bit-packed hybrid (without a length prefix), each checked against the dictionary size.
+enum DictionaryDecoder {
+    /// Decodes `count` indices into a dictionary of `dictionaryCount` entries.
+    static func decodeIndices(
+        _ buffer: UnsafeRawBufferPointer,
+        count: Int,
+        dictionaryCount: Int
+    ) throws -> [UInt32] {
+        guard count > 0 else { return [] }
+        guard buffer.count >= 1 else { throw DecoderError("dictionary indices missing their bit width", at: 0) }
+        let bitWidth = Int(buffer[0])
+        guard bitWidth <= 32 else {
+            throw DecoderError("dictionary index bit width \(bitWidth) exceeds 32", at: 0)
+        }
+        // Width 0 only addresses entry 0 (parquet-java writes it for one-entry dictionaries).
+        guard bitWidth > 0 || dictionaryCount <= 1 else {
+            throw DecoderError(
+                "dictionary index bit width 0 is invalid for a dictionary of \(dictionaryCount) entries",
+                at: 0
+            )
+        }
+        var decoder = try RLEHybridDecoder(UnsafeRawBufferPointer(rebasing: buffer[1...]), bitWidth: bitWidth)
+        let indices = try decoder.decode(count: count)
+        let limit = UInt32(clamping: dictionaryCount)
+        for (i, index) in indices.enumerated() where index >= limit {
+            throw DecoderError("dictionary index \(index) at value \(i) is out of range (dictionary has \(dictionaryCount) entries)")
+        }
+        return indices
+    }
+
+    /// Appends `dictionary[index]` for every index (already range-checked) to `out`.
+    static func gather<T>(_ dictionary: [T], _ indices: [UInt32], into out: inout [T]) {
+        out.reserveCapacity(out.count + indices.count)
+        dictionary.withUnsafeBufferPointer { entries in
+            for index in indices { out.append(entries[Int(index)]) }
+        }
+    }
+
+    /// Appends the byte arrays `dictionary[index]` for every index (already range-checked) to `out`.
+    /// Throws when the result would exceed ``DeltaByteArrayDecoder/maximumDecodedBytes``.
+    static func gather(_ dictionary: ByteArrays, _ indices: [UInt32], into out: inout ByteArrays) throws {
+        var total = 0
+        for index in indices {
+            total += dictionary.range(at: Int(index)).count
+            guard total <= DeltaByteArrayDecoder.maximumDecodedBytes else {
+                throw DecoderError("dictionary page decodes to more than \(DeltaByteArrayDecoder.maximumDecodedBytes) bytes")
+            }
+        }
+        out.data.reserveCapacity(out.data.count + total)
+        out.offsets.reserveCapacity(out.offsets.count + indices.count)
+        dictionary.data.withUnsafeBytes { data in
+            for index in indices {
+                let range = dictionary.range(at: Int(index))
+                out.append(UnsafeRawBufferPointer(rebasing: data[range]))
+            }
+        }
+    }
+}

@@ -1,0 +1,264 @@
+import Columnar
+import Dispatch
+
+/// Reads flat Parquet files into ``RecordBatch``es, one row group at a time.
+///
+/// The reader opens the file, reads and checks the footer, and then reads only the byte ranges of the column
+/// chunks it is asked for. Memory is bounded by one row group of the requested columns, not by the file.
+///
+/// ```swift
+/// let reader = try ParquetReader(path: "sales.parquet")
+/// for batch in reader.batches(columns: ["region", "amount"], where: ParquetPredicate("amount", .greater, .int(100))) {
+///     let batch = try batch.get()
+///     …
+/// }
+/// ```
+///
+/// Malformed files are reported as ``ParquetError``s that name the file, the column and the byte offset.
+/// Reads are positional, so one reader may serve several threads.
+public final class ParquetReader: Sendable {
+    /// Limits that protect the reader from files that claim absurd sizes.
+    public struct Options: Sendable {
+        /// The most rows a row group may have (its columns are decoded whole). Default: 2^28.
+        public var maximumRowGroupRows: Int
+        /// The most bytes a page may decompress to. Default: 1 GiB.
+        public var maximumPageSize: Int
+        /// Whether to decode the columns of a row group in parallel. Default: true.
+        public var decodesColumnsInParallel: Bool
+
+        /// Creates options.
+        public init(maximumRowGroupRows: Int = 1 << 28, maximumPageSize: Int = 1 << 30, decodesColumnsInParallel: Bool = true) {
+            self.maximumRowGroupRows = maximumRowGroupRows
+            self.maximumPageSize = maximumPageSize
+            self.decodesColumnsInParallel = decodesColumnsInParallel
+        }
+    }
+
+    /// The file's path (or the name given to in-memory bytes).
+    public let path: String
+    /// The decoded footer.
+    public let metadata: FileMetaData
+    /// The schema as Columnar fields, one per column.
+    public let schema: Schema
+    /// The limits in force.
+    public let options: Options
+
+    let source: any ByteSource
+    let leaves: [LeafColumn]
+    /// The file offset where the footer starts; column data must end before it.
+    let footerOffset: Int
+
+    /// The number of rows in the file.
+    public var rowCount: Int { Int(clamping: metadata.numRows) }
+    /// The number of row groups.
+    public var rowGroupCount: Int { metadata.rowGroups.count }
+
+    /// Opens the Parquet file at `path` and reads its footer.
+    ///
+    /// - Throws: ``ParquetError`` when the file cannot be read, is not Parquet, is truncated, has a footer that
+    ///   does not decode, or has a nested schema.
+    public convenience init(path: String, options: Options = Options()) throws {
+        try self.init(source: FileByteSource(path: path), path: path, options: options)
+    }
+
+    /// Reads a Parquet file held in memory; `name` is used in errors.
+    public convenience init(bytes: [UInt8], name: String = "<memory>", options: Options = Options()) throws {
+        try self.init(source: MemoryByteSource(bytes: bytes), path: name, options: options)
+    }
+
+    init(source: any ByteSource, path: String, options: Options) throws {
+        self.source = source
+        self.path = path
+        self.options = options
+        do {
+            (metadata, footerOffset) = try Self.readFooter(source)
+            leaves = try LeafColumn.leaves(of: metadata.schema)
+            try Self.validate(metadata, leafCount: leaves.count, options: options)
+        } catch let error as ParquetError {
+            throw error.inFile(path)
+        }
+        schema = Schema(leaves.map(\.field))
+    }
+
+    /// The magic bytes at both ends of a Parquet file.
+    static let magic: [UInt8] = Array("PAR1".utf8)
+
+    /// Reads and decodes the footer; returns it and its file offset.
+    static func readFooter(_ source: any ByteSource) throws -> (FileMetaData, Int) {
+        let size = source.size
+        guard size >= 12 else {
+            throw ParquetError(
+                .truncated,
+                "the file has \(size) bytes; a Parquet file has at least 12 (magic, footer length, magic)",
+                offset: size
+            )
+        }
+        guard try source.read(at: 0, count: 4) == magic else {
+            throw ParquetError(.badMagic, "the file does not start with PAR1; it is not a Parquet file", offset: 0)
+        }
+        let tail = try source.read(at: size - 8, count: 8)
+        guard Array(tail[4..<8]) == magic else {
+            if Array(tail[4..<8]) == Array("PARE".utf8) {
+                throw ParquetError(.unsupported, "the file has an encrypted footer (PARE)", offset: size - 4)
+            }
+            throw ParquetError(
+                .truncated,
+                "the file does not end with PAR1: it is truncated or damaged",
+                offset: size - 4
+            )
+        }
+        let length = Int(UInt32(tail[0]) | UInt32(tail[1]) << 8 | UInt32(tail[2]) << 16 | UInt32(tail[3]) << 24)
+        guard length <= size - 12 else {
+            throw ParquetError(
+                .truncated,
+                "the footer length \(length) points past the start of the file (only \(size - 12) bytes precede it)",
+                offset: size - 8
+            )
+        }
+        guard length > 0 else { throw ParquetError(.invalidMetadata, "the footer is empty", offset: size - 8) }
+        let footerOffset = size - 8 - length
+        let footer = try source.read(at: footerOffset, count: length)
+        do {
+            let (metadata, _) = try FileMetaData.decode(footer, baseOffset: footerOffset)
+            return (metadata, footerOffset)
+        } catch let thrift as ThriftError {
+            throw ParquetError(.invalidMetadata, "the footer does not decode: \(thrift.message)", offset: thrift.offset)
+        }
+    }
+
+    /// Checks the row groups against the schema and the limits.
+    static func validate(_ metadata: FileMetaData, leafCount: Int, options: Options) throws {
+        guard metadata.numRows >= 0 else {
+            throw ParquetError(.invalidMetadata, "the footer has a negative row count \(metadata.numRows)")
+        }
+        for (i, group) in metadata.rowGroups.enumerated() {
+            guard group.columns.count == leafCount else {
+                throw ParquetError(
+                    .invalidMetadata,
+                    "row group \(i) has \(group.columns.count) column chunks, the schema has \(leafCount) columns"
+                )
+            }
+            guard group.numRows >= 0, group.numRows <= Int64(options.maximumRowGroupRows) else {
+                throw ParquetError(
+                    group.numRows < 0 ? .invalidMetadata : .unsupported,
+                    "row group \(i) has \(group.numRows) rows (the reader accepts 0...\(options.maximumRowGroupRows))"
+                )
+            }
+        }
+    }
+
+    // MARK: Reading
+
+    /// The leaves for `columns` (all when nil), in the order asked for.
+    func leaves(for columns: [String]?) throws -> [LeafColumn] {
+        guard let columns else { return leaves }
+        return try columns.map { name in
+            guard let leaf = leaves.first(where: { $0.name == name }) else {
+                throw ParquetError(
+                    .invalidArgument,
+                    "no column named '\(name)' (the file has: \(leaves.map(\.name).joined(separator: ", ")))",
+                    path: path
+                )
+            }
+            return leaf
+        }
+    }
+
+    /// Reads row group `index`, only the `columns` named (all columns when nil), into one batch.
+    ///
+    /// Only the byte ranges of the requested column chunks are read from the file.
+    public func readRowGroup(_ index: Int, columns: [String]? = nil) throws -> RecordBatch {
+        guard metadata.rowGroups.indices.contains(index) else {
+            throw ParquetError(
+                .invalidArgument,
+                "row group \(index) does not exist (the file has \(metadata.rowGroups.count))",
+                path: path
+            )
+        }
+        let selected = try leaves(for: columns)
+        let work = selected.count * Int(metadata.rowGroups[index].numRows)
+        let decoded: [Result<Column, ParquetError>]
+        if options.decodesColumnsInParallel && selected.count > 1 && work >= 100_000 {
+            decoded = Self.concurrentMap(selected) { leaf in
+                Result { () throws(ParquetError) in try self.readColumn(leaf, rowGroup: index) }
+            }
+        } else {
+            decoded = selected.map { leaf in Result { () throws(ParquetError) in try self.readColumn(leaf, rowGroup: index) } }
+        }
+        let columns = try decoded.map { try $0.get() }
+        return RecordBatch(schema: Schema(selected.map(\.field)), columns: columns)
+    }
+
+    /// `items.map(transform)` over both cores.
+    static func concurrentMap<T: Sendable, R: Sendable>(_ items: [T], _ transform: @Sendable (T) -> R) -> [R] {
+        let results = UnsafeMutableBufferPointer<R?>.allocate(capacity: items.count)
+        results.initialize(repeating: nil)
+        defer {
+            _ = results.deinitialize()
+            results.deallocate()
+        }
+        nonisolated(unsafe) let shared = results
+        DispatchQueue.concurrentPerform(iterations: items.count) { i in shared[i] = transform(items[i]) }
+        return results.map { $0! }
+    }
+
+    /// Reads and decodes one column chunk.
+    func readColumn(_ leaf: LeafColumn, rowGroup index: Int) throws(ParquetError) -> Column {
+        do {
+            let group = metadata.rowGroups[index]
+            let rows = Int(group.numRows)
+            let chunk = group.columns[leaf.index]
+            guard let meta = chunk.metaData else {
+                throw ParquetError(.invalidMetadata, "row group \(index) has no metadata for the column chunk")
+            }
+            guard meta.type == leaf.physicalType else {
+                throw ParquetError(
+                    .invalidMetadata,
+                    "row group \(index) stores the column as \(meta.type), the schema says \(leaf.physicalType)"
+                )
+            }
+            guard meta.numValues == group.numRows else {
+                throw ParquetError(
+                    .invalidMetadata,
+                    "row group \(index) has \(group.numRows) rows but the column chunk has \(meta.numValues) values"
+                )
+            }
+            if rows == 0 {
+                return Column(type: leaf.field.type, values: .empty(for: leaf.field.type))
+            }
+            let range = try chunkRange(meta, rowGroup: index)
+            let bytes = try source.read(at: range.lowerBound, count: range.count)
+            var decoder = ColumnChunkDecoder(
+                leaf: leaf,
+                codec: meta.codec,
+                chunk: bytes,
+                chunkOffset: range.lowerBound,
+                rowCount: rows,
+                options: options
+            )
+            return try decoder.decode()
+        } catch let error as ParquetError {
+            throw error.inColumn(leaf.name).inFile(path)
+        } catch {
+            throw ParquetError(.io, "\(error)", path: path, column: leaf.name)
+        }
+    }
+
+    /// The file range of a column chunk, checked to lie between the leading magic and the footer.
+    func chunkRange(_ meta: ColumnMetaData, rowGroup index: Int) throws -> Range<Int> {
+        var start = meta.dataPageOffset
+        if let dictionaryOffset = meta.dictionaryPageOffset, dictionaryOffset > 0, dictionaryOffset < start {
+            start = dictionaryOffset
+        }
+        let length = meta.totalCompressedSize
+        guard start >= 4, length > 0, start <= Int64(footerOffset), length <= Int64(footerOffset) - start else {
+            throw ParquetError(
+                .invalidMetadata,
+                "row group \(index): the column chunk at byte \(start) of \(length) bytes lies outside the data "
+                    + "section (bytes 4..<\(footerOffset))",
+                offset: Int(clamping: start)
+            )
+        }
+        return Int(start)..<Int(start + length)
+    }
+}
