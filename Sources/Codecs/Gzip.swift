@@ -88,7 +88,7 @@ public enum Gzip {
             guard expectedLength <= input.count * 1032 else {
                 throw CodecError(
                     codec: .gzip,
-                    kind: .lengthMismatch,
+                    kind: .truncated,
                     message: "\(input.count) compressed bytes cannot hold the expected \(expectedLength) bytes",
                     offset: 0
                 )

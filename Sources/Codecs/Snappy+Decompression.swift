@@ -146,7 +146,7 @@ extension Snappy {
         }
         guard op == outputEnd else {
             throw error(
-                .lengthMismatch,
+                .truncated,
                 "input ends after \(op - outputBase) of the \(output.count) declared bytes",
                 input.count
             )

@@ -83,7 +83,7 @@ public enum Snappy {
         if length > body * 22 {
             throw CodecError(
                 codec: .snappy,
-                kind: .malformed,
+                kind: .truncated,
                 message: "block declares \(length) uncompressed bytes, more than \(body) compressed bytes can hold",
                 offset: 0
             )
