@@ -1,0 +1,209 @@
+import Columnar
+import Foundation
+import TestSupport
+import Testing
+
+@testable import Engine
+
+@Suite("Operators: merge join")
+struct OperatorsJoinTests {
+    /// (left tag, right tag) of every pair a nested-loop join produces.
+    func referencePairs(_ left: [(Int64?, String)], _ right: [(Int64?, String)]) -> [String] {
+        var pairs: [String] = []
+        for (lk, lt) in left {
+            for (rk, rt) in right where lk != nil && lk == rk { pairs.append("\(lt)|\(rt)") }
+        }
+        return pairs.sorted()
+    }
+
+    func pairs(_ batch: RecordBatch) -> [String] {
+        func text(_ value: Value) -> String { if case .string(let s) = value { s } else { "\(value)" } }
+        return (0..<batch.count).map { i in
+            "\(text(batch.column(named: "lt")!.value(at: i)))|\(text(batch.column(named: "rt")!.value(at: i)))"
+        }.sorted()
+    }
+
+    func side(_ rows: [(Int64?, String)], key: String, tag: String) -> RecordBatch {
+        makeBatch([key: int64Column(rows.map(\.0)), tag: stringColumn(rows.map(\.1))])
+    }
+
+    @Test func duplicateKeysOnBothSidesGiveEveryPair() throws {
+        let left: [(Int64?, String)] = [(3, "l0"), (1, "l1"), (1, "l2"), (2, "l3"), (3, "l4"), (nil, "l5"), (3, "l6")]
+        let right: [(Int64?, String)] = [(1, "r0"), (3, "r1"), (1, "r2"), (4, "r3"), (nil, "r4"), (3, "r5"), (1, "r6")]
+        let out = try RecordBatch.mergeJoin(
+            side(left, key: "k", tag: "lt"),
+            side(right, key: "key", tag: "rt"),
+            leftKeys: ["k"],
+            rightKeys: ["key"]
+        )
+        #expect(out.schema.names == ["k", "lt", "rt"])
+        #expect(out.count == 12)
+        #expect(pairs(out) == referencePairs(left, right))
+        // Sorted by key; within a key, left rows in input order, then right rows in input order.
+        #expect(Array(values(out, "k").prefix(6)) == Array(repeating: Value.int(1), count: 6))
+        #expect(Array(values(out, "rt").prefix(3)) == [.string("r0"), .string("r2"), .string("r6")])
+        let kept = try RecordBatch.mergeJoin(
+            side(left, key: "k", tag: "lt"),
+            side(right, key: "key", tag: "rt"),
+            leftKeys: ["k"],
+            rightKeys: ["key"],
+            keepRightKeys: true
+        )
+        #expect(kept.schema.names == ["k", "lt", "key", "rt"])
+        #expect(values(kept, "k") == values(kept, "key"))
+    }
+
+    @Test func noMatchesAllMatchEmptyAndSingle() throws {
+        let a = side([(1, "a"), (2, "b")], key: "k", tag: "lt")
+        let b = side([(3, "c"), (4, "d")], key: "k2", tag: "rt")
+        let none = try RecordBatch.mergeJoin(a, b, leftKeys: ["k"], rightKeys: ["k2"])
+        #expect(none.count == 0 && none.schema.names == ["k", "lt", "rt"])
+        let all = try RecordBatch.mergeJoin(
+            a,
+            side([(2, "y"), (1, "x")], key: "k2", tag: "rt"),
+            leftKeys: ["k"],
+            rightKeys: ["k2"]
+        )
+        #expect(rows(all) == [[.int(1), .string("a"), .string("x")], [.int(2), .string("b"), .string("y")]])
+        let empty = try RecordBatch.mergeJoin(a, .empty(b.schema), leftKeys: ["k"], rightKeys: ["k2"])
+        #expect(empty.count == 0)
+        let nulls = try RecordBatch.mergeJoin(
+            side([(nil, "a")], key: "k", tag: "lt"),
+            side([(nil, "b")], key: "k2", tag: "rt"),
+            leftKeys: ["k"],
+            rightKeys: ["k2"]
+        )
+        #expect(nulls.count == 0)
+        let single = try RecordBatch.mergeJoin(
+            side([(5, "a")], key: "k", tag: "lt"),
+            side([(5, "b")], key: "k2", tag: "rt"),
+            leftKeys: ["k"],
+            rightKeys: ["k2"]
+        )
+        #expect(rows(single) == [[.int(5), .string("a"), .string("b")]])
+    }
+
+    @Test func multipleKeysIncludingStrings() throws {
+        let left = makeBatch([
+            "d": int32Column([1, 1, 2, 2, nil], type: .date), "s": stringColumn(["x", "y", "x", nil, "x"]),
+            "lt": stringColumn(["a", "b", "c", "d", "e"]),
+        ])
+        let right = makeBatch([
+            "d": int32Column([2, 1, 1, 2, 1], type: .date), "s": stringColumn(["x", "y", "y", nil, "z"]),
+            "rt": stringColumn(["p", "q", "r", "s", "t"]),
+        ])
+        let out = try RecordBatch.mergeJoin(left, right, leftKeys: ["d", "s"], rightKeys: ["d", "s"])
+        #expect(out.schema.names == ["d", "s", "lt", "rt"])
+        #expect(pairs(out) == ["b|q", "b|r", "c|p"])
+    }
+
+    @Test func windowsAcrossBatchBoundariesWithSmallBatches() throws {
+        var generator = SeededGenerator(seed: 99)
+        let left = (0..<600).map { i -> (Int64?, String) in
+            (
+                Int.random(in: 0..<20, using: &generator) == 0 ? nil : Int64.random(in: 0..<15, using: &generator),
+                "l\(i)"
+            )
+        }
+        let right = (0..<500).map { i -> (Int64?, String) in
+            (
+                Int.random(in: 0..<20, using: &generator) == 0 ? nil : Int64.random(in: 5..<25, using: &generator),
+                "r\(i)"
+            )
+        }
+        let expected = referencePairs(left, right)
+        for batchSize in [1, 7, 64, 10_000] {
+            let out = try RecordBatch.mergeJoin(
+                side(left, key: "k", tag: "lt"),
+                side(right, key: "k2", tag: "rt"),
+                leftKeys: ["k"],
+                rightKeys: ["k2"],
+                batchSize: batchSize
+            )
+            let same = pairs(out) == expected
+            #expect(same, "batch size \(batchSize): \(out.count) pairs, expected \(expected.count)")
+            #expect(try out.isSorted(by: [SortKey("k")]))
+        }
+    }
+
+    @Test func joinOverSpilledSortedStreams() throws {
+        var generator = SeededGenerator(seed: 123)
+        let left = (0..<8_000).map { i -> (Int64?, String) in
+            (
+                Int.random(in: 0..<50, using: &generator) == 0 ? nil : Int64.random(in: 0..<3000, using: &generator),
+                "l\(i)"
+            )
+        }
+        let right = (0..<6_000).map { i -> (Int64?, String) in
+            (Int64.random(in: 1000..<5000, using: &generator), "r\(i)")
+        }
+        let directory = try Paths.temporaryDirectory("ops-join")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        func spilled(_ batch: RecordBatch, _ key: String) throws -> any BatchStream {
+            let sorter = try ExternalSorter(
+                schema: batch.schema,
+                keys: [SortKey(key)],
+                memoryBudget: 16 * 1024,
+                temporaryDirectory: directory,
+                batchSize: 512
+            )
+            for chunk in batch.chunked(size: 300) { try sorter.add(chunk) }
+            #expect(sorter.spilledRunCount > 3)
+            return try sorter.finish()
+        }
+        var join = try MergeJoin(
+            left: try spilled(side(left, key: "k", tag: "lt"), "k"),
+            right: try spilled(side(right, key: "k2", tag: "rt"), "k2"),
+            leftKeys: ["k"],
+            rightKeys: ["k2"],
+            batchSize: 1000
+        )
+        let out = try join.collect()
+        let expected = referencePairs(left, right)
+        let same = pairs(out) == expected
+        #expect(same, "\(out.count) pairs, expected \(expected.count)")
+
+        var unsorted = try MergeJoin.sortingInputs(
+            left: ArrayBatchStream(side(left, key: "k", tag: "lt"), batchSize: 333),
+            right: ArrayBatchStream(side(right, key: "k2", tag: "rt"), batchSize: 333),
+            leftKeys: ["k"],
+            rightKeys: ["k2"],
+            memoryBudget: 64 * 1024,
+            temporaryDirectory: directory
+        )
+        let sortedFirst = try unsorted.collect()
+        let sameAgain = pairs(sortedFirst) == expected
+        #expect(sameAgain, "\(sortedFirst.count) pairs, expected \(expected.count)")
+    }
+
+    @Test func misuseIsReportedClearly() throws {
+        let a = side([(1, "a"), (3, "b"), (2, "b")], key: "k", tag: "lt")
+        let b = side([(1, "c"), (2, "d"), (3, "e")], key: "k", tag: "rt")
+        var unsorted = try MergeJoin(
+            left: ArrayBatchStream(a),
+            right: ArrayBatchStream(b),
+            leftKeys: ["k"],
+            rightKeys: ["k"]
+        )
+        let error = #expect(throws: OperatorError.self) { try unsorted.collect() }
+        #expect(error?.description.contains("left input is not sorted by k") == true)
+        let typed = #expect(throws: OperatorError.self) {
+            try MergeJoin(
+                left: ArrayBatchStream(a),
+                right: ArrayBatchStream(makeBatch(["k": doubleColumn([1])])),
+                leftKeys: ["k"],
+                rightKeys: ["k"]
+            )
+        }
+        #expect(typed?.description.contains("int64 on the left") == true)
+        let clash = #expect(throws: OperatorError.self) {
+            try MergeJoin(
+                left: ArrayBatchStream(a),
+                right: ArrayBatchStream(side([(1, "c")], key: "k", tag: "lt")),
+                leftKeys: ["k"],
+                rightKeys: ["k"]
+            )
+        }
+        #expect(clash?.description.contains("column named \"lt\"") == true)
+    }
+}
