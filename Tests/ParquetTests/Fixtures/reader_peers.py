@@ -1,0 +1,200 @@
+"""Test peer for the Parquet reader tests.
+
+  reader_peers.py generate OUTDIR   writes Parquet files with pyarrow, DuckDB and Polars into OUTDIR and, for each
+                                    file F.parquet, F.json: pyarrow's reading of it (see dump)
+  reader_peers.py dump FILE...      writes FILE.json for each FILE
+
+The JSON holds {"types": [arrow type per column], "names": [...], "columns": [[cell, ...], ...]} where each cell is
+null or a canonical string: integers in decimal, floats as the hex of their little-endian IEEE bytes (NaN as
+"nan"), booleans as true/false, strings as themselves, binary as hex, dates as days since the epoch, timestamps as
+the raw count of their unit, decimals as the unscaled integer.
+"""
+import datetime
+import decimal
+import json
+import math
+import os
+import random
+import struct
+import sys
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+
+def canonical(value, arrow_type):
+    if value is None:
+        return None
+    if pa.types.is_boolean(arrow_type):
+        return "true" if value else "false"
+    if pa.types.is_integer(arrow_type):
+        return str(value)
+    if pa.types.is_floating(arrow_type):
+        if math.isnan(value):
+            return "nan"
+        fmt = "<f" if arrow_type == pa.float32() else "<d"
+        return struct.pack(fmt, value).hex()
+    if pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type) or pa.types.is_string_view(arrow_type):
+        return value
+    if pa.types.is_binary(arrow_type) or pa.types.is_large_binary(arrow_type) or pa.types.is_fixed_size_binary(arrow_type) or pa.types.is_binary_view(arrow_type):
+        return bytes(value).hex()
+    if pa.types.is_date32(arrow_type):
+        return str((value - datetime.date(1970, 1, 1)).days)
+    if pa.types.is_decimal(arrow_type):
+        return str(int(value.scaleb(arrow_type.scale)))
+    raise TypeError(f"unexpected type {arrow_type}")
+
+
+def dump(path):
+    table = pq.read_table(path)
+    columns = []
+    for field, column in zip(table.schema, table.columns):
+        t = field.type
+        if pa.types.is_timestamp(t):
+            raw = column.cast(pa.int64()).to_pylist()
+            cells = [None if v is None else str(v) for v in raw]
+        else:
+            cells = [canonical(v, t) for v in column.to_pylist()]
+        columns.append(cells)
+    out = {"names": table.schema.names, "types": [str(f.type) for f in table.schema], "columns": columns, "rows": table.num_rows}
+    with open(path + ".json", "w") as f:
+        json.dump(out, f)
+
+
+def sample_table(n, seed, with_nulls=True):
+    rnd = random.Random(seed)
+
+    def maybe(values):
+        if not with_nulls:
+            return values
+        return [None if rnd.random() < 0.15 else v for v in values]
+
+    words = ["alpha", "beta", "gamma", "Zürich", "日本語", "", "naïve café", "x" * 40]
+    base = datetime.datetime(2009, 3, 1, 0, 1, 0)
+    cols = {
+        "b": pa.array(maybe([rnd.random() < 0.5 for _ in range(n)]), pa.bool_()),
+        "i8": pa.array(maybe([rnd.randint(-128, 127) for _ in range(n)]), pa.int8()),
+        "i16": pa.array(maybe([rnd.randint(-32768, 32767) for _ in range(n)]), pa.int16()),
+        "i32": pa.array(maybe([rnd.randint(-2**31, 2**31 - 1) for _ in range(n)]), pa.int32()),
+        "i64": pa.array(maybe([rnd.randint(-2**63, 2**63 - 1) for _ in range(n)]), pa.int64()),
+        "u8": pa.array(maybe([rnd.randint(0, 255) for _ in range(n)]), pa.uint8()),
+        "u16": pa.array(maybe([rnd.randint(0, 65535) for _ in range(n)]), pa.uint16()),
+        "u32": pa.array(maybe([rnd.randint(0, 2**32 - 1) for _ in range(n)]), pa.uint32()),
+        "u64": pa.array(maybe([rnd.randint(0, 2**64 - 1) for _ in range(n)]), pa.uint64()),
+        "f32": pa.array(maybe([rnd.uniform(-1e6, 1e6) if i % 97 else float("nan") for i in range(n)]), pa.float32()),
+        "f64": pa.array(maybe([rnd.uniform(-1e12, 1e12) if i % 89 else float("inf") for i in range(n)]), pa.float64()),
+        "s": pa.array(maybe([rnd.choice(words) + str(rnd.randint(0, 50)) for _ in range(n)]), pa.string()),
+        "bin": pa.array(maybe([bytes(rnd.randint(0, 255) for _ in range(rnd.randint(0, 9))) for _ in range(n)]), pa.binary()),
+        "fixed": pa.array(maybe([bytes(rnd.randint(0, 255) for _ in range(4)) for _ in range(n)]), pa.binary(4)),
+        "date": pa.array(maybe([datetime.date(1970, 1, 1) + datetime.timedelta(days=rnd.randint(-20000, 30000)) for _ in range(n)]), pa.date32()),
+        "ts_ms": pa.array(maybe([base + datetime.timedelta(milliseconds=rnd.randint(-10**11, 10**11)) for _ in range(n)]), pa.timestamp("ms")),
+        "ts_us_utc": pa.array(maybe([base + datetime.timedelta(microseconds=rnd.randint(-10**14, 10**14)) for _ in range(n)]), pa.timestamp("us", tz="UTC")),
+        "ts_ns": pa.array(maybe([rnd.randint(-10**18, 10**18) for _ in range(n)]), pa.timestamp("ns")),
+        "dec7": pa.array(maybe([decimal.Decimal(rnd.randint(-10**7 + 1, 10**7 - 1)).scaleb(-2) for _ in range(n)]), pa.decimal128(7, 2)),
+        "dec15": pa.array(maybe([decimal.Decimal(rnd.randint(-10**15 + 1, 10**15 - 1)).scaleb(-3) for _ in range(n)]), pa.decimal128(15, 3)),
+        "dec30": pa.array(maybe([decimal.Decimal(rnd.randint(-10**30 + 1, 10**30 - 1)).scaleb(-5) for _ in range(n)]), pa.decimal128(30, 5)),
+        "req": pa.array([rnd.randint(0, 1000) for _ in range(n)], pa.int64()),
+        "lowcard": pa.array(maybe([rnd.choice(words) for _ in range(n)]), pa.string()),
+    }
+    schema = pa.schema([pa.field(k, v.type, nullable=(k != "req")) for k, v in cols.items()])
+    return pa.Table.from_arrays(list(cols.values()), schema=schema)
+
+
+def generate(outdir):
+    files = []
+
+    def write(name, table, **kwargs):
+        path = os.path.join(outdir, name + ".parquet")
+        pq.write_table(table, path, **kwargs)
+        files.append(path)
+
+    table = sample_table(2500, 1)
+    for page_version in ["1.0", "2.0"]:
+        for codec in ["none", "snappy", "gzip", "zstd"]:
+            for dictionary in [True, False]:
+                name = f"pyarrow-v{page_version[0]}-{codec}-{'dict' if dictionary else 'plain'}"
+                write(name, table, data_page_version=page_version, compression=codec, use_dictionary=dictionary,
+                      row_group_size=1000, data_page_size=2048, version="2.6")
+
+    encodings = {
+        "b": "RLE", "i32": "DELTA_BINARY_PACKED", "i64": "DELTA_BINARY_PACKED", "u64": "DELTA_BINARY_PACKED",
+        "i8": "DELTA_BINARY_PACKED", "date": "DELTA_BINARY_PACKED", "ts_ns": "DELTA_BINARY_PACKED",
+        "s": "DELTA_LENGTH_BYTE_ARRAY", "lowcard": "DELTA_BYTE_ARRAY", "bin": "DELTA_BYTE_ARRAY",
+        "fixed": "DELTA_BYTE_ARRAY", "dec30": "BYTE_STREAM_SPLIT",
+        "f32": "BYTE_STREAM_SPLIT", "f64": "BYTE_STREAM_SPLIT", "i16": "BYTE_STREAM_SPLIT", "req": "BYTE_STREAM_SPLIT",
+    }
+    for page_version in ["1.0", "2.0"]:
+        write(f"pyarrow-encodings-v{page_version[0]}", table, data_page_version=page_version, use_dictionary=False,
+              column_encoding=encodings, compression="snappy", row_group_size=1000, data_page_size=2048)
+
+    sorted_table = pa.table({
+        "id": pa.array(range(5000), pa.int64()),
+        "small": pa.array([i % 7 for i in range(5000)], pa.int32()),
+        "name": pa.array([f"name-{i:05d}" for i in range(5000)], pa.string()),
+    })
+    write("pyarrow-delta-sorted", sorted_table, use_dictionary=False, data_page_version="2.0",
+          column_encoding={"id": "DELTA_BINARY_PACKED", "small": "DELTA_BINARY_PACKED", "name": "DELTA_BYTE_ARRAY"},
+          compression="none", row_group_size=2000)
+
+    write("pyarrow-int96", table.select(["ts_ms", "ts_us_utc", "ts_ns", "i32"]), use_deprecated_int96_timestamps=True,
+          compression="snappy", row_group_size=1000)
+    write("pyarrow-decimal-int", table.select(["dec7", "dec15", "dec30"]), store_decimal_as_integer=True,
+          row_group_size=1000)
+    write("pyarrow-no-nulls", sample_table(1000, 2, with_nulls=False), compression="gzip")
+    write("pyarrow-empty", table.slice(0, 0))
+    write("pyarrow-one-row", table.slice(0, 1))
+    all_null = pa.table({"x": pa.array([None] * 300, pa.int64()), "s": pa.array([None] * 300, pa.string()),
+                         "n": pa.array([None] * 300, pa.null())})
+    write("pyarrow-all-null", all_null, data_page_version="2.0", compression="zstd")
+    write("pyarrow-all-null-v1", all_null, data_page_version="1.0", compression="snappy")
+
+    import duckdb
+    con = duckdb.connect()
+    duck_query = """
+        SELECT i::INTEGER AS i, (i * 1000003)::BIGINT AS big, (i % 3 = 0) AS flag,
+               CASE WHEN i % 5 = 0 THEN NULL ELSE 'row ' || i || ' ü' END AS label,
+               (i / 7.0)::DOUBLE AS ratio, (i / 3.0)::FLOAT AS f,
+               DATE '2020-01-01' + (i % 400)::INTEGER AS day,
+               TIMESTAMP '2021-06-01 12:00:00' + to_microseconds((i * 1000)::BIGINT) AS at,
+               (i * 1.25)::DECIMAL(10, 2) AS price, ((i % 1000) * 0.7)::DECIMAL(4, 1) AS small_dec,
+               (i * 12345678901)::DECIMAL(38, 4) AS wide_dec,
+               (i % 250)::UTINYINT AS ub, (i % 60000)::USMALLINT AS us, i::UINTEGER AS ui, i::UBIGINT AS ubig,
+               (i % 100)::TINYINT AS tb, i::SMALLINT AS sm,
+               CASE WHEN i % 4 = 0 THEN NULL ELSE i % 10 END AS maybe_int
+        FROM range(0, 3000) t(i)
+    """
+    for codec in ["snappy", "zstd", "gzip", "uncompressed"]:
+        path = os.path.join(outdir, f"duckdb-{codec}.parquet")
+        con.execute(f"COPY ({duck_query}) TO '{path}' (FORMAT parquet, COMPRESSION {codec}, ROW_GROUP_SIZE 1024)")
+        files.append(path)
+
+    import polars as pl
+    df = pl.DataFrame({
+        "id": list(range(4000)),
+        "name": [None if i % 11 == 0 else f"polars-{i % 97}" for i in range(4000)],
+        "value": [None if i % 13 == 0 else i * 0.5 for i in range(4000)],
+        "flag": [i % 2 == 0 for i in range(4000)],
+        "day": [datetime.date(2022, 1, 1) + datetime.timedelta(days=i % 365) for i in range(4000)],
+        "at": [datetime.datetime(2023, 1, 1) + datetime.timedelta(seconds=i) for i in range(4000)],
+        "small": pl.Series([i % 100 for i in range(4000)], dtype=pl.Int16),
+        "u": pl.Series([i for i in range(4000)], dtype=pl.UInt32),
+    })
+    path = os.path.join(outdir, "polars-default.parquet")
+    df.write_parquet(path, row_group_size=1500)
+    files.append(path)
+    path = os.path.join(outdir, "polars-snappy-nostats.parquet")
+    df.write_parquet(path, compression="snappy", statistics=False)
+    files.append(path)
+
+    for path in files:
+        dump(path)
+    with open(os.path.join(outdir, "manifest.json"), "w") as f:
+        json.dump([os.path.basename(p) for p in files], f)
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "generate":
+        generate(sys.argv[2])
+    elif sys.argv[1] == "dump":
+        for p in sys.argv[2:]:
+            dump(p)

@@ -1,0 +1,87 @@
+import Columnar
+import Foundation
+import TestSupport
+import Testing
+
+@testable import Parquet
+
+/// Files written by the established implementations, read by us: the values must equal pyarrow's reading.
+@Suite struct ReaderInteropTests {
+    static let pyarrowMatrix: [String] = ["1", "2"].flatMap { version in
+        ["none", "snappy", "gzip", "zstd"].flatMap { codec in
+            ["dict", "plain"].map { "pyarrow-v\(version)-\(codec)-\($0)" }
+        }
+    }
+
+    @Test(arguments: pyarrowMatrix)
+    func pyarrowPageVersionsCodecsAndDictionaries(name: String) throws {
+        let path = try ReaderFixtures.path(name)
+        #expect(try ReaderFixtures.differences(path: path) == [])
+        // The matrix file has 2500 rows in row groups of 1000, with nulls in every optional column.
+        let reader = try ParquetReader(path: path)
+        #expect(reader.rowCount == 2500)
+        #expect(reader.rowGroupCount == 3)
+        let batch = try reader.readRowGroup(0)
+        #expect(batch.count == 1000)
+        #expect(batch.column(named: "s")!.nullCount > 0)
+        #expect(batch.column(named: "req")!.validity == nil)
+    }
+
+    @Test(arguments: [
+        "pyarrow-encodings-v1", "pyarrow-encodings-v2", "pyarrow-delta-sorted", "pyarrow-int96",
+        "pyarrow-decimal-int", "pyarrow-no-nulls", "pyarrow-empty", "pyarrow-one-row", "pyarrow-all-null",
+        "pyarrow-all-null-v1",
+    ])
+    func pyarrowEncodingsAndEdgeCases(name: String) throws {
+        #expect(try ReaderFixtures.differences(path: try ReaderFixtures.path(name)) == [])
+    }
+
+    @Test(arguments: ["duckdb-snappy", "duckdb-zstd", "duckdb-gzip", "duckdb-uncompressed"])
+    func duckDB(name: String) throws {
+        #expect(try ReaderFixtures.differences(path: try ReaderFixtures.path(name)) == [])
+    }
+
+    @Test(arguments: ["polars-default", "polars-snappy-nostats"])
+    func polars(name: String) throws {
+        #expect(try ReaderFixtures.differences(path: try ReaderFixtures.path(name)) == [])
+    }
+
+    @Test func encodingsFileReallyUsesTheDeltaAndSplitEncodings() throws {
+        let reader = try ParquetReader(path: try ReaderFixtures.path("pyarrow-encodings-v2"))
+        let chunks = reader.metadata.rowGroups[0].columns.compactMap(\.metaData)
+        let encodings = Set(chunks.flatMap(\.encodings))
+        for encoding in [Encoding.deltaBinaryPacked, .deltaLengthByteArray, .deltaByteArray, .byteStreamSplit, .rle] {
+            #expect(encodings.contains(encoding), "\(encoding) not used")
+        }
+    }
+
+    @Test func int96IsReadAsNanosecondTimestamps() throws {
+        let reader = try ParquetReader(path: try ReaderFixtures.path("pyarrow-int96"))
+        #expect(reader.metadata.schema[1].type == .int96)
+        #expect(reader.schema.fields[0].type == .timestamp(.nanoseconds, isAdjustedToUTC: false))
+    }
+
+    @Test func typesMapToColumnarTypes() throws {
+        let reader = try ParquetReader(path: try ReaderFixtures.path("pyarrow-v1-none-dict"))
+        let types = Dictionary(uniqueKeysWithValues: reader.schema.fields.map { ($0.name, $0.type) })
+        #expect(types["u64"] == .uint64)
+        #expect(types["u8"] == .uint8)
+        #expect(types["s"] == .string)
+        #expect(types["bin"] == .binary)
+        #expect(types["fixed"] == .fixedBinary(4))
+        #expect(types["date"] == .date)
+        #expect(types["ts_ms"] == .timestamp(.milliseconds, isAdjustedToUTC: false))
+        #expect(types["ts_us_utc"] == .timestamp(.microseconds, isAdjustedToUTC: true))
+        #expect(types["dec7"] == .decimal(precision: 7, scale: 2))
+        #expect(types["dec30"] == .decimal(precision: 30, scale: 5))
+        #expect(reader.schema.fields.first { $0.name == "req" }?.isNullable == false)
+        // Decimals of precision <= 18 stored as FIXED_LEN_BYTE_ARRAY use integer storage.
+        let batch = try reader.readRowGroup(0, columns: ["dec7", "dec15", "dec30"])
+        guard case .int32 = batch.columns[0].values, case .int64 = batch.columns[1].values,
+            case .bytes = batch.columns[2].values
+        else {
+            Issue.record("decimal storage: \(batch.columns.map(\.values.count))")
+            return
+        }
+    }
+}
