@@ -296,12 +296,14 @@ public final class CSVReader {
             lineBase = line
             return
         }
+
         let parts = points.count - 1
         let work = ParallelParse(parsers: parsers, base: base, points: points, isFinal: isFinal)
         DispatchQueue.concurrentPerform(iterations: parts) { k in work.run(k) }
         for k in 0..<parts {
             let parser = parsers[k]
             try deliver(parser, lineOffset: &line)
+            if failure != nil { return }
             if k < parts - 1 && parser.consumed != points[k + 1] {
                 // The cut was not a row boundary: parse the rest in one piece.
                 let resume = parser.consumed
@@ -336,8 +338,9 @@ public final class CSVReader {
             }
         }
         if var error = parser.failure {
+            // Rows before the bad one are still returned; `next()` throws once they are.
             error.line = (error.line ?? 0) + offset
-            throw fail(error)
+            failure = error
         }
     }
 }
