@@ -1,0 +1,115 @@
+/// Encodes unsigned integers with the RLE/bit-packed hybrid: definition levels, RLE booleans and dictionary
+/// indices.
+///
+/// Runs of eight or more equal values become RLE runs; everything else is bit-packed in groups of eight
+/// (the last group padded with zeros). The output has no length prefix and no bit-width byte; callers add
+/// those where the format wants them.
+enum RLEHybridEncoder {
+    /// Bit-packed runs are cut at this many groups of eight so that their header fits in one byte, as the
+    /// reference writers do.
+    private static let maxGroupsPerRun = 63
+
+    /// The number of bits needed to represent `value` (0 for 0).
+    static func bitWidth(of value: UInt64) -> Int {
+        value == 0 ? 0 : 64 - value.leadingZeroBitCount
+    }
+
+    /// Appends the encoding of `values` (each below `1 << bitWidth`) to `output`.
+    static func encode<T: FixedWidthInteger & UnsignedInteger>(
+        _ values: UnsafeBufferPointer<T>,
+        bitWidth: Int,
+        into output: inout [UInt8]
+    ) {
+        precondition((0...32).contains(bitWidth), "bit width \(bitWidth) out of range")
+        let count = values.count
+        output.reserveCapacity(output.count + count * bitWidth / 8 + 16)
+        var i = 0
+        var literalStart = 0
+        while i < count {
+            let value = values[i]
+            var j = i &+ 1
+            while j < count && values[j] == value { j &+= 1 }
+            let run = j - i
+            if run >= 8 {
+                var runStart = i
+                let pending = i - literalStart
+                let remainder = pending % 8
+                if remainder != 0 {
+                    // Bit-packed runs hold whole groups of eight: lend the literal the head of this run.
+                    let borrow = 8 - remainder
+                    if run - borrow < 8 {
+                        i = j
+                        continue
+                    }
+                    runStart += borrow
+                }
+                if runStart > literalStart {
+                    bitPack(values, literalStart..<runStart, bitWidth: bitWidth, into: &output)
+                }
+                repeated(UInt32(truncatingIfNeeded: value), count: j - runStart, bitWidth: bitWidth, into: &output)
+                literalStart = j
+            }
+            i = j
+        }
+        if literalStart < count {
+            bitPack(values, literalStart..<count, bitWidth: bitWidth, into: &output)
+        }
+    }
+
+    /// Appends the encoding of `values` to `output`.
+    static func encode<T: FixedWidthInteger & UnsignedInteger>(
+        _ values: [T],
+        bitWidth: Int,
+        into output: inout [UInt8]
+    ) {
+        values.withUnsafeBufferPointer { encode($0, bitWidth: bitWidth, into: &output) }
+    }
+
+    private static func writeVarint(_ value: Int, into output: inout [UInt8]) {
+        var value = UInt64(value)
+        while value >= 0x80 {
+            output.append(UInt8(truncatingIfNeeded: value) | 0x80)
+            value >>= 7
+        }
+        output.append(UInt8(value))
+    }
+
+    private static func repeated(_ value: UInt32, count: Int, bitWidth: Int, into output: inout [UInt8]) {
+        writeVarint(count << 1, into: &output)
+        var value = value
+        for _ in 0..<(bitWidth + 7) / 8 {
+            output.append(UInt8(truncatingIfNeeded: value))
+            value >>= 8
+        }
+    }
+
+    /// Bit-packs `range` of `values`, padding the last group of eight with zeros.
+    private static func bitPack<T: FixedWidthInteger & UnsignedInteger>(
+        _ values: UnsafeBufferPointer<T>,
+        _ range: Range<Int>,
+        bitWidth: Int,
+        into output: inout [UInt8]
+    ) {
+        var start = range.lowerBound
+        while start < range.upperBound {
+            let groups = min((range.upperBound - start + 7) / 8, maxGroupsPerRun)
+            writeVarint(groups << 1 | 1, into: &output)
+            let end = start + groups * 8
+            var accumulator: UInt64 = 0
+            var bits = 0
+            var k = start
+            while k < end {
+                let value = k < range.upperBound ? UInt64(truncatingIfNeeded: values[k]) : 0
+                accumulator |= value << UInt64(bits)
+                bits &+= bitWidth
+                while bits >= 8 {
+                    output.append(UInt8(truncatingIfNeeded: accumulator))
+                    accumulator >>= 8
+                    bits &-= 8
+                }
+                k &+= 1
+            }
+            start = end
+        }
+    }
+}

@@ -1,0 +1,544 @@
+import Codecs
+import Columnar
+
+/// The encoded pages of one column chunk, ready to be written at `fileOffset`, and their metadata.
+struct EncodedColumnChunk {
+    /// The dictionary page (header and body), or empty.
+    var dictionaryPage: [UInt8]
+    /// The data pages (headers and bodies), back to back.
+    var dataPages: [UInt8]
+    /// The chunk metadata, offsets already absolute.
+    var chunk: ColumnChunk
+    /// The page index entries, when wanted.
+    var columnIndex: ColumnIndex?
+    var offsetIndex: OffsetIndex?
+}
+
+/// Encodes the values of one column into pages, one column chunk at a time.
+///
+/// Values arrive in slices of record batches; pages are cut when they reach the page size or row limit, and
+/// are kept, encoded and compressed, until the row group ends (the dictionary page, which must come first,
+/// is only complete then).
+final class ColumnChunkWriter {
+    let descriptor: ColumnDescriptor
+    let options: ParquetWriteOptions
+    private let codec: Codec
+    private let codecID: CompressionCodec
+
+    // Chunk state.
+    private var pages: [UInt8] = []
+    private var pageLocations: [PageLocation] = []
+    private var pageStatistics: [ValueStatistics] = []
+    private var pageEncodings: [Encoding: Int32] = [:]
+    private var chunkStatistics: ValueStatistics
+    private var chunkValues = 0
+    private var chunkUncompressedBytes = 0
+    private var fixedDictionary: FixedWidthDictionaryEncoder?
+    private var bytesDictionary: ByteArrayDictionaryEncoder?
+    /// Whether new values are dictionary-encoded (false once the dictionary outgrew its limit).
+    private var dictionaryActive: Bool
+    /// Whether a data page refers to the dictionary, so the dictionary page must be written.
+    private var dictionaryUsed = false
+
+    // Current page state.
+    private var levels: [UInt8] = []
+    private var indices: [UInt32] = []
+    private var plain: [UInt8] = []
+    private var booleans: [Bool] = []
+    private var pageStats: ValueStatistics
+    private var pageValues = 0
+    private var scratch: [UInt8] = []
+
+    init(descriptor: ColumnDescriptor, options: ParquetWriteOptions) {
+        self.descriptor = descriptor
+        self.options = options
+        switch options.compression {
+        case .uncompressed: (codec, codecID) = (.uncompressed, .uncompressed)
+        case .snappy: (codec, codecID) = (.snappy, .snappy)
+        case .gzip: (codec, codecID) = (.gzip, .gzip)
+        case .zstd: (codec, codecID) = (.zstd, .zstd)
+        }
+        chunkStatistics = ValueStatistics(order: descriptor.order)
+        pageStats = ValueStatistics(order: descriptor.order)
+        dictionaryActive = options.dictionary && descriptor.physicalType != .boolean
+        resetDictionary()
+    }
+
+    private func resetDictionary() {
+        fixedDictionary = nil
+        bytesDictionary = nil
+        guard dictionaryActive else { return }
+        switch descriptor.physicalType {
+        case .int32, .float: fixedDictionary = FixedWidthDictionaryEncoder(byteWidth: 4)
+        case .int64, .double: fixedDictionary = FixedWidthDictionaryEncoder(byteWidth: 8)
+        case .byteArray: bytesDictionary = ByteArrayDictionaryEncoder(isFixedLength: false)
+        case .fixedLenByteArray: bytesDictionary = ByteArrayDictionaryEncoder(isFixedLength: true)
+        case .boolean, .int96: break
+        }
+    }
+
+    /// The number of dictionary entries.
+    private var dictionaryCount: Int { fixedDictionary?.count ?? bytesDictionary?.count ?? 0 }
+
+    /// The PLAIN size of the dictionary.
+    private var dictionaryByteSize: Int { fixedDictionary?.plainByteSize ?? bytesDictionary?.plainByteSize ?? 0 }
+
+    /// The bit width of dictionary indices: enough for the largest index, and at least 1.
+    private var indexBitWidth: Int { max(1, RLEHybridEncoder.bitWidth(of: UInt64(max(dictionaryCount - 1, 0)))) }
+
+    /// The approximate encoded size of the current page's values and levels.
+    private var pageEstimatedSize: Int {
+        plain.count + indices.count * indexBitWidth / 8 + booleans.count / 8 + levels.count / 8
+    }
+
+    /// The approximate number of bytes the chunk will take: finished pages, the open page, the dictionary.
+    var estimatedChunkSize: Int { pages.count + pageEstimatedSize + dictionaryByteSize }
+
+    // MARK: Appending values
+
+    /// Appends rows `range` of `column`, cutting pages as they fill.
+    func append(_ column: Column, rows range: Range<Int>) throws {
+        var start = range.lowerBound
+        while start < range.upperBound {
+            let room = max(1, options.dataPageMaxRows - pageValues)
+            let end = min(range.upperBound, start + min(1024, room))
+            try appendSlice(column, start..<end)
+            if pageEstimatedSize >= options.dataPageSize || pageValues >= options.dataPageMaxRows {
+                try flushPage()
+            }
+            if dictionaryActive && dictionaryByteSize > options.dictionaryPageSizeLimit {
+                // Fall back to PLAIN for the rest of the chunk; pages so far keep their dictionary.
+                try flushPage()
+                dictionaryActive = false
+            }
+            start = end
+        }
+    }
+
+    private func appendSlice(_ column: Column, _ range: Range<Int>) throws {
+        let validity = column.validity
+        if let validity {
+            if descriptor.isOptional {
+                for i in range {
+                    let valid = validity[i]
+                    levels.append(valid ? 1 : 0)
+                    if !valid { pageStats.nullCount &+= 1 }
+                }
+            } else if let row = validity[range].firstIndex(of: false) {
+                throw ParquetError(
+                    .invalidArgument,
+                    "row \(row) is null but the column is not nullable",
+                    column: descriptor.name
+                )
+            }
+        } else if descriptor.isOptional {
+            levels.append(contentsOf: repeatElement(1, count: range.count))
+        }
+        pageValues += range.count
+        try validity.withOptionalBuffer { valid in
+            try appendValues(column.values, range, valid)
+        }
+    }
+
+    private func appendValues(
+        _ values: ColumnValues,
+        _ range: Range<Int>,
+        _ valid: UnsafeBufferPointer<Bool>?
+    ) throws {
+        let order = descriptor.order
+        switch values {
+        case .boolean(let array):
+            for i in range where valid?[i] ?? true {
+                let value = array[i]
+                booleans.append(value)
+                pageStats.update(signed: value ? 1 : 0)
+            }
+        case .int32(let array):
+            array.withUnsafeBufferPointer { buffer in
+                let unsigned = order == .unsignedInt32
+                for i in range where valid?[i] ?? true {
+                    let value = buffer[i]
+                    if unsigned {
+                        pageStats.update(unsigned: UInt64(UInt32(bitPattern: value)))
+                    } else {
+                        pageStats.update(signed: Int64(value))
+                    }
+                    if dictionaryActive {
+                        indices.append(fixedDictionary!.index(of: UInt64(UInt32(bitPattern: value))))
+                    } else {
+                        PlainEncoder.append(value, to: &plain)
+                    }
+                }
+            }
+        case .int64(let array):
+            array.withUnsafeBufferPointer { buffer in
+                let unsigned = order == .unsignedInt64
+                for i in range where valid?[i] ?? true {
+                    let value = buffer[i]
+                    if unsigned {
+                        pageStats.update(unsigned: UInt64(bitPattern: value))
+                    } else {
+                        pageStats.update(signed: value)
+                    }
+                    if dictionaryActive {
+                        indices.append(fixedDictionary!.index(of: UInt64(bitPattern: value)))
+                    } else {
+                        PlainEncoder.append(value, to: &plain)
+                    }
+                }
+            }
+        case .float(let array):
+            array.withUnsafeBufferPointer { buffer in
+                for i in range where valid?[i] ?? true {
+                    let value = buffer[i]
+                    pageStats.update(floating: Double(value))
+                    if dictionaryActive {
+                        indices.append(fixedDictionary!.index(of: UInt64(value.bitPattern)))
+                    } else {
+                        PlainEncoder.append(value.bitPattern, to: &plain)
+                    }
+                }
+            }
+        case .double(let array):
+            array.withUnsafeBufferPointer { buffer in
+                for i in range where valid?[i] ?? true {
+                    let value = buffer[i]
+                    pageStats.update(floating: value)
+                    if dictionaryActive {
+                        indices.append(fixedDictionary!.index(of: value.bitPattern))
+                    } else {
+                        PlainEncoder.append(value.bitPattern, to: &plain)
+                    }
+                }
+            }
+        case .bytes(let arrays):
+            try appendByteArrays(arrays, range, valid)
+        }
+    }
+
+    private func appendByteArrays(
+        _ arrays: ByteArrays,
+        _ range: Range<Int>,
+        _ valid: UnsafeBufferPointer<Bool>?
+    ) throws {
+        let fixedLength = descriptor.typeLength
+        let isDecimal = descriptor.order == .signedFixedDecimal
+        try arrays.data.withUnsafeBytes { (data) in
+            try arrays.offsets.withUnsafeBufferPointer { (offsets) in
+                for i in range where valid?[i] ?? true {
+                    var value = UnsafeRawBufferPointer(rebasing: data[offsets[i]..<offsets[i + 1]])
+                    if let fixedLength, value.count != fixedLength {
+                        guard isDecimal else {
+                            throw ParquetError(
+                                .invalidArgument,
+                                "row \(i) has \(value.count) bytes, the fixed width is \(fixedLength)",
+                                column: descriptor.name
+                            )
+                        }
+                        try resizeDecimal(value, to: fixedLength, row: i)
+                        scratch.withUnsafeBytes { normalized in
+                            appendByteArray(normalized)
+                        }
+                        continue
+                    }
+                    if fixedLength == nil && value.count > Int(Int32.max) {
+                        throw ParquetError(.invalidArgument, "row \(i) is over 2 GiB", column: descriptor.name)
+                    }
+                    value = UnsafeRawBufferPointer(rebasing: value[...])
+                    appendByteArray(value)
+                }
+            }
+        }
+    }
+
+    @inline(__always)
+    private func appendByteArray(_ value: UnsafeRawBufferPointer) {
+        pageStats.update(bytes: value)
+        if dictionaryActive {
+            indices.append(bytesDictionary!.index(of: value))
+        } else if descriptor.typeLength != nil {
+            plain.append(contentsOf: value)
+        } else {
+            PlainEncoder.appendByteArray(value, to: &plain)
+        }
+    }
+
+    /// Sign-extends or narrows a big-endian two's complement decimal into `scratch` of `width` bytes.
+    private func resizeDecimal(_ value: UnsafeRawBufferPointer, to width: Int, row: Int) throws {
+        scratch.removeAll(keepingCapacity: true)
+        let negative = !value.isEmpty && value[0] & 0x80 != 0
+        let fill: UInt8 = negative ? 0xFF : 0x00
+        if value.count < width {
+            scratch.append(contentsOf: repeatElement(fill, count: width - value.count))
+            scratch.append(contentsOf: value)
+            return
+        }
+        // Narrowing: the dropped leading bytes must be pure sign extension.
+        let drop = value.count - width
+        for k in 0..<drop where value[k] != fill {
+            throw ParquetError(
+                .invalidArgument,
+                "row \(row): decimal does not fit the \(width) bytes its precision allows",
+                column: descriptor.name
+            )
+        }
+        if (value[drop] & 0x80 != 0) != negative {
+            throw ParquetError(
+                .invalidArgument,
+                "row \(row): decimal does not fit the \(width) bytes its precision allows",
+                column: descriptor.name
+            )
+        }
+        scratch.append(contentsOf: value[drop...])
+    }
+
+    // MARK: Pages
+
+    /// Encodes, compresses and stores the open page, if it has any values.
+    func flushPage() throws {
+        guard pageValues > 0 else { return }
+        let nullCount = pageStats.nullCount
+        let nonNull = pageValues - nullCount
+        let isV2 = options.pageVersion == .v2
+
+        // Values.
+        var values: [UInt8] = []
+        let encoding: Encoding
+        if descriptor.physicalType == .boolean {
+            if isV2 {
+                // RLE booleans: bit width 1, with a 4-byte length prefix.
+                values = [0, 0, 0, 0]
+                RLEHybridEncoder.encode(booleans.map { $0 ? UInt8(1) : 0 }, bitWidth: 1, into: &values)
+                let length = UInt32(values.count - 4)
+                withUnsafeBytes(of: length.littleEndian) { values.replaceSubrange(0..<4, with: $0) }
+                encoding = .rle
+            } else {
+                PlainEncoder.appendBooleans(booleans, to: &values)
+                encoding = .plain
+            }
+        } else if !indices.isEmpty {
+            let width = indexBitWidth
+            values.reserveCapacity(1 + indices.count * width / 8 + 16)
+            values.append(UInt8(width))
+            RLEHybridEncoder.encode(indices, bitWidth: width, into: &values)
+            encoding = .rleDictionary
+            dictionaryUsed = true
+        } else {
+            swap(&values, &plain)
+            encoding = .plain
+        }
+
+        // Definition levels.
+        var levelBytes: [UInt8] = []
+        if descriptor.isOptional {
+            if !isV2 { levelBytes = [0, 0, 0, 0] }
+            RLEHybridEncoder.encode(levels, bitWidth: 1, into: &levelBytes)
+            if !isV2 {
+                let length = UInt32(levelBytes.count - 4)
+                withUnsafeBytes(of: length.littleEndian) { levelBytes.replaceSubrange(0..<4, with: $0) }
+            }
+        }
+
+        let statistics = options.writeStatistics ? pageStats.thrift() : nil
+        var header = PageHeader()
+        var body: [UInt8]
+        if isV2 {
+            let compress = codec != .uncompressed && !values.isEmpty
+            let compressed = compress ? codec.compress(values) : values
+            body = levelBytes
+            body.append(contentsOf: compressed)
+            header.type = .dataPageV2
+            header.uncompressedPageSize = try int32(levelBytes.count + values.count)
+            header.compressedPageSize = try int32(body.count)
+            header.dataPageHeaderV2 = DataPageHeaderV2(
+                numValues: try int32(pageValues),
+                numNulls: try int32(nullCount),
+                numRows: try int32(pageValues),
+                encoding: encoding,
+                definitionLevelsByteLength: try int32(levelBytes.count),
+                repetitionLevelsByteLength: 0,
+                isCompressed: compress,
+                statistics: statistics
+            )
+        } else {
+            var raw = levelBytes
+            raw.append(contentsOf: values)
+            body = codec == .uncompressed ? raw : codec.compress(raw)
+            header.type = .dataPage
+            header.uncompressedPageSize = try int32(raw.count)
+            header.compressedPageSize = try int32(body.count)
+            header.dataPageHeader = DataPageHeader(
+                numValues: try int32(pageValues),
+                encoding: encoding,
+                definitionLevelEncoding: .rle,
+                repetitionLevelEncoding: .rle,
+                statistics: statistics
+            )
+        }
+        let headerBytes = header.thriftEncoded()
+        pageLocations.append(
+            PageLocation(
+                offset: Int64(pages.count),
+                compressedPageSize: try int32(headerBytes.count + body.count),
+                firstRowIndex: Int64(chunkValues)
+            )
+        )
+        pages.append(contentsOf: headerBytes)
+        pages.append(contentsOf: body)
+        chunkUncompressedBytes += headerBytes.count + Int(header.uncompressedPageSize)
+        pageEncodings[encoding, default: 0] += 1
+        pageStatistics.append(pageStats)
+        chunkStatistics.merge(pageStats)
+        chunkValues += pageValues
+        _ = nonNull
+
+        // Reset the page.
+        levels.removeAll(keepingCapacity: true)
+        indices.removeAll(keepingCapacity: true)
+        plain.removeAll(keepingCapacity: true)
+        booleans.removeAll(keepingCapacity: true)
+        pageStats = ValueStatistics(order: descriptor.order)
+        pageValues = 0
+    }
+
+    private func int32(_ value: Int) throws -> Int32 {
+        guard let result = Int32(exactly: value) else {
+            throw ParquetError(.invalidArgument, "page size \(value) exceeds 2 GiB", column: descriptor.name)
+        }
+        return result
+    }
+
+    // MARK: Finishing the chunk
+
+    /// Closes the chunk: flushes the open page, builds the dictionary page and the metadata for a chunk that
+    /// starts at `fileOffset`, and resets for the next row group.
+    func finishChunk(at fileOffset: Int64) throws -> EncodedColumnChunk {
+        try flushPage()
+        var dictionaryPage: [UInt8] = []
+        var uncompressedTotal = chunkUncompressedBytes
+        if dictionaryUsed {
+            var raw: [UInt8] = []
+            fixedDictionary?.encodePlain(into: &raw)
+            bytesDictionary?.encodePlain(into: &raw)
+            let body = codec == .uncompressed ? raw : codec.compress(raw)
+            let header = PageHeader(
+                type: .dictionaryPage,
+                uncompressedPageSize: try int32(raw.count),
+                compressedPageSize: try int32(body.count),
+                dictionaryPageHeader: DictionaryPageHeader(numValues: try int32(dictionaryCount), encoding: .plain)
+            )
+            dictionaryPage = header.thriftEncoded()
+            uncompressedTotal += dictionaryPage.count + raw.count
+            dictionaryPage.append(contentsOf: body)
+        }
+        let dataPageOffset = fileOffset + Int64(dictionaryPage.count)
+
+        var encodings: Set<Encoding> = [.rle]
+        var encodingStats: [PageEncodingStats] = []
+        if dictionaryUsed {
+            encodings.insert(.plain)
+            encodingStats.append(PageEncodingStats(pageType: .dictionaryPage, encoding: .plain, count: 1))
+        }
+        let dataPageType: PageType = options.pageVersion == .v2 ? .dataPageV2 : .dataPage
+        for (encoding, count) in pageEncodings.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            encodings.insert(encoding)
+            encodingStats.append(PageEncodingStats(pageType: dataPageType, encoding: encoding, count: count))
+        }
+
+        var metaData = ColumnMetaData(
+            type: descriptor.physicalType,
+            encodings: encodings.sorted { $0.rawValue < $1.rawValue },
+            pathInSchema: [descriptor.name],
+            codec: codecID,
+            numValues: Int64(chunkValues),
+            totalUncompressedSize: Int64(uncompressedTotal),
+            totalCompressedSize: Int64(dictionaryPage.count + pages.count),
+            dataPageOffset: dataPageOffset,
+            dictionaryPageOffset: dictionaryUsed ? fileOffset : nil,
+            encodingStats: encodingStats
+        )
+        if options.writeStatistics { metaData.statistics = chunkStatistics.thrift() }
+
+        var offsetIndex: OffsetIndex?
+        var columnIndex: ColumnIndex?
+        if options.writePageIndex {
+            offsetIndex = OffsetIndex(
+                pageLocations: pageLocations.map {
+                    var location = $0
+                    location.offset += dataPageOffset
+                    return location
+                }
+            )
+            if options.writeStatistics { columnIndex = makeColumnIndex() }
+        }
+
+        let result = EncodedColumnChunk(
+            dictionaryPage: dictionaryPage,
+            dataPages: pages,
+            chunk: ColumnChunk(fileOffset: 0, metaData: metaData),
+            columnIndex: columnIndex,
+            offsetIndex: offsetIndex
+        )
+
+        // Reset for the next chunk.
+        pages = []
+        pageLocations.removeAll()
+        pageStatistics.removeAll()
+        pageEncodings.removeAll()
+        chunkStatistics = ValueStatistics(order: descriptor.order)
+        chunkValues = 0
+        chunkUncompressedBytes = 0
+        dictionaryActive = options.dictionary && descriptor.physicalType != .boolean
+        dictionaryUsed = false
+        resetDictionary()
+        return result
+    }
+
+    /// The column index of the chunk's pages; nil when a page's bounds cannot be expressed (all NaN).
+    private func makeColumnIndex() -> ColumnIndex? {
+        var index = ColumnIndex()
+        index.nullCounts = []
+        var ascending = true
+        var descending = true
+        var previous: (min: [UInt8], max: [UInt8])?
+        for statistics in pageStatistics {
+            index.nullCounts!.append(Int64(statistics.nullCount))
+            if let bounds = statistics.encodedBounds() {
+                index.nullPages.append(false)
+                index.minValues.append(bounds.min)
+                index.maxValues.append(bounds.max)
+                if let previous {
+                    let order = descriptor.order
+                    let minOrder = ValueStatistics.compareEncoded(previous.min, bounds.min, order: order)
+                    let maxOrder = ValueStatistics.compareEncoded(previous.max, bounds.max, order: order)
+                    if minOrder > 0 || maxOrder > 0 { ascending = false }
+                    if minOrder < 0 || maxOrder < 0 { descending = false }
+                }
+                previous = (bounds.min, bounds.max)
+            } else if statistics.nanCount > 0 {
+                // Only NaNs (and nulls): TYPE_ORDER bounds cannot describe the page, so no column index.
+                return nil
+            } else {
+                index.nullPages.append(true)
+                index.minValues.append([])
+                index.maxValues.append([])
+            }
+        }
+        index.boundaryOrder = ascending ? .ascending : (descending ? .descending : .unordered)
+        return index
+    }
+}
+
+extension Optional where Wrapped == [Bool] {
+    /// Calls `body` with the array's buffer, or nil.
+    fileprivate func withOptionalBuffer<R, E: Error>(
+        _ body: (UnsafeBufferPointer<Bool>?) throws(E) -> R
+    ) throws(E) -> R {
+        switch self {
+        case .some(let array):
+            return try array.withUnsafeBufferPointer { (buffer) throws(E) in try body(buffer) }
+        case .none:
+            return try body(nil)
+        }
+    }
+}

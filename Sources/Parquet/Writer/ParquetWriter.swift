@@ -1,0 +1,222 @@
+import Columnar
+
+/// Writes record batches to a Parquet file, streaming: memory is bounded by one row group.
+///
+/// ```swift
+/// let writer = try ParquetWriter(path: "out.parquet", schema: schema, options: ParquetWriteOptions())
+/// for batch in batches { try writer.write(batch) }
+/// let footer = try writer.close()
+/// ```
+///
+/// Columns are flat; a nullable field becomes an OPTIONAL column. Types map as follows (physical type,
+/// LogicalType, ConvertedType): integers to INT32/INT64 with INTEGER(bits, signed) and INT_n/UINT_n; `date` to
+/// INT32 DATE; `timestamp` to INT64 TIMESTAMP(unit, isAdjustedToUTC), plus TIMESTAMP_MILLIS/MICROS when
+/// UTC-adjusted; `decimal` to INT32, INT64 or FIXED_LEN_BYTE_ARRAY (by its storage) with DECIMAL; `string` to
+/// BYTE_ARRAY STRING/UTF8; `binary` to BYTE_ARRAY; `fixedBinary(n)` to FIXED_LEN_BYTE_ARRAY(n); `float`,
+/// `double` and `boolean` to their physical types.
+///
+/// The file is valid only once ``close()`` returns; a writer dropped without closing leaves a partial file.
+public final class ParquetWriter {
+    /// The Sluice version recorded in `created_by`.
+    public static let version = "0.1.0"
+    /// The `created_by` string of the files Sluice writes.
+    public static let createdBy = "sluice version \(version)"
+
+    /// The file being written.
+    public let path: String
+    /// The schema every batch must have.
+    public let schema: Schema
+    /// The layout and encoding options.
+    public let options: ParquetWriteOptions
+
+    private let output: FileOutput
+    private let columns: [ColumnChunkWriter]
+    private var rowGroups: [RowGroup] = []
+    private var pageIndexes: [[(column: ColumnIndex?, offset: OffsetIndex?)]] = []
+    private var rowsInGroup = 0
+    private var totalRows: Int64 = 0
+    private var isClosed = false
+
+    /// Creates (or truncates) the file at `path` and writes its leading magic.
+    ///
+    /// - Throws: ``ParquetError`` when the schema has a type that cannot be written, the options are out of
+    ///   range, or the file cannot be created.
+    public init(path: String, schema: Schema, options: ParquetWriteOptions = ParquetWriteOptions()) throws {
+        self.path = path
+        self.schema = schema
+        self.options = options
+        do {
+            for (name, value) in [
+                ("dataPageSize", options.dataPageSize), ("dataPageMaxRows", options.dataPageMaxRows),
+                ("rowGroupMaxBytes", options.rowGroupMaxBytes), ("rowGroupMaxRows", options.rowGroupMaxRows),
+                ("dictionaryPageSizeLimit", options.dictionaryPageSizeLimit),
+            ] where value < 1 {
+                throw ParquetError(.invalidArgument, "option \(name) must be at least 1, got \(value)")
+            }
+            guard !schema.fields.isEmpty else {
+                throw ParquetError(.invalidArgument, "a Parquet file needs at least one column")
+            }
+            var names = Set<String>()
+            for field in schema.fields where !names.insert(field.name).inserted {
+                throw ParquetError(.invalidArgument, "two columns are named \(field.name)", column: field.name)
+            }
+            columns = try schema.fields.map { field throws(ParquetError) in
+                ColumnChunkWriter(descriptor: try ColumnDescriptor(field: field), options: options)
+            }
+            output = try FileOutput(path: path)
+            try output.write(Array("PAR1".utf8))
+        } catch {
+            throw error.inFile(path)
+        }
+    }
+
+    /// Appends the rows of `batch`, cutting pages and row groups as they fill.
+    ///
+    /// - Throws: ``ParquetError`` when the batch's schema differs from the writer's, a non-nullable column
+    ///   holds a null, a fixed-width value has the wrong width, or the file cannot be written.
+    public func write(_ batch: RecordBatch) throws {
+        do {
+            guard !isClosed else { throw ParquetError(.invalidArgument, "the writer is closed") }
+            try checkSchema(batch.schema)
+            var start = 0
+            while start < batch.count {
+                let room = options.rowGroupMaxRows - rowsInGroup
+                let end = start + min(batch.count - start, room, 16_384)
+                for (writer, column) in zip(columns, batch.columns) {
+                    try writer.append(column, rows: start..<end)
+                }
+                rowsInGroup += end - start
+                start = end
+                if rowsInGroup >= options.rowGroupMaxRows || estimatedRowGroupSize >= options.rowGroupMaxBytes {
+                    try flushRowGroup()
+                }
+            }
+        } catch {
+            throw error.inFile(path)
+        }
+    }
+
+    /// Finishes the file: the last row group, the page index, the footer. Returns the footer.
+    @discardableResult
+    public func close() throws -> FileMetaData {
+        do {
+            guard !isClosed else { throw ParquetError(.invalidArgument, "the writer is already closed") }
+            isClosed = true
+            if rowsInGroup > 0 { try flushRowGroup() }
+            try writePageIndex()
+            let metadata = FileMetaData(
+                version: 1,
+                schema: schemaElements(),
+                numRows: totalRows,
+                rowGroups: rowGroups,
+                keyValueMetadata: options.keyValueMetadata.isEmpty
+                    ? nil
+                    : options.keyValueMetadata.sorted { $0.key < $1.key }.map {
+                        KeyValue(key: $0.key, value: $0.value)
+                    },
+                createdBy: Self.createdBy,
+                columnOrders: columns.map { _ in .typeDefinedOrder }
+            )
+            var footer = metadata.thriftEncoded()
+            let length = UInt32(footer.count)
+            withUnsafeBytes(of: length.littleEndian) { footer.append(contentsOf: $0) }
+            footer.append(contentsOf: Array("PAR1".utf8))
+            try output.write(footer)
+            try output.close()
+            return metadata
+        } catch {
+            throw error.inFile(path)
+        }
+    }
+
+    // MARK: Internals
+
+    private var estimatedRowGroupSize: Int {
+        columns.reduce(0) { $0 + $1.estimatedChunkSize }
+    }
+
+    private func checkSchema(_ other: Schema) throws(ParquetError) {
+        guard other.fields.count == schema.fields.count else {
+            throw ParquetError(
+                .invalidArgument,
+                "batch has \(other.fields.count) columns, the file has \(schema.fields.count)"
+            )
+        }
+        for (mine, theirs) in zip(schema.fields, other.fields)
+        where mine.name != theirs.name || mine.type != theirs.type {
+            throw ParquetError(
+                .invalidArgument,
+                "batch column \(theirs.name): \(theirs.type) does not match the file's \(mine.name): \(mine.type)",
+                column: mine.name
+            )
+        }
+    }
+
+    private func schemaElements() -> [SchemaElement] {
+        var elements = [SchemaElement(name: "schema", numChildren: Int32(columns.count))]
+        elements.append(contentsOf: columns.map(\.descriptor.element))
+        return elements
+    }
+
+    private func flushRowGroup() throws {
+        let start = output.offset
+        var chunks: [ColumnChunk] = []
+        var indexes: [(column: ColumnIndex?, offset: OffsetIndex?)] = []
+        var uncompressed: Int64 = 0
+        for writer in columns {
+            let encoded: EncodedColumnChunk
+            do {
+                encoded = try writer.finishChunk(at: output.offset)
+            } catch {
+                throw (error as? ParquetError)?.inColumn(writer.descriptor.name) ?? error
+            }
+            try output.write(encoded.dictionaryPage)
+            try output.write(encoded.dataPages)
+            chunks.append(encoded.chunk)
+            indexes.append((encoded.columnIndex, encoded.offsetIndex))
+            uncompressed += encoded.chunk.metaData!.totalUncompressedSize
+        }
+        rowGroups.append(
+            RowGroup(
+                columns: chunks,
+                totalByteSize: uncompressed,
+                numRows: Int64(rowsInGroup),
+                fileOffset: start,
+                totalCompressedSize: output.offset - start,
+                ordinal: Int16(truncatingIfNeeded: rowGroups.count)
+            )
+        )
+        pageIndexes.append(indexes)
+        totalRows += Int64(rowsInGroup)
+        rowsInGroup = 0
+    }
+
+    /// Writes every ColumnIndex, then every OffsetIndex, and records where they are in the chunks.
+    private func writePageIndex() throws {
+        for (group, indexes) in pageIndexes.enumerated() {
+            for (column, index) in indexes.enumerated() {
+                guard let columnIndex = index.column else { continue }
+                let bytes = columnIndex.thriftEncoded()
+                rowGroups[group].columns[column].columnIndexOffset = output.offset
+                rowGroups[group].columns[column].columnIndexLength = Int32(bytes.count)
+                try output.write(bytes)
+            }
+        }
+        for (group, indexes) in pageIndexes.enumerated() {
+            for (column, index) in indexes.enumerated() {
+                guard let offsetIndex = index.offset else { continue }
+                let bytes = offsetIndex.thriftEncoded()
+                rowGroups[group].columns[column].offsetIndexOffset = output.offset
+                rowGroups[group].columns[column].offsetIndexLength = Int32(bytes.count)
+                try output.write(bytes)
+            }
+        }
+    }
+}
+
+extension Error {
+    /// This error with the file path filled in, when it is a ``ParquetError``.
+    fileprivate func inFile(_ path: String) -> any Error {
+        (self as? ParquetError)?.inFile(path) ?? self
+    }
+}
