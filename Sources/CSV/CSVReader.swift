@@ -61,6 +61,9 @@ public final class CSVReader {
     private var pending: [RecordBatch] = []
     private var pendingIndex = 0
     private var failure: CSVError?
+    /// Chunks parsed in more than one part, and parts re-parsed because a cut was not a row boundary (for tests).
+    private(set) var parallelChunks = 0
+    private(set) var splitFallbacks = 0
 
     /// Opens `path` and reads its header.
     ///
@@ -298,6 +301,7 @@ public final class CSVReader {
         }
 
         let parts = points.count - 1
+        parallelChunks += 1
         let work = ParallelParse(parsers: parsers, base: base, points: points, isFinal: isFinal)
         DispatchQueue.concurrentPerform(iterations: parts) { k in work.run(k) }
         for k in 0..<parts {
@@ -306,6 +310,7 @@ public final class CSVReader {
             if failure != nil { return }
             if k < parts - 1 && parser.consumed != points[k + 1] {
                 // The cut was not a row boundary: parse the rest in one piece.
+                splitFallbacks += 1
                 let resume = parser.consumed
                 parsers[0].parse(base, from: resume, to: filled, isFinal: isFinal)
                 try deliver(parsers[0], lineOffset: &line)
