@@ -1,1 +1,0 @@
-// The StepFunctions module. See README.md for its responsibilities.

@@ -1,0 +1,225 @@
+import Foundation
+import TestSupport
+
+/// A scripted HTTP server on 127.0.0.1 (Python's http.server, started per test). Each route `"METHOD /path"`
+/// answers its responses in order, repeating the last. Requests are recorded in a JSON file. The server stops
+/// when the test closes its stdin, or by itself after `lifetime` seconds.
+final class ScriptedServer: @unchecked Sendable {
+    struct Response {
+        var status: Int
+        var body: String = ""
+        var headers: [String: String] = [:]
+        /// Close the connection without answering (a network error for the client).
+        var drop: Bool = false
+    }
+
+    struct RecordedRequest: Decodable {
+        var method: String
+        var path: String
+        var headers: [String: String]
+        var body: String
+    }
+
+    let port: Int
+    private let process: Process
+    private let stdin: Pipe
+    private let logURL: URL
+
+    var baseURL: String { "http://127.0.0.1:\(port)" }
+
+    init(routes: [String: [Response]], lifetime: Int = 120) throws {
+        let directory = try Paths.temporaryDirectory("sfn-server")
+        logURL = directory.appendingPathComponent("requests.json")
+        var plan: [String: Any] = ["lifetime": lifetime, "log": logURL.path]
+        plan["routes"] = routes.mapValues { responses in
+            responses.map { ["status": $0.status, "body": $0.body, "headers": $0.headers, "drop": $0.drop] }
+        }
+        let planData = try JSONSerialization.data(withJSONObject: plan)
+        (process, stdin, port) = try Self.launch(
+            Python.executable,
+            ["-c", Self.script, String(decoding: planData, as: UTF8.self)]
+        )
+    }
+
+    /// The requests received so far, in order.
+    func requests() throws -> [RecordedRequest] {
+        guard let data = try? Data(contentsOf: logURL) else { return [] }
+        return try JSONDecoder().decode([RecordedRequest].self, from: data)
+    }
+
+    func stop() {
+        try? stdin.fileHandleForWriting.close()
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+    }
+
+    deinit { stop() }
+
+    /// Starts `program`, whose first stdout line is the port it listens on.
+    static func launch(
+        _ program: String,
+        _ arguments: [String],
+        environment: [String: String] = [:]
+    ) throws -> (Process, Pipe, Int) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: program)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let stdin = Pipe()
+        let stdout = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var line = Data()
+        let handle = stdout.fileHandleForReading
+        while true {
+            let byte = handle.readData(ofLength: 1)
+            if byte.isEmpty || byte == Data([0x0a]) { break }
+            line.append(byte)
+        }
+        guard let port = Int(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespaces)) else {
+            process.terminate()
+            throw ServerError(
+                message: "\(program) did not report a port (got '\(String(decoding: line, as: UTF8.self))')"
+            )
+        }
+        return (process, stdin, port)
+    }
+
+    struct ServerError: Error, CustomStringConvertible {
+        var message: String
+        var description: String { message }
+    }
+
+    static let script = #"""
+        import http.server, json, sys, threading, os
+        plan = json.loads(sys.argv[1])
+        routes = plan["routes"]
+        counters, log, lock = {}, [], threading.Lock()
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+            def handle_any(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                key = f"{self.command} {self.path}"
+                with lock:
+                    log.append({"method": self.command, "path": self.path,
+                                "headers": {k.lower(): v for k, v in self.headers.items()},
+                                "body": body.decode("utf-8", "replace")})
+                    with open(plan["log"] + ".tmp", "w") as f:
+                        json.dump(log, f)
+                    os.replace(plan["log"] + ".tmp", plan["log"])
+                    responses = routes.get(key) or routes.get("* " + self.path) or routes.get("*")
+                    if responses is None:
+                        response = {"status": 404, "body": "", "headers": {}, "drop": False}
+                    else:
+                        index = counters.get(key, 0)
+                        counters[key] = index + 1
+                        response = responses[min(index, len(responses) - 1)]
+                if response["drop"]:
+                    self.close_connection = True
+                    self.connection.close()
+                    return
+                data = response["body"].encode()
+                self.send_response(response["status"])
+                for name, value in response["headers"].items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+            do_GET = do_POST = do_PUT = handle_any
+            def log_message(self, *args):
+                pass
+
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        server.daemon_threads = True
+        print(server.server_address[1], flush=True)
+        def watch_stdin():
+            sys.stdin.read()
+            os._exit(0)
+        threading.Thread(target=watch_stdin, daemon=True).start()
+        timer = threading.Timer(plan["lifetime"], lambda: os._exit(0))
+        timer.daemon = True
+        timer.start()
+        server.serve_forever()
+        """#
+}
+
+/// moto's server on a free 127.0.0.1 port, started per test; stops when the test closes its stdin or after
+/// `lifetime` seconds.
+final class MotoServer: @unchecked Sendable {
+    let port: Int
+    private let process: Process
+    private let stdin: Pipe
+
+    var endpoint: String { "http://127.0.0.1:\(port)" }
+
+    /// `environment` is added to moto's, e.g. `INITIAL_NO_AUTH_ACTION_COUNT`.
+    init(environment: [String: String] = [:], lifetime: Int = 300) throws {
+        let script = #"""
+            import os, socket, sys, threading
+            sock = socket.socket()
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+            sock.close()
+            def watch_stdin():
+                sys.stdin.read()
+                os._exit(0)
+            threading.Thread(target=watch_stdin, daemon=True).start()
+            timer = threading.Timer(float(sys.argv[1]), lambda: os._exit(0))
+            timer.daemon = True
+            timer.start()
+            print(port, flush=True)
+            from moto.server import main
+            main(["-H", "127.0.0.1", "-p", str(port)])
+            """#
+        (process, stdin, port) = try ScriptedServer.launch(
+            Python.executable,
+            ["-c", script, String(lifetime)],
+            environment: environment
+        )
+        try waitUntilListening()
+    }
+
+    private func waitUntilListening() throws {
+        try Python.run(
+            """
+            import socket, sys, time
+            deadline = time.time() + 60
+            while True:
+                try:
+                    socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=1).close()
+                    break
+                except OSError:
+                    if time.time() > deadline:
+                        sys.exit("moto did not start")
+                    time.sleep(0.1)
+            """,
+            [String(port)]
+        )
+    }
+
+    func stop() {
+        try? stdin.fileHandleForWriting.close()
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+    }
+
+    deinit { stop() }
+}
+
+/// A 127.0.0.1 port with nothing listening (bound, then released).
+func closedLoopbackPort() throws -> Int {
+    let output = try Python.run(
+        """
+        import socket
+        s = socket.socket()
+        s.bind(("127.0.0.1", 0))
+        print(s.getsockname()[1])
+        s.close()
+        """
+    )
+    return Int(output.trimmingCharacters(in: .whitespacesAndNewlines))!
+}
