@@ -9,8 +9,8 @@ import Darwin
 
 /// Streams a CSV file into typed columnar batches.
 ///
-/// The file is read in chunks of ``CSVOptions/chunkSize`` bytes into one reused buffer, so memory does not grow with
-/// the file. Each chunk is cut at row boundaries (quote-aware) into one part per thread, the parts are parsed in
+/// The file is read in chunks of ``CSVOptions/chunkSize`` bytes into two reused buffers (the next chunk is read
+/// while the current one is parsed), so memory does not grow with the file. Each chunk is cut at row boundaries (quote-aware) into one part per thread, the parts are parsed in
 /// parallel straight from the bytes, and their batches are returned in file order.
 ///
 /// The dialect is RFC 4180: fields separated by ``CSVOptions/delimiter``; a field may be quoted with
@@ -47,8 +47,14 @@ public final class CSVReader {
     public var onReject: ((CSVRejectedRow) throws -> Void)?
 
     private let source: FileSource
-    private let buffer: UnsafeMutablePointer<UInt8>
-    private let capacity: Int
+    /// Two buffers of `front + chunkSize` bytes: chunks are read at offset `front`, and the unparsed end of the previous
+    /// chunk (at most `maxLineBytes`) is copied just before them.
+    private let buffers: [UnsafeMutablePointer<UInt8>]
+    private let front: Int
+    private var current = 0
+    /// The read of the next chunk into the other buffer, while the current one is parsed.
+    private var prefetch: Prefetch?
+    private var buffer: UnsafeMutablePointer<UInt8> { buffers[current] }
     /// The bytes `[start, filled)` of `buffer` are read and not yet parsed.
     private var start = 0
     private var filled = 0
@@ -100,12 +106,16 @@ public final class CSVReader {
         self.path = path
         self.options = options
         source = try FileSource(path: path)
-        capacity = options.chunkSize + options.maxLineBytes
-        buffer = .allocate(capacity: capacity + 8)
+        front = max(options.maxLineBytes, 3)
+        buffers = (0..<2).map { _ in .allocate(capacity: options.maxLineBytes + options.chunkSize + 8) }
+        start = front
+        filled = front
 
         // The byte-order mark, then the first row: the header, or a sample of the field count.
-        while filled < 3 && !atEnd { try fill() }
-        if filled >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF { start = 3 }
+        while filled - start < 3 && !atEnd { try fill() }
+        if filled - start >= 3 && buffer[start] == 0xEF && buffer[start + 1] == 0xBB && buffer[start + 2] == 0xBF {
+            start += 3
+        }
         var firstRow: [[UInt8]]?
         while start < filled || !atEnd {
             switch RowSplitter.split(
@@ -172,7 +182,8 @@ public final class CSVReader {
     }
 
     deinit {
-        buffer.deallocate()
+        prefetch?.group.wait()
+        for buffer in buffers { buffer.deallocate() }
     }
 
     /// The next batch of rows, or `nil` at the end of the file.
@@ -220,20 +231,44 @@ public final class CSVReader {
         }
     }
 
-    /// Moves the unparsed bytes to the front of the buffer and reads up to one chunk after them.
+    /// Switches to the other buffer holding the next chunk (read ahead, or read now), with the unparsed bytes of the
+    /// current one copied in front of it, and starts reading the chunk after.
     private func fill() throws {
-        if start > 0 {
-            let unparsed = filled - start
-            if unparsed > 0 { buffer.update(from: buffer + start, count: unparsed) }
-            filled = unparsed
-            start = 0
+        let other = 1 - current
+        let count: Int
+        if let pending = prefetch {
+            pending.group.wait()
+            prefetch = nil
+            if let error = pending.error { throw error }
+            count = pending.count
+        } else {
+            count = try source.read(into: buffers[other] + front, count: options.chunkSize)
         }
-        let room = min(options.chunkSize, capacity - filled)
-        guard room > 0 else { return }
-        let n = try source.read(into: buffer + filled, count: room)
-        filled += n
-        bytesRead += n
-        if n < room { atEnd = true }
+        let unparsed = filled - start
+        precondition(unparsed <= front, "unparsed bytes exceed the line limit")
+        (buffers[other] + front - unparsed).update(from: buffer + start, count: unparsed)
+        current = other
+        start = front - unparsed
+        filled = front + count
+        bytesRead += count
+        if count < options.chunkSize {
+            atEnd = true
+        } else {
+            let pending = Prefetch()
+            let source = self.source
+            let target = Prefetch.Target(pointer: buffers[1 - current] + front)
+            let size = options.chunkSize
+            pending.group.enter()
+            DispatchQueue.global().async {
+                do {
+                    pending.count = try source.read(into: target.pointer, count: size)
+                } catch {
+                    pending.error = error
+                }
+                pending.group.leave()
+            }
+            prefetch = pending
+        }
     }
 
     /// Reads a chunk when needed and parses what is buffered.
@@ -348,6 +383,17 @@ public final class CSVReader {
             failure = error
         }
     }
+}
+
+/// A chunk being read on another thread; its fields are written before `group` is left and read after it is waited.
+private final class Prefetch: @unchecked Sendable {
+    struct Target: @unchecked Sendable {
+        let pointer: UnsafeMutablePointer<UInt8>
+    }
+
+    let group = DispatchGroup()
+    var count = 0
+    var error: Error?
 }
 
 /// The work of one parallel parse, shared by the threads of `concurrentPerform`; each thread touches only its part.

@@ -5,7 +5,7 @@ import Darwin
 #endif
 
 /// A file read sequentially through a POSIX descriptor.
-final class FileSource {
+final class FileSource: @unchecked Sendable {
     let path: String
     private let descriptor: Int32
     /// The file's size when it is a regular file.
