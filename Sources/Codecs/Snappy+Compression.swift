@@ -1,8 +1,8 @@
 extension Snappy {
     /// Input is compressed in independent fragments of this size, so match offsets fit in 16 bits.
     static let fragmentSize = 1 << 16
-    /// The hash table has at most 2^14 entries.
-    static let maximumHashTableBits = 14
+    /// The hash table has at most 2^15 entries, as in Snappy 1.1.10 and later (Arrow bundles such a version).
+    static let maximumHashTableBits = 15
     /// The match finder stops this many bytes before the end of a fragment, so it can always load 8 bytes.
     static let inputMargin = 15
 
@@ -37,7 +37,7 @@ extension Snappy {
 
     @inline(__always)
     static func hash(_ bytes: UInt32, shift: UInt32) -> Int {
-        Int(truncatingIfNeeded: (bytes &* 0x1E35_A7BD) >> shift)
+        Int(truncatingIfNeeded: (bytes &* 0x1E35_A7BD) &>> shift)
     }
 
     @inline(__always)

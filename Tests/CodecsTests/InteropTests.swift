@@ -71,8 +71,9 @@ import Testing
                 compressed = raw.with_suffix('.compressed').read_bytes()
                 out = pa.decompress(compressed, decompressed_size=len(original), codec=codec, asbytes=True)
                 same = hashlib.sha256(out).digest() == hashlib.sha256(original).digest() and len(out) == len(original)
-                reference = len(pa.compress(original, codec=codec, asbytes=True))
-                print(raw.stem, len(original), len(compressed), 'same' if same else 'DIFFERENT', reference)
+                reference = pa.compress(original, codec=codec, asbytes=True)
+                identical = 'identical' if reference == compressed else 'differs'
+                print(raw.stem, len(original), len(compressed), 'same' if same else 'DIFFERENT', len(reference), identical)
             """,
             [directory.path, codec.rawValue]
         )
@@ -81,7 +82,8 @@ import Testing
         for line in lines {
             #expect(line[3] == "same", "pyarrow \(codec) decompressed \(line[0]) differently")
         }
-        // Compressible inputs really are compressed, and our Snappy matches Arrow's (reference) ratio.
+        // Compressible inputs really are compressed, and our Snappy matches Arrow's (reference) ratio. With the
+        // pinned pyarrow (bundling Snappy >= 1.1.10: 2^15-entry tables) the blocks are even byte-identical.
         for line in lines where line[0].hasPrefix("text-1048576") || line[0].hasPrefix("repetitive-1048576") {
             #expect(Int(line[2])! < Int(line[1])! / 2, "\(codec) \(line[0]): \(line[2]) of \(line[1]) bytes")
         }
@@ -90,6 +92,7 @@ import Testing
                 let ours = Double(line[2])!
                 let reference = Double(line[4])!
                 #expect(ours <= reference * 1.05 + 8, "snappy \(line[0]): \(ours) bytes vs Arrow's \(reference)")
+                #expect(line[5] == "identical", "snappy \(line[0]): \(ours) bytes vs Arrow's \(reference)")
             }
         }
     }
