@@ -101,7 +101,7 @@ final class ColumnChunkWriter {
         var start = range.lowerBound
         while start < range.upperBound {
             let room = max(1, options.dataPageMaxRows - pageValues)
-            let end = min(range.upperBound, start + min(1024, room))
+            let end = min(range.upperBound, start + min(nextSliceRows(), room))
             try appendSlice(column, start..<end)
             if pageEstimatedSize >= options.dataPageSize || pageValues >= options.dataPageMaxRows {
                 try flushPage()
@@ -113,6 +113,14 @@ final class ColumnChunkWriter {
             }
             start = end
         }
+    }
+
+    /// How many rows to encode before checking the page size again, from the bytes per row so far.
+    private func nextSliceRows() -> Int {
+        guard pageValues > 0 else { return 64 }
+        let bytesPerRow = max(1, pageEstimatedSize / pageValues)
+        let bytesLeft = max(0, options.dataPageSize - pageEstimatedSize)
+        return min(1_024, max(16, bytesLeft / bytesPerRow))
     }
 
     private func appendSlice(_ column: Column, _ range: Range<Int>) throws {
@@ -298,7 +306,6 @@ final class ColumnChunkWriter {
     func flushPage() throws {
         guard pageValues > 0 else { return }
         let nullCount = pageStats.nullCount
-        let nonNull = pageValues - nullCount
         let isV2 = options.pageVersion == .v2
 
         // Values.
@@ -390,7 +397,6 @@ final class ColumnChunkWriter {
         pageStatistics.append(pageStats)
         chunkStatistics.merge(pageStats)
         chunkValues += pageValues
-        _ = nonNull
 
         // Reset the page.
         levels.removeAll(keepingCapacity: true)

@@ -81,7 +81,7 @@ public final class ParquetWriter {
             var start = 0
             while start < batch.count {
                 let room = options.rowGroupMaxRows - rowsInGroup
-                let end = start + min(batch.count - start, room, 16_384)
+                let end = start + min(batch.count - start, room, nextStepRows())
                 for (writer, column) in zip(columns, batch.columns) {
                     try writer.append(column, rows: start..<end)
                 }
@@ -130,6 +130,15 @@ public final class ParquetWriter {
     }
 
     // MARK: Internals
+
+    /// How many rows to append before checking the row group's size again: enough to amortize the check, few
+    /// enough not to overshoot `rowGroupMaxBytes` by much at the rate bytes have been accumulating.
+    private func nextStepRows() -> Int {
+        guard rowsInGroup > 0 else { return 1_024 }
+        let bytesPerRow = max(1, estimatedRowGroupSize / rowsInGroup)
+        let bytesLeft = max(0, options.rowGroupMaxBytes - estimatedRowGroupSize)
+        return min(16_384, max(64, bytesLeft / bytesPerRow))
+    }
 
     private var estimatedRowGroupSize: Int {
         columns.reduce(0) { $0 + $1.estimatedChunkSize }
