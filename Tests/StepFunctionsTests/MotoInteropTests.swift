@@ -111,6 +111,10 @@ import Testing
         let arn = try await client.createActivity(name: "signed")
         #expect(arn.hasSuffix(":activity:signed"))
         #expect(try await client.listActivities().map(\.name) == ["signed"])
+        // The worker's calls pass moto's signature check too (moto accepts any token for them).
+        try await client.sendTaskHeartbeat(taskToken: "token-1")
+        try await client.sendTaskSuccess(taskToken: "token-1", output: #"{"ok": true}"#)
+        try await client.sendTaskFailure(taskToken: "token-2", error: "GlueJobFailedError", cause: "{}")
         try await client.shutdown()
 
         let wrongSecret = Self.client(

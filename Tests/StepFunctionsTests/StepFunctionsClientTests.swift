@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import TestSupport
 import Testing
 
 @testable import StepFunctions
@@ -17,19 +18,22 @@ import Testing
         endpoint: String,
         retryPolicy: RetryPolicy = fastRetries,
         requestTimeout: Duration = .seconds(10),
+        pollTimeout: Duration = .seconds(70),
+        logger: Logger = Logger(label: "test"),
         _ body: (StepFunctionsClient) async throws -> T
     ) async throws -> T {
         let configuration = StepFunctionsClient.Configuration(
             region: "eu-west-1",
             endpoint: URL(string: endpoint)!,
             retryPolicy: retryPolicy,
+            pollTimeout: pollTimeout,
             requestTimeout: requestTimeout,
             connectTimeout: .seconds(2)
         )
         let client = StepFunctionsClient(
             configuration: configuration,
             credentialProvider: StaticCredentialProvider(credentials),
-            logger: Logger(label: "test")
+            logger: logger
         )
         do {
             let result = try await body(client)
@@ -179,7 +183,7 @@ import Testing
         #expect(error?.attempts == 3)
         let text = error.map { "\($0)" } ?? ""
         #expect(text.contains("GetActivityTask failed: NetworkError"))
-        #expect(text.contains("127.0.0.1:\(port)"))
+        #expect(text.contains("no answer from http://127.0.0.1:\(port): Connection refused"))
         #expect(!text.contains("SECRET") && !text.contains("never-shown"))
     }
 
@@ -256,5 +260,92 @@ import Testing
         }
         #expect(error?.code == .other("MalformedResponse"))
         #expect(error?.message == "the answer is not a JSON object: not json")
+    }
+
+    @Test func longPollOutlastsTheOrdinaryRequestDeadline() async throws {
+        // The server answers after 1.5 s: past the ordinary 0.5 s deadline, well within the poll's.
+        let server = try ScriptedServer(routes: [
+            "POST /": [.init(status: 200, body: #"{"taskToken": "slow", "input": "{}"}"#, delay: 1.5)]
+        ])
+        defer { server.stop() }
+        let (task, heartbeatError) = try await Self.withClient(
+            endpoint: server.baseURL,
+            retryPolicy: .none,
+            requestTimeout: .milliseconds(500),
+            pollTimeout: .seconds(20)
+        ) { client in
+            let task = try await client.getActivityTask(activityArn: "arn:x", workerName: "w")
+            var heartbeatError: StepFunctionsError?
+            do { try await client.sendTaskHeartbeat(taskToken: "slow") } catch let error as StepFunctionsError {
+                heartbeatError = error
+            }
+            return (task, heartbeatError)
+        }
+        #expect(task?.taskToken == "slow")
+        #expect(heartbeatError?.code == .network)
+        #expect(heartbeatError?.message.hasSuffix("no response before the deadline") == true)
+    }
+
+    @Test func secretsNeverReachLogsOrErrors() async throws {
+        let server = try ScriptedServer(routes: [
+            "POST /": [
+                .init(status: 503, body: ""),
+                .init(status: 400, body: #"{"__type": "ThrottlingException", "message": "slow down"}"#),
+                .init(status: 400, body: #"{"__type": "InvalidToken", "message": "bad token"}"#),
+            ]
+        ])
+        defer { server.stop() }
+        let capture = LogCapture()
+        let error = await #expect(throws: StepFunctionsError.self) {
+            try await Self.withClient(endpoint: server.baseURL, logger: capture.logger()) {
+                try await $0.sendTaskSuccess(taskToken: "tok", output: "{}")
+            }
+        }
+        #expect(error?.code == .invalidToken)
+        #expect(error?.attempts == 3)
+        let lines = capture.lines
+        #expect(lines.contains { $0.contains("retrying Step Functions call") && $0.contains("ThrottlingException") })
+        let everything = lines.joined(separator: "\n") + "\(String(describing: error))"
+        for secret in [Self.credentials.secretAccessKey, Self.credentials.sessionToken!, "Signature="] {
+            #expect(!everything.contains(secret), "leaked \(secret)")
+        }
+    }
+
+    @Test func clientFromEnvironmentUsesTheOverrideEndpointAndTheChain() async throws {
+        // Container credentials and the service on one loopback server; no environment keys, no shared files.
+        let server = try ScriptedServer(routes: [
+            "GET /creds": [
+                .init(
+                    status: 200,
+                    body: #"{"AccessKeyId": "ASIAFROMCONTAINER", "SecretAccessKey": "s", "Token": "container-token", "#
+                        + #""Expiration": "2099-01-01T00:00:00Z"}"#
+                )
+            ],
+            "POST /": [.init(status: 200, body: "{}")],
+        ])
+        defer { server.stop() }
+        let home = try Paths.temporaryDirectory("sfn-home")
+        let environment = AWSEnvironment(
+            variables: [
+                "AWS_REGION": "ap-southeast-2",
+                "AWS_ENDPOINT_URL_SFN": server.baseURL,
+                "AWS_ENDPOINT_URL": "http://127.0.0.1:1",
+                "AWS_CONTAINER_CREDENTIALS_FULL_URI": server.baseURL + "/creds",
+                "AWS_EC2_METADATA_DISABLED": "true",
+            ],
+            homeDirectory: home.path
+        )
+        let client = try StepFunctionsClient(environment: environment, logger: Logger(label: "test"))
+        #expect(client.configuration.region == "ap-southeast-2")
+        try await client.sendTaskHeartbeat(taskToken: "tok")
+        try await client.sendTaskHeartbeat(taskToken: "tok")
+        try await client.shutdown()
+        let requests = try server.requests()
+        // The credentials are fetched once and cached until near their expiry.
+        #expect(requests.map { "\($0.method) \($0.path)" } == ["GET /creds", "POST /", "POST /"])
+        let authorization = requests[1].headers["authorization"] ?? ""
+        #expect(authorization.contains("Credential=ASIAFROMCONTAINER/"))
+        #expect(authorization.contains("/ap-southeast-2/states/aws4_request"))
+        #expect(requests[1].headers["x-amz-security-token"] == "container-token")
     }
 }

@@ -92,6 +92,8 @@ public final class StepFunctionsClient: Sendable {
             )
         )
         httpConfiguration.decompression = .disabled
+        // Connection failures surface at once; ``RetryPolicy`` decides about retries, with jitter.
+        httpConfiguration.connectionPool.retryConnectionEstablishment = false
         let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration)
         self.httpClient = httpClient
         self.credentialProvider =
@@ -199,7 +201,7 @@ public final class StepFunctionsClient: Sendable {
             if Task.isCancelled { throw CancellationError() }
             throw StepFunctionsError(
                 code: .network,
-                message: "no answer from \(Self.describe(endpoint)): \(error)",
+                message: "no answer from \(Self.describe(endpoint)): \(Self.describeTransportError(error))",
                 httpStatus: nil,
                 operation: operation
             )
@@ -230,6 +232,23 @@ public final class StepFunctionsClient: Sendable {
     /// The endpoint without user info or query, for messages.
     static func describe(_ url: URL) -> String {
         "\(url.scheme ?? "https")://\(hostHeader(url))\(url.path)"
+    }
+
+    /// A readable text for an HTTP transport failure.
+    static func describeTransportError(_ error: any Error) -> String {
+        if let error = error as? HTTPClientError {
+            switch error {
+            case .connectTimeout: return "connect timed out"
+            case .readTimeout: return "no response before the read timeout"
+            case .deadlineExceeded: return "no response before the deadline"
+            case .remoteConnectionClosed: return "the server closed the connection"
+            default: return "\(error)"
+            }
+        }
+        if let error = error as? IOError {
+            return "\(String(cString: strerror(error.errnoCode))) (errno \(error.errnoCode))"
+        }
+        return "\(error)"
     }
 
     static func timeAmount(_ duration: Duration) -> TimeAmount {

@@ -11,6 +11,8 @@ final class ScriptedServer: @unchecked Sendable {
         var headers: [String: String] = [:]
         /// Close the connection without answering (a network error for the client).
         var drop: Bool = false
+        /// Seconds to wait before answering.
+        var delay: Double = 0
     }
 
     struct RecordedRequest: Decodable {
@@ -32,7 +34,9 @@ final class ScriptedServer: @unchecked Sendable {
         logURL = directory.appendingPathComponent("requests.json")
         var plan: [String: Any] = ["lifetime": lifetime, "log": logURL.path]
         plan["routes"] = routes.mapValues { responses in
-            responses.map { ["status": $0.status, "body": $0.body, "headers": $0.headers, "drop": $0.drop] }
+            responses.map {
+                ["status": $0.status, "body": $0.body, "headers": $0.headers, "drop": $0.drop, "delay": $0.delay]
+            }
         }
         let planData = try JSONSerialization.data(withJSONObject: plan)
         (process, stdin, port) = try Self.launch(
@@ -93,7 +97,7 @@ final class ScriptedServer: @unchecked Sendable {
     }
 
     static let script = #"""
-        import http.server, json, sys, threading, os
+        import http.server, json, sys, threading, os, time
         plan = json.loads(sys.argv[1])
         routes = plan["routes"]
         counters, log, lock = {}, [], threading.Lock()
@@ -113,11 +117,13 @@ final class ScriptedServer: @unchecked Sendable {
                     os.replace(plan["log"] + ".tmp", plan["log"])
                     responses = routes.get(key) or routes.get("* " + self.path) or routes.get("*")
                     if responses is None:
-                        response = {"status": 404, "body": "", "headers": {}, "drop": False}
+                        response = {"status": 404, "body": "", "headers": {}, "drop": False, "delay": 0}
                     else:
                         index = counters.get(key, 0)
                         counters[key] = index + 1
                         response = responses[min(index, len(responses) - 1)]
+                if response["delay"]:
+                    time.sleep(response["delay"])
                 if response["drop"]:
                     self.close_connection = True
                     self.connection.close()
