@@ -123,6 +123,21 @@ struct OperatorsJoinTests {
             let same = pairs(out) == expected
             #expect(same, "batch size \(batchSize): \(out.count) pairs, expected \(expected.count)")
             #expect(try out.isSorted(by: [SortKey("k")]))
+            // The streaming join over sorted inputs cut into batches of the same size: windows of equal keys
+            // span batch boundaries.
+            let l = try side(left, key: "k", tag: "lt").sorted(by: [SortKey("k")])
+            let r = try side(right, key: "k2", tag: "rt").sorted(by: [SortKey("k2")])
+            var stream = try MergeJoin(
+                left: ArrayBatchStream(l, batchSize: batchSize),
+                right: ArrayBatchStream(r, batchSize: batchSize),
+                leftKeys: ["k"],
+                rightKeys: ["k2"],
+                batchSize: batchSize
+            )
+            let streamed = try stream.collect()
+            let sameStreamed = pairs(streamed) == expected
+            #expect(sameStreamed, "streamed, batch size \(batchSize): \(streamed.count) pairs")
+            #expect(rows(streamed) == rows(out))
         }
     }
 

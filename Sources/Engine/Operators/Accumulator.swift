@@ -198,6 +198,10 @@ final class MinMaxAccumulator: Accumulator {
                 bestBytes.append(contentsOf: repeatElement([], count: groupCount - bestBytes.count))
             }
         }
+        withExtendedLifetime(keys) { update(keys, groups: groups) }
+    }
+
+    private func update(_ keys: NormalizedKeyColumn, groups: UnsafeBufferPointer<Int32>) {
         let isMax = self.isMax
         if let fixed = keys.fixed {
             best.withUnsafeMutableBufferPointer { best in

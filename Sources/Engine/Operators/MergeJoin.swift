@@ -37,31 +37,49 @@ public final class MergeJoin: BatchStream {
         batchSize: Int = 65_536
     ) throws(OperatorError) {
         precondition(batchSize > 0, "batch size must be positive")
+        let layout = try Self.outputLayout(
+            left: left.schema,
+            right: right.schema,
+            leftKeys: leftKeys,
+            rightKeys: rightKeys,
+            keepRightKeys: keepRightKeys
+        )
+        self.schema = layout.schema
+        self.rightKept = layout.rightKept
+        self.batchSize = batchSize
+        self.left = JoinSide(stream: left, keys: leftKeys, name: "left", idBase: 0)
+        self.right = JoinSide(stream: right, keys: rightKeys, name: "right", idBase: 1 << 50)
+    }
+
+    /// The output schema of a join and the right columns it keeps, after checking keys, types and names.
+    static func outputLayout(
+        left: Schema,
+        right: Schema,
+        leftKeys: [String],
+        rightKeys: [String],
+        keepRightKeys: Bool
+    ) throws(OperatorError) -> (schema: Schema, rightKept: [Int]) {
         guard !leftKeys.isEmpty, leftKeys.count == rightKeys.count else {
             throw OperatorError("join", "needs the same number (at least one) of left and right keys")
         }
         var rightKeyIndices = Set<Int>()
         for (l, r) in zip(leftKeys, rightKeys) {
-            let li = try left.schema.requireIndex(of: l, for: "join")
-            let ri = try right.schema.requireIndex(of: r, for: "join")
-            let lt = left.schema.fields[li].type
-            let rt = right.schema.fields[ri].type
+            let li = try left.requireIndex(of: l, for: "join")
+            let ri = try right.requireIndex(of: r, for: "join")
+            let lt = left.fields[li].type
+            let rt = right.fields[ri].type
             guard lt == rt else {
                 throw OperatorError("join", "key \"\(l)\" is \(lt) on the left but \"\(r)\" is \(rt) on the right")
             }
             rightKeyIndices.insert(ri)
         }
-        let kept = (0..<right.schema.fields.count).filter { keepRightKeys || !rightKeyIndices.contains($0) }
-        let fields = left.schema.fields + kept.map { right.schema.fields[$0] }
+        let kept = (0..<right.fields.count).filter { keepRightKeys || !rightKeyIndices.contains($0) }
+        let fields = left.fields + kept.map { right.fields[$0] }
         var names = Set<String>()
         for field in fields where !names.insert(field.name).inserted {
             throw OperatorError("join", "both sides have a column named \"\(field.name)\"; rename one first")
         }
-        self.schema = Schema(fields)
-        self.rightKept = kept
-        self.batchSize = batchSize
-        self.left = JoinSide(stream: left, keys: leftKeys, name: "left", idBase: 0)
-        self.right = JoinSide(stream: right, keys: rightKeys, name: "right", idBase: 1 << 50)
+        return (Schema(fields), kept)
     }
 
     /// A join of two unsorted streams: each is first sorted by an ``ExternalSorter`` with half of
@@ -159,7 +177,7 @@ public final class MergeJoin: BatchStream {
 
     /// Makes `pending` collect pairs from these two windows' batches, flushing pairs of other batches.
     private func preparePending(_ l: JoinWindow, _ r: JoinWindow) {
-        if let p = pending, p.leftID == l.id, p.rightID == r.id { return }
+        if pending?.leftID == l.id && pending?.rightID == r.id { return }
         flush()
         pending = PendingPairs(leftBatch: l.batch, leftID: l.id, rightBatch: r.batch, rightID: r.id)
     }
@@ -241,6 +259,8 @@ final class JoinSide {
     private(set) var position = 0
     /// The keys and row of the previous current row, to check that the input is sorted.
     private var previous: (keys: NormalizedKeys, row: Int)?
+    /// The previous key when it came from the fixed-width fast path.
+    private var previousFixed: UInt64?
 
     init(stream: any BatchStream, keys: [String], name: String, idBase: Int) {
         self.stream = stream
@@ -278,20 +298,31 @@ final class JoinSide {
     /// Moves forward from `position` to the first row without null keys (loading batches) and checks the
     /// order against the previous row. False at the end of the input.
     private func settle() throws -> Bool {
+        // Fast path: one fixed-width key without nulls in this batch.
+        if let fixed, position < batch!.count {
+            let key = fixed[position]
+            if let last = previousFixed, key < last { throw notSorted() }
+            previousFixed = key
+            return true
+        }
         while true {
             guard let batch, let keys else { return false }
             while position < batch.count && keys.anyNull(position) { position += 1 }
             if position < batch.count { break }
             guard try loadBatch() else { return false }
         }
-        if let previous, keys!.compare(position, previous.keys, previous.row) < 0 {
-            throw OperatorError(
-                "join",
-                "the \(name) input is not sorted by \(keyNames.joined(separator: ", ")); sort it first"
-            )
+        if keys!.columns.count == 1, let single = keys!.columns[0].fixed {
+            if let last = previousFixed, single[position] < last { throw notSorted() }
+            previousFixed = single[position]
+        } else {
+            if let previous, keys!.compare(position, previous.keys, previous.row) < 0 { throw notSorted() }
+            previous = (keys!, position)
         }
-        previous = (keys!, position)
         return true
+    }
+
+    private func notSorted() -> OperatorError {
+        OperatorError("join", "the \(name) input is not sorted by \(keyNames.joined(separator: ", ")); sort it first")
     }
 
     /// Moves to the next row; false at the end.
@@ -356,8 +387,9 @@ final class JoinSide {
 }
 
 extension RecordBatch {
-    /// The sort-merge inner join of two in-memory batches; each side is sorted by its keys first unless it
-    /// already is (checked in one pass). See ``MergeJoin`` for the output columns and semantics.
+    /// The sort-merge inner join of two in-memory batches (see ``InMemoryMergeJoin``: row numbers are sorted,
+    /// not rows, and each side already sorted is detected in one pass). See ``MergeJoin`` for the output
+    /// columns and semantics.
     public static func mergeJoin(
         _ left: RecordBatch,
         _ right: RecordBatch,
@@ -366,13 +398,9 @@ extension RecordBatch {
         keepRightKeys: Bool = false,
         batchSize: Int = 65_536
     ) throws -> RecordBatch {
-        func sorted(_ batch: RecordBatch, _ keys: [String]) throws -> RecordBatch {
-            let sortKeys = keys.map { SortKey($0) }
-            return try batch.isSorted(by: sortKeys) ? batch : batch.sorted(by: sortKeys)
-        }
-        var join = try MergeJoin(
-            left: ArrayBatchStream(try sorted(left, leftKeys), batchSize: batchSize),
-            right: ArrayBatchStream(try sorted(right, rightKeys), batchSize: batchSize),
+        var join = try InMemoryMergeJoin(
+            left: left,
+            right: right,
             leftKeys: leftKeys,
             rightKeys: rightKeys,
             keepRightKeys: keepRightKeys,

@@ -31,6 +31,11 @@ extension RecordBatch {
         for key in keys { _ = try schema.requireIndex(of: key.column, for: "sort") }
         if keys.isEmpty || count <= 1 { return true }
         let normalized = try NormalizedKeys(self, names: keys.map(\.column), operation: "sort")
+        return isSortedImpl(normalized, keys)
+    }
+
+    /// `normalized` is a parameter so that it (and the buffers `fixed` points into) outlives the scan.
+    private func isSortedImpl(_ normalized: NormalizedKeys, _ keys: [SortKey]) -> Bool {
         if normalized.columns.count == 1, let fixed = normalized.columns[0].fixed, !normalized.columns[0].hasNulls {
             if keys[0].ascending {
                 for i in 1..<count where fixed[i - 1] > fixed[i] { return false }
