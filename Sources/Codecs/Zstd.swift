@@ -46,6 +46,16 @@ public enum Zstd {
         guard input.count > 0 else {
             throw CodecError(codec: .zstd, kind: .truncated, message: "empty input (no zstd frame)", offset: 0)
         }
+        // A block yields at most 128 KiB and takes at least 4 bytes (an RLE block), so no valid input expands
+        // more than 32768:1; a larger claim must not drive the allocation.
+        if let expectedLength, expectedLength > input.count * 32_768 + (1 << 17) {
+            throw CodecError(
+                codec: .zstd,
+                kind: .truncated,
+                message: "\(input.count) compressed bytes cannot hold the expected \(expectedLength) bytes",
+                offset: 0
+            )
+        }
         // When every frame records its content size, the total is known up front.
         if let declared = declaredLength(input) {
             if let expectedLength, declared != UInt64(expectedLength) {
@@ -195,8 +205,8 @@ public enum Zstd {
             if inBuffer.pos == inBuffer.size && lastResult == 0 {
                 break
             }
-            if (inBuffer.pos, written) == before && written < output.count {
-                // No progress with room to spare: the input ended inside a frame.
+            if (inBuffer.pos, written) == before {
+                // No progress (with room for at least one more byte): the input ended inside a frame.
                 throw CodecError(
                     codec: .zstd,
                     kind: .truncated,

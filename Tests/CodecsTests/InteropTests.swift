@@ -131,10 +131,11 @@ import Testing
             assert streamed[4] & 0xC0 == 0 and streamed[4] & 0x20 == 0, 'expected a frame without content size'
             skippable = struct.pack('<II', 0x184D2A50, 3) + b'abc'
             framed = pa.compress(b'framed', codec='zstd', asbytes=True)
-            print((streamed + skippable + framed).hex())
+            print((streamed + skippable + framed).hex(), len(streamed))
             """
-        )
-        let input = try #require(bytes(fromHex: hex))
+        ).split(separator: " ")
+        let input = try #require(bytes(fromHex: String(hex[0])))
+        let frameEnd = try #require(Int(hex[1].trimmingCharacters(in: .whitespacesAndNewlines)))
         let expected = Array((String(repeating: "streamed ", count: 20000) + "framed").utf8)
         #expect(try Zstd.decompress(input, expectedLength: expected.count) == expected)
         #expect(try Zstd.decompress(input, expectedLength: nil) == expected)
@@ -142,6 +143,25 @@ import Testing
         #expect(short?.kind == .lengthMismatch)
         let long = #expect(throws: CodecError.self) { try Zstd.decompress(input, expectedLength: expected.count + 1) }
         #expect(long?.kind == .lengthMismatch)
+        // Cut inside the first (unsized) frame, and cut after a complete frame plus part of the next header.
+        let cut = #expect(throws: CodecError.self) {
+            try Zstd.decompress(Array(input.prefix(input.count / 4)), expectedLength: expected.count)
+        }
+        #expect(cut?.kind == .truncated)
+        let streamed = Array(String(repeating: "streamed ", count: 20000).utf8)
+        for extra in [0, 2, 5] {
+            let partial = Array(input.prefix(frameEnd + extra))
+            if extra == 0 {
+                #expect(try Zstd.decompress(partial, expectedLength: streamed.count) == streamed)
+            } else {
+                let error = #expect(throws: CodecError.self) {
+                    try Zstd.decompress(partial, expectedLength: streamed.count)
+                }
+                #expect(error?.kind == .truncated, "\(extra) bytes of the next frame")
+                let unbounded = #expect(throws: CodecError.self) { try Zstd.decompress(partial, expectedLength: nil) }
+                #expect(unbounded?.kind == .truncated)
+            }
+        }
     }
 
     private func bytes(fromHex hex: String) -> [UInt8]? {
