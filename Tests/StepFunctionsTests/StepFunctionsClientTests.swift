@@ -348,4 +348,18 @@ import Testing
         #expect(authorization.contains("/ap-southeast-2/states/aws4_request"))
         #expect(requests[1].headers["x-amz-security-token"] == "container-token")
     }
+
+    @Test func oversizedOutputIsRefusedBeforeSending() async throws {
+        let server = try ScriptedServer(routes: ["POST /": [.init(status: 200, body: "{}")]])
+        defer { server.stop() }
+        let output = "\"" + String(repeating: "x", count: 262_144) + "\""
+        let error = await #expect(throws: StepFunctionsError.self) {
+            try await Self.withClient(endpoint: server.baseURL) {
+                try await $0.sendTaskSuccess(taskToken: "tok", output: output)
+            }
+        }
+        #expect(error?.code == .invalidOutput)
+        #expect(error?.message == "the output is 262146 bytes; Step Functions accepts at most 262144")
+        #expect(try server.requests().isEmpty)
+    }
 }

@@ -84,6 +84,44 @@ import Testing
         #expect(error.message == "no error body")
     }
 
+    @Test func retryableStatusesWhateverTheType() {
+        let typed = StepFunctionsError.parse(
+            status: 502,
+            body: Array(#"{"__type": "BadGatewayOfSomeKind", "message": "proxy"}"#.utf8),
+            errorTypeHeader: nil,
+            operation: "X"
+        )
+        #expect(typed.code == .other("BadGatewayOfSomeKind"))
+        #expect(typed.isRetryable)
+        let notImplemented = StepFunctionsError.parse(status: 501, body: [], errorTypeHeader: nil, operation: "X")
+        #expect(notImplemented.code == .other("HTTP 501"))
+        #expect(!notImplemented.isRetryable)
+        let throttled = StepFunctionsError.parse(
+            status: 400,
+            body: Array(#"{"__type": "ThrottlingException"}"#.utf8),
+            errorTypeHeader: nil,
+            operation: "X"
+        )
+        #expect(throttled.isRetryable)
+        let closed = StepFunctionsError.parse(
+            status: 400,
+            body: Array(#"{"__type": "TaskTimedOut"}"#.utf8),
+            errorTypeHeader: nil,
+            operation: "X"
+        )
+        #expect(!closed.isRetryable)
+    }
+
+    @Test func truncationCountsUTF16UnitsAndKeepsCharactersWhole() {
+        #expect(StepFunctionsClient.truncate("abc", to: 5) == "abc")
+        #expect(StepFunctionsClient.truncate("abcdef", to: 4) == "abcd")
+        let emoji = String(repeating: "😀", count: 200)  // 2 UTF-16 units each
+        let cut = StepFunctionsClient.truncate(emoji, to: 255)
+        #expect(cut.count == 127)
+        #expect(cut.utf16.count == 254)
+        #expect(StepFunctionsClient.truncate("é" + emoji, to: 3) == "é😀")
+    }
+
     @Test func unknownClientErrorWithoutType() {
         let error = StepFunctionsError.parse(
             status: 404,

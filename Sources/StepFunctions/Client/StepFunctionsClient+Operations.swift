@@ -5,6 +5,22 @@ extension StepFunctionsClient {
     public static let maxErrorLength = 256
     /// The API's limit on `SendTaskFailure`'s `cause`, in characters.
     public static let maxCauseLength = 32_768
+    /// The API's limit on `SendTaskSuccess`'s `output`, in UTF-8 bytes.
+    public static let maxOutputBytes = 262_144
+
+    /// `text` cut to at most `limit` UTF-16 code units, never inside a character.
+    public static func truncate(_ text: String, to limit: Int) -> String {
+        guard text.utf16.count > limit else { return text }
+        var units = 0
+        var end = text.startIndex
+        for index in text.indices {
+            let next = text.index(after: index)
+            units += text.utf16.distance(from: index, to: next)
+            if units > limit { break }
+            end = next
+        }
+        return String(text[..<end])
+    }
 
     // MARK: Activity worker calls
 
@@ -20,19 +36,31 @@ extension StepFunctionsClient {
         return ActivityTask(taskToken: token, input: answer["input"] as? String ?? "{}")
     }
 
-    /// Reports a task's success with `output` (JSON text, at most 262,144 bytes).
+    /// Reports a task's success with `output` (JSON text, at most 262,144 bytes; a longer output throws
+    /// ``StepFunctionsError/Code/invalidOutput`` without calling the service).
     public func sendTaskSuccess(taskToken: String, output: String) async throws {
+        let bytes = output.utf8.count
+        guard bytes <= Self.maxOutputBytes else {
+            throw StepFunctionsError(
+                code: .invalidOutput,
+                message: "the output is \(bytes) bytes; Step Functions accepts at most \(Self.maxOutputBytes)",
+                httpStatus: nil,
+                operation: "SendTaskSuccess",
+                attempts: 0
+            )
+        }
         _ = try await invoke("SendTaskSuccess", ["taskToken": taskToken, "output": output])
     }
 
-    /// Reports a task's failure. `error` is cut to 256 and `cause` to 32,768 characters, the API's limits.
+    /// Reports a task's failure. `error` is cut to 256 and `cause` to 32,768 characters, the API's limits
+    /// (counted in UTF-16 code units, the strictest reading, without splitting a character).
     public func sendTaskFailure(taskToken: String, error: String, cause: String) async throws {
         _ = try await invoke(
             "SendTaskFailure",
             [
                 "taskToken": taskToken,
-                "error": String(error.prefix(Self.maxErrorLength)),
-                "cause": String(cause.prefix(Self.maxCauseLength)),
+                "error": Self.truncate(error, to: Self.maxErrorLength),
+                "cause": Self.truncate(cause, to: Self.maxCauseLength),
             ]
         )
     }
@@ -145,8 +173,8 @@ extension StepFunctionsClient {
     /// Stops a running execution.
     public func stopExecution(executionArn: String, error: String? = nil, cause: String? = nil) async throws {
         var body: [String: Any] = ["executionArn": executionArn]
-        if let error { body["error"] = String(error.prefix(Self.maxErrorLength)) }
-        if let cause { body["cause"] = String(cause.prefix(Self.maxCauseLength)) }
+        if let error { body["error"] = Self.truncate(error, to: Self.maxErrorLength) }
+        if let cause { body["cause"] = Self.truncate(cause, to: Self.maxCauseLength) }
         _ = try await invoke("StopExecution", body)
     }
 

@@ -141,7 +141,7 @@ public final class StepFunctionsClient: Sendable {
                     attempt -= 1
                     continue
                 }
-                guard error.code.isRetryable, attempt < policy.maxAttempts else {
+                guard error.isRetryable, attempt < policy.maxAttempts else {
                     logger.debug(
                         "Step Functions call failed",
                         metadata: ["operation": "\(operation)", "error": "\(error)"]
@@ -165,7 +165,8 @@ public final class StepFunctionsClient: Sendable {
     private func attemptOnce(_ operation: String, body: Data, timeout: Duration) async throws -> Data {
         let credentials = try await credentialProvider.credentials()
         let endpoint = configuration.endpoint
-        let path = endpoint.path.isEmpty ? "/" : endpoint.path
+        let encodedPath = endpoint.path(percentEncoded: true)
+        let path = encodedPath.isEmpty ? "/" : encodedPath
         let host = Self.hostHeader(endpoint)
         let target = "AWSStepFunctions.\(operation)"
         let bodyBytes = [UInt8](body)

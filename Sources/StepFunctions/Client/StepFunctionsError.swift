@@ -140,6 +140,14 @@ public struct StepFunctionsError: Error, Sendable, Hashable, CustomStringConvert
         return text
     }
 
+    /// HTTP statuses retried whatever the error type: 500, 502, 503, 504.
+    public static let retryableStatuses: Set<Int> = [500, 502, 503, 504]
+
+    /// Whether the call is worth retrying: throttling, a network error, or HTTP 500/502/503/504.
+    public var isRetryable: Bool {
+        code.isRetryable || httpStatus.map(Self.retryableStatuses.contains) == true
+    }
+
     /// Strips a qualified type to the part after `#` and before `:`.
     public static func stripType(_ type: String) -> String {
         var name = Substring(type)
@@ -169,7 +177,7 @@ public struct StepFunctionsError: Error, Sendable, Hashable, CustomStringConvert
         let code: Code
         if let type, !stripType(type).isEmpty {
             code = Code(type: type)
-        } else if status >= 500 {
+        } else if retryableStatuses.contains(status) {
             code = .serviceUnavailable
         } else if status == 429 {
             code = .throttling
