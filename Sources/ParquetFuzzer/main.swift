@@ -7,12 +7,13 @@
 // is linked in, this `main` hands control to it through `LLVMFuzzerRunDriver`. In a normal build,
 // `ParquetFuzzer FILE...` replays each file through the same entry point (to reproduce a crash).
 
+@_spi(Fuzzing) import Parquet
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-@_spi(Fuzzing) import Parquet
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func parquetFuzzerTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
@@ -22,11 +23,12 @@ public func parquetFuzzerTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int
 }
 
 typealias FuzzerCallback = @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
-typealias FuzzerDriver = @convention(c) (
-    UnsafeMutablePointer<CInt>,
-    UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
-    FuzzerCallback
-) -> CInt
+typealias FuzzerDriver =
+    @convention(c) (
+        UnsafeMutablePointer<CInt>,
+        UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
+        FuzzerCallback
+    ) -> CInt
 
 /// The whole content of a file, or nil.
 func readFile(_ path: String) -> [UInt8]? {

@@ -101,7 +101,9 @@ enum ReaderFixtures {
         let expected = try expected(forFile: path)
         let reader = try ParquetReader(path: path)
         var problems: [String] = []
-        if reader.rowCount != expected.rows { problems.append("rows: ours \(reader.rowCount), pyarrow \(expected.rows)") }
+        if reader.rowCount != expected.rows {
+            problems.append("rows: ours \(reader.rowCount), pyarrow \(expected.rows)")
+        }
         if reader.schema.names != expected.names {
             problems.append("names: ours \(reader.schema.names), pyarrow \(expected.names)")
             return problems

@@ -31,10 +31,12 @@ import Testing
     static func dictionaryFile(indexBody: [UInt8], rows: Int32) -> [UInt8] {
         TestParquetFile(
             columns: [.init()],
-            pages: [[
-                TestParquetFile.dictionaryPage(values: 2, body: TestParquetFile.plainInt32([10, 20])),
-                TestParquetFile.dataPage(values: rows, encoding: 8, body: indexBody),
-            ]],
+            pages: [
+                [
+                    TestParquetFile.dictionaryPage(values: 2, body: TestParquetFile.plainInt32([10, 20])),
+                    TestParquetFile.dataPage(values: rows, encoding: 8, body: indexBody),
+                ]
+            ],
             rows: Int64(rows)
         ).bytes()
     }

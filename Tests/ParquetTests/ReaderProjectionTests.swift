@@ -116,13 +116,22 @@ final class RecordingSource: ByteSource {
             (Spec(name: "i8", convertedType: 15), TestParquetFile.plainInt32([-128, 0, 127])),
             (Spec(name: "u16", convertedType: 12), TestParquetFile.plainInt32([0, 65535, 7])),
             (Spec(name: "day", convertedType: 6), TestParquetFile.plainInt32([-1, 0, 19000])),
-            (Spec(name: "d52", convertedType: 5, scale: 2, precision: 5), TestParquetFile.plainInt32([-99999, 0, 12345])),
+            (
+                Spec(name: "d52", convertedType: 5, scale: 2, precision: 5),
+                TestParquetFile.plainInt32([-99999, 0, 12345])
+            ),
             (Spec(name: "ms", physicalType: 2, convertedType: 9), plain64([-1, 0, 1_700_000_000_123])),
             (Spec(name: "us", physicalType: 2, convertedType: 10), plain64([-1, 0, 1_700_000_000_123_456])),
             (Spec(name: "u64", physicalType: 2, convertedType: 14), plain64([-1, 0, 42])),
-            (Spec(name: "text", physicalType: 6, convertedType: 0), byteArrays([Array("ü".utf8), [], Array("abc".utf8)])),
+            (
+                Spec(name: "text", physicalType: 6, convertedType: 0),
+                byteArrays([Array("ü".utf8), [], Array("abc".utf8)])
+            ),
             (Spec(name: "raw", physicalType: 6), byteArrays([[0xFF], [], [0, 1]])),
-            (Spec(name: "fd", physicalType: 7, typeLength: 3, convertedType: 5, scale: 1, precision: 6), [0xFF, 0xFF, 0xFF, 0, 0, 0, 0x01, 0x00, 0x00]),
+            (
+                Spec(name: "fd", physicalType: 7, typeLength: 3, convertedType: 5, scale: 1, precision: 6),
+                [0xFF, 0xFF, 0xFF, 0, 0, 0, 0x01, 0x00, 0x00]
+            ),
         ]
         let file = TestParquetFile(
             columns: columns.map(\.0),
@@ -135,9 +144,13 @@ final class RecordingSource: ByteSource {
         try ReaderFixtures.dump([path])
         #expect(try ReaderFixtures.differences(path: path) == [])
         let reader = try ParquetReader(path: path)
-        #expect(reader.schema.fields.map(\.type) == [
-            .int8, .uint16, .date, .decimal(precision: 5, scale: 2), .timestamp(.milliseconds, isAdjustedToUTC: true),
-            .timestamp(.microseconds, isAdjustedToUTC: true), .uint64, .string, .binary, .decimal(precision: 6, scale: 1),
-        ])
+        #expect(
+            reader.schema.fields.map(\.type) == [
+                .int8, .uint16, .date, .decimal(precision: 5, scale: 2),
+                .timestamp(.milliseconds, isAdjustedToUTC: true),
+                .timestamp(.microseconds, isAdjustedToUTC: true), .uint64, .string, .binary,
+                .decimal(precision: 6, scale: 1),
+            ]
+        )
     }
 }

@@ -34,7 +34,12 @@ enum ByteStreamSplitDecoder {
         guard count > 0 else { return }
         try validate(buffer, count: count, width: MemoryLayout<T>.size)
         let values = try [T](unsafeUninitializedCapacity: count) { destination, initialized in
-            try decode(buffer, count: count, width: MemoryLayout<T>.size, into: UnsafeMutableRawBufferPointer(destination))
+            try decode(
+                buffer,
+                count: count,
+                width: MemoryLayout<T>.size,
+                into: UnsafeMutableRawBufferPointer(destination)
+            )
             initialized = count
         }
         if out.isEmpty { out = values } else { out.append(contentsOf: values) }

@@ -80,7 +80,13 @@ enum DeltaBinaryPackedDecoder {
                     throw DecoderError("DELTA_BINARY_PACKED miniblock truncated", at: position)
                 }
                 deltas.withUnsafeMutableBufferPointer { out in
-                    BitPackedDecoder.unpack64(buffer, bitOffset: position * 8, width: width, count: n, into: out.baseAddress!)
+                    BitPackedDecoder.unpack64(
+                        buffer,
+                        bitOffset: position * 8,
+                        width: width,
+                        count: n,
+                        into: out.baseAddress!
+                    )
                 }
                 // The last miniblock is padded to full length; tolerate a writer that did not pad it.
                 position = min(buffer.count, position + perMiniblock * width / 8)

@@ -26,7 +26,9 @@ enum DictionaryDecoder {
         let indices = try decoder.decode(count: count)
         let limit = UInt32(clamping: dictionaryCount)
         for (i, index) in indices.enumerated() where index >= limit {
-            throw DecoderError("dictionary index \(index) at value \(i) is out of range (dictionary has \(dictionaryCount) entries)")
+            throw DecoderError(
+                "dictionary index \(index) at value \(i) is out of range (dictionary has \(dictionaryCount) entries)"
+            )
         }
         return indices
     }
@@ -46,7 +48,9 @@ enum DictionaryDecoder {
         for index in indices {
             total += dictionary.range(at: Int(index)).count
             guard total <= DeltaByteArrayDecoder.maximumDecodedBytes else {
-                throw DecoderError("dictionary page decodes to more than \(DeltaByteArrayDecoder.maximumDecodedBytes) bytes")
+                throw DecoderError(
+                    "dictionary page decodes to more than \(DeltaByteArrayDecoder.maximumDecodedBytes) bytes"
+                )
             }
         }
         out.data.reserveCapacity(out.data.count + total)

@@ -87,7 +87,13 @@ struct RLEHybridDecoder {
             if runIsRepeated {
                 (base + produced).update(repeating: runValue, count: n)
             } else {
-                BitPackedDecoder.unpack32(buffer, bitOffset: packedBit, width: bitWidth, count: n, into: base + produced)
+                BitPackedDecoder.unpack32(
+                    buffer,
+                    bitOffset: packedBit,
+                    width: bitWidth,
+                    count: n,
+                    into: base + produced
+                )
                 packedBit += n * bitWidth
             }
             runLeft -= n

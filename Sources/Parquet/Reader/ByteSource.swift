@@ -58,7 +58,12 @@ final class FileByteSource: ByteSource {
                     throw ParquetError(.io, "read failed: \(reason)", path: path, offset: offset + done)
                 }
                 if n == 0 {
-                    throw ParquetError(.truncated, "the file shrank while being read", path: path, offset: offset + done)
+                    throw ParquetError(
+                        .truncated,
+                        "the file shrank while being read",
+                        path: path,
+                        offset: offset + done
+                    )
                 }
                 done += n
             }

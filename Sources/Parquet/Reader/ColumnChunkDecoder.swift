@@ -94,7 +94,11 @@ struct ColumnChunkDecoder {
             let header: PageHeader
             let bodyStart: Int
             do {
-                (header, bodyStart) = try PageHeader.decode(chunk, range: position..<chunk.count, baseOffset: chunkOffset)
+                (header, bodyStart) = try PageHeader.decode(
+                    chunk,
+                    range: position..<chunk.count,
+                    baseOffset: chunkOffset
+                )
             } catch let thrift as ThriftError {
                 throw error(.invalidMetadata, "page header does not decode: \(thrift.message)", at: thrift.offset)
             }
@@ -218,7 +222,10 @@ struct ColumnChunkDecoder {
                             at: 0
                         )
                     }
-                    var decoder = try RLEHybridDecoder(UnsafeRawBufferPointer(rebasing: bytes[4..<4 + length]), bitWidth: 1)
+                    var decoder = try RLEHybridDecoder(
+                        UnsafeRawBufferPointer(rebasing: bytes[4..<4 + length]),
+                        bitWidth: 1
+                    )
                     levels = try decoder.decode(count: count)
                     cursor = 4 + length
                 case .bitPacked:
@@ -329,7 +336,8 @@ struct ColumnChunkDecoder {
         case .int96: return try out.modifyInt64 { try PlainDecoder.decodeInt96(bytes, count: count, into: &$0) }
         case .float: return try out.modifyFloats { try PlainDecoder.decodeFixed(bytes, count: count, into: &$0) }
         case .double: return try out.modifyDoubles { try PlainDecoder.decodeFixed(bytes, count: count, into: &$0) }
-        case .byteArray: return try out.modifyBytes { try PlainDecoder.decodeByteArrays(bytes, count: count, into: &$0) }
+        case .byteArray:
+            return try out.modifyBytes { try PlainDecoder.decodeByteArrays(bytes, count: count, into: &$0) }
         case .fixedLenByteArray:
             return try out.modifyBytes {
                 try PlainDecoder.decodeFixedLengthByteArrays(bytes, count: count, width: leaf.typeLength, into: &$0)
@@ -364,7 +372,10 @@ struct ColumnChunkDecoder {
             guard bytes.count >= 4 else { throw DecoderError("RLE boolean length truncated", at: 0) }
             let length = Int(UInt32(littleEndian: bytes.loadUnaligned(as: UInt32.self)))
             guard length <= bytes.count - 4 else {
-                throw DecoderError("RLE booleans of \(length) bytes overrun the page (\(bytes.count - 4) remain)", at: 0)
+                throw DecoderError(
+                    "RLE booleans of \(length) bytes overrun the page (\(bytes.count - 4) remain)",
+                    at: 0
+                )
             }
             var decoder = try RLEHybridDecoder(UnsafeRawBufferPointer(rebasing: bytes[4..<4 + length]), bitWidth: 1)
             let decoded = try decoder.decode(count: count)
@@ -380,7 +391,13 @@ struct ColumnChunkDecoder {
             }
         case (.deltaBinaryPacked, .int64):
             let (decoded, _) = try DeltaBinaryPackedDecoder.decode(bytes, count: count, maximumBitWidth: 64)
-            out.modifyInt64 { $0.isEmpty ? ($0 = decoded) : $0.append(contentsOf: decoded) }
+            out.modifyInt64 { ints in
+                if ints.isEmpty {
+                    ints = decoded
+                } else {
+                    ints.append(contentsOf: decoded)
+                }
+            }
         case (.deltaLengthByteArray, .byteArray):
             _ = try out.modifyBytes { try DeltaByteArrayDecoder.decodeLengthPrefixed(bytes, count: count, into: &$0) }
         case (.deltaByteArray, .byteArray), (.deltaByteArray, .fixedLenByteArray):
@@ -390,17 +407,28 @@ struct ColumnChunkDecoder {
                 _ = try DeltaByteArrayDecoder.decodeIncremental(bytes, count: count, into: &arrays)
                 if physical == .fixedLenByteArray {
                     for i in first..<arrays.count where arrays.range(at: i).count != width {
-                        throw DecoderError("DELTA_BYTE_ARRAY value of \(arrays.range(at: i).count) bytes in a column of width \(width)")
+                        throw DecoderError(
+                            "DELTA_BYTE_ARRAY value of \(arrays.range(at: i).count) bytes in a column of width \(width)"
+                        )
                     }
                 }
             }
-        case (.byteStreamSplit, .int32): try out.modifyInt32 { try ByteStreamSplitDecoder.decode(bytes, count: count, into: &$0) }
-        case (.byteStreamSplit, .int64): try out.modifyInt64 { try ByteStreamSplitDecoder.decode(bytes, count: count, into: &$0) }
-        case (.byteStreamSplit, .float): try out.modifyFloats { try ByteStreamSplitDecoder.decode(bytes, count: count, into: &$0) }
-        case (.byteStreamSplit, .double): try out.modifyDoubles { try ByteStreamSplitDecoder.decode(bytes, count: count, into: &$0) }
+        case (.byteStreamSplit, .int32):
+            try out.modifyInt32 { try ByteStreamSplitDecoder.decode(bytes, count: count, into: &$0) }
+        case (.byteStreamSplit, .int64):
+            try out.modifyInt64 { try ByteStreamSplitDecoder.decode(bytes, count: count, into: &$0) }
+        case (.byteStreamSplit, .float):
+            try out.modifyFloats { try ByteStreamSplitDecoder.decode(bytes, count: count, into: &$0) }
+        case (.byteStreamSplit, .double):
+            try out.modifyDoubles { try ByteStreamSplitDecoder.decode(bytes, count: count, into: &$0) }
         case (.byteStreamSplit, .fixedLenByteArray):
             try out.modifyBytes {
-                try ByteStreamSplitDecoder.decodeFixedLengthByteArrays(bytes, count: count, width: leaf.typeLength, into: &$0)
+                try ByteStreamSplitDecoder.decodeFixedLengthByteArrays(
+                    bytes,
+                    count: count,
+                    width: leaf.typeLength,
+                    into: &$0
+                )
             }
         default:
             throw DecoderError("encoding \(encoding) is not supported for \(physical) values")
@@ -476,7 +504,11 @@ struct ColumnChunkDecoder {
     /// Converts decoded decimals to the storage ``ColumnValues`` uses for their precision.
     static func decimalStorage(_ values: ColumnValues, precision: Int, column: String) throws -> ColumnValues {
         func overflow(_ row: Int) -> ParquetError {
-            ParquetError(.corruptPage, "decimal value at row \(row) does not fit precision \(precision)", column: column)
+            ParquetError(
+                .corruptPage,
+                "decimal value at row \(row) does not fit precision \(precision)",
+                column: column
+            )
         }
         switch values {
         case .int32(let v):

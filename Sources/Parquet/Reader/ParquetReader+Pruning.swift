@@ -43,7 +43,10 @@ extension ParquetReader {
     }
 
     /// The min/max of a chunk in comparable form, or nil when absent or not trustworthy for this column.
-    func statisticsBounds(_ statistics: Statistics, leaf: LeafColumn) -> (min: StatisticValue, max: StatisticValue, exact: Bool)? {
+    func statisticsBounds(
+        _ statistics: Statistics,
+        leaf: LeafColumn
+    ) -> (min: StatisticValue, max: StatisticValue, exact: Bool)? {
         // min_value/max_value follow the column order; the deprecated min/max are signed and only usable for
         // types whose order is signed anyway.
         let order = metadata.columnOrders.flatMap { leaf.index < $0.count ? $0[leaf.index] : nil }

@@ -27,7 +27,11 @@ public final class ParquetReader: Sendable {
         public var decodesColumnsInParallel: Bool
 
         /// Creates options.
-        public init(maximumRowGroupRows: Int = 1 << 28, maximumPageSize: Int = 1 << 30, decodesColumnsInParallel: Bool = true) {
+        public init(
+            maximumRowGroupRows: Int = 1 << 28,
+            maximumPageSize: Int = 1 << 30,
+            decodesColumnsInParallel: Bool = true
+        ) {
             self.maximumRowGroupRows = maximumRowGroupRows
             self.maximumPageSize = maximumPageSize
             self.decodesColumnsInParallel = decodesColumnsInParallel
@@ -183,7 +187,9 @@ public final class ParquetReader: Sendable {
                 Result { () throws(ParquetError) in try self.readColumn(leaf, rowGroup: index) }
             }
         } else {
-            decoded = selected.map { leaf in Result { () throws(ParquetError) in try self.readColumn(leaf, rowGroup: index) } }
+            decoded = selected.map { leaf in
+                Result { () throws(ParquetError) in try self.readColumn(leaf, rowGroup: index) }
+            }
         }
         let columns = try decoded.map { try $0.get() }
         return RecordBatch(schema: Schema(selected.map(\.field)), columns: columns)
