@@ -125,6 +125,36 @@ import Testing
         #expect(failures + decoded == sources.count * 400)
     }
 
+    /// The same for gzip and zstd (zlib and libzstd do the parsing; this checks our loops around them end).
+    @Test(arguments: [Codec.gzip, .zstd])
+    func corruptedStreamsNeverCrashOrHang(codec: Codec) throws {
+        var generator = SplitMix64(seed: 11)
+        let sources = [Self.text, Samples.make(.repetitive, count: 20_000), Samples.make(.random, count: 3_000)]
+        var failures = 0
+        for source in sources {
+            let compressed = codec.compress(source)
+            for _ in 0..<200 {
+                var damaged = compressed
+                for _ in 0..<(1 + Int(generator.next() % 4)) {
+                    let position = Int(generator.next() % UInt64(damaged.count))
+                    damaged[position] = UInt8(truncatingIfNeeded: generator.next())
+                }
+                if generator.next() % 4 == 0 {
+                    damaged.removeLast(Int(generator.next() % UInt64(damaged.count / 2)))
+                }
+                let expected: Int? = generator.next() % 3 == 0 ? nil : source.count
+                do {
+                    let output = try codec.decompress(damaged, expectedLength: expected, maximumLength: 1 << 20)
+                    if expected != nil { #expect(output.count == source.count) }
+                } catch {
+                    #expect(error.codec == codec)
+                    failures += 1
+                }
+            }
+        }
+        #expect(failures > 0)
+    }
+
     // MARK: gzip
 
     @Test func gzipTruncatedMember() throws {
