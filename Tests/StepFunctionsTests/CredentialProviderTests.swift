@@ -203,7 +203,9 @@ import Testing
         """
 
     @Test func containerFullURIWithTokenFile() async throws {
-        let server = try ScriptedServer(routes: ["GET /creds": [.init(status: 200, body: Self.credentialDocument)]])
+        let server = try await ScriptedServer.start(routes: [
+            "GET /creds": [.init(status: 200, body: Self.credentialDocument)]
+        ])
         defer { server.stop() }
         let directory = try Paths.temporaryDirectory("sfn-token")
         let tokenFile = directory.appendingPathComponent("token")
@@ -225,7 +227,7 @@ import Testing
     }
 
     @Test func containerRelativeURIWithTokenVariable() async throws {
-        let server = try ScriptedServer(routes: [
+        let server = try await ScriptedServer.start(routes: [
             "GET /v2/credentials/abc": [.init(status: 200, body: Self.credentialDocument)]
         ])
         defer { server.stop() }
@@ -259,7 +261,7 @@ import Testing
         }
         #expect(error?.message.contains("host 192.0.2.1 is neither") == true)
 
-        let server = try ScriptedServer(routes: [
+        let server = try await ScriptedServer.start(routes: [
             "GET /denied": [.init(status: 403, body: "no")],
             "GET /garbage": [.init(status: 200, body: #"{"AccessKeyId": "A"}"#)],
         ])
@@ -280,7 +282,7 @@ import Testing
     // MARK: IMDS
 
     @Test func instanceMetadataV2() async throws {
-        let server = try ScriptedServer(routes: [
+        let server = try await ScriptedServer.start(routes: [
             "PUT /latest/api/token": [.init(status: 200, body: "imds-session-token")],
             "GET /latest/meta-data/iam/security-credentials/": [.init(status: 200, body: "my-role\n")],
             "GET /latest/meta-data/iam/security-credentials/my-role": [
@@ -324,7 +326,7 @@ import Testing
         }
         #expect(error?.notConfigured == true)
 
-        let port = try closedLoopbackPort()
+        let port = try await closedLoopbackPort()
         let (closed, _) = try Self.environment(["AWS_EC2_METADATA_SERVICE_ENDPOINT": "http://127.0.0.1:\(port)"])
         let unreachable = await #expect(throws: CredentialProviderError.self) {
             try await Self.withHTTPClient {

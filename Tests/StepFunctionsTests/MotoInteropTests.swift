@@ -28,7 +28,7 @@ import Testing
     }
 
     @Test func activitiesStateMachinesAndExecutions() async throws {
-        let moto = try MotoServer()
+        let moto = try await MotoServer.start()
         defer { moto.stop() }
         let client = Self.client(
             endpoint: moto.endpoint,
@@ -88,22 +88,26 @@ import Testing
     /// With `INITIAL_NO_AUTH_ACTION_COUNT=3` moto lets three unauthenticated calls through (here: boto3 creates
     /// an IAM user, its access key and a policy allowing `states:*`) and then verifies every SigV4 signature.
     @Test func signaturesAreVerifiedByMoto() async throws {
-        let moto = try MotoServer(environment: ["INITIAL_NO_AUTH_ACTION_COUNT": "3"])
+        let moto = try await MotoServer.start(environment: ["INITIAL_NO_AUTH_ACTION_COUNT": "3"])
         defer { moto.stop() }
-        let keys = try Python.run(
-            """
-            import boto3, json, sys
-            iam = boto3.client("iam", endpoint_url=sys.argv[1], region_name="us-east-1",
-                               aws_access_key_id="bootstrap", aws_secret_access_key="bootstrap")
-            iam.create_user(UserName="sluice")
-            key = iam.create_access_key(UserName="sluice")["AccessKey"]
-            iam.put_user_policy(UserName="sluice", PolicyName="states", PolicyDocument=json.dumps(
-                {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "states:*", "Resource": "*"}]}))
-            print(key["AccessKeyId"])
-            print(key["SecretAccessKey"])
-            """,
-            [moto.endpoint]
-        ).split(separator: "\n").map(String.init)
+        let endpoint = moto.endpoint
+        let output = try await offPool {
+            try Python.run(
+                """
+                import boto3, json, sys
+                iam = boto3.client("iam", endpoint_url=sys.argv[1], region_name="us-east-1",
+                                   aws_access_key_id="bootstrap", aws_secret_access_key="bootstrap")
+                iam.create_user(UserName="sluice")
+                key = iam.create_access_key(UserName="sluice")["AccessKey"]
+                iam.put_user_policy(UserName="sluice", PolicyName="states", PolicyDocument=json.dumps(
+                    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "states:*", "Resource": "*"}]}))
+                print(key["AccessKeyId"])
+                print(key["SecretAccessKey"])
+                """,
+                [endpoint]
+            )
+        }
+        let keys = output.split(separator: "\n").map(String.init)
         try #require(keys.count == 2)
         let good = AWSCredentials(accessKeyId: keys[0], secretAccessKey: keys[1])
 

@@ -50,7 +50,7 @@ import Testing
     }
 
     @Test func getActivityTaskSendsASignedJSONRequest() async throws {
-        let server = try ScriptedServer(routes: [
+        let server = try await ScriptedServer.start(routes: [
             "POST /": [.init(status: 200, body: #"{"taskToken": "tok-1", "input": "{\"a\": 1}"}"#)]
         ])
         defer { server.stop() }
@@ -82,7 +82,9 @@ import Testing
     }
 
     @Test func emptyTaskTokenMeansNoTask() async throws {
-        let server = try ScriptedServer(routes: ["POST /": [.init(status: 200, body: #"{"taskToken": ""}"#)]])
+        let server = try await ScriptedServer.start(routes: [
+            "POST /": [.init(status: 200, body: #"{"taskToken": ""}"#)]
+        ])
         defer { server.stop() }
         let task = try await Self.withClient(endpoint: server.baseURL) {
             try await $0.getActivityTask(activityArn: "arn:x", workerName: "w")
@@ -91,7 +93,7 @@ import Testing
     }
 
     @Test func serviceUnavailableIsRetried() async throws {
-        let server = try ScriptedServer(routes: [
+        let server = try await ScriptedServer.start(routes: [
             "POST /": [
                 .init(status: 503, body: ""),
                 .init(status: 200, body: #"{"taskToken": "tok-2", "input": "{}"}"#),
@@ -106,7 +108,7 @@ import Testing
     }
 
     @Test func throttlingIsRetried() async throws {
-        let server = try ScriptedServer(routes: [
+        let server = try await ScriptedServer.start(routes: [
             "POST /": [
                 .init(status: 400, body: #"{"__type": "ThrottlingException", "message": "Rate exceeded"}"#),
                 .init(status: 400, body: #"{"__type": "com.amazonaws.sfn#ThrottlingException", "message": "again"}"#),
@@ -126,7 +128,7 @@ import Testing
     }
 
     @Test func taskTimedOutIsNotRetried() async throws {
-        let server = try ScriptedServer(routes: [
+        let server = try await ScriptedServer.start(routes: [
             "POST /": [
                 .init(status: 400, body: #"{"__type": "com.amazonaws.sfn#TaskTimedOut", "message": "Task Timed Out"}"#),
                 .init(status: 200, body: "{}"),
@@ -146,7 +148,7 @@ import Testing
     }
 
     @Test func persistentServerErrorsStopAfterTheAttemptLimit() async throws {
-        let server = try ScriptedServer(routes: [
+        let server = try await ScriptedServer.start(routes: [
             "POST /": [.init(status: 500, body: #"{"__type": "InternalFailure", "message": "boom"}"#)]
         ])
         defer { server.stop() }
@@ -161,7 +163,7 @@ import Testing
     }
 
     @Test func droppedConnectionIsRetried() async throws {
-        let server = try ScriptedServer(routes: [
+        let server = try await ScriptedServer.start(routes: [
             "POST /": [.init(status: 0, drop: true), .init(status: 200, body: "{}")]
         ])
         defer { server.stop() }
@@ -172,7 +174,7 @@ import Testing
     }
 
     @Test func unreachableEndpointFailsClearlyAfterBoundedRetries() async throws {
-        let port = try closedLoopbackPort()
+        let port = try await closedLoopbackPort()
         let error = await #expect(throws: StepFunctionsError.self) {
             try await Self.withClient(endpoint: "http://127.0.0.1:\(port)") {
                 try await $0.getActivityTask(activityArn: "arn:x", workerName: "w")
@@ -188,7 +190,7 @@ import Testing
     }
 
     @Test func sendTaskFailureCutsErrorAndCauseToTheLimits() async throws {
-        let server = try ScriptedServer(routes: ["POST /": [.init(status: 200, body: "{}")]])
+        let server = try await ScriptedServer.start(routes: ["POST /": [.init(status: 200, body: "{}")]])
         defer { server.stop() }
         let longError = String(repeating: "e", count: 300)
         let longCause = String(repeating: "ä", count: 40_000)
@@ -204,7 +206,7 @@ import Testing
     }
 
     @Test func otherOperationsDecodeTheirAnswers() async throws {
-        let server = try ScriptedServer(routes: [
+        let server = try await ScriptedServer.start(routes: [
             "POST /": [
                 .init(
                     status: 200,
@@ -251,7 +253,7 @@ import Testing
     }
 
     @Test func malformedSuccessAnswerIsAClearError() async throws {
-        let server = try ScriptedServer(routes: ["POST /": [.init(status: 200, body: "not json")]])
+        let server = try await ScriptedServer.start(routes: ["POST /": [.init(status: 200, body: "not json")]])
         defer { server.stop() }
         let error = await #expect(throws: StepFunctionsError.self) {
             try await Self.withClient(endpoint: server.baseURL) {
@@ -263,9 +265,9 @@ import Testing
     }
 
     @Test func longPollOutlastsTheOrdinaryRequestDeadline() async throws {
-        // The server answers after 1.5 s: past the ordinary 0.5 s deadline, well within the poll's.
-        let server = try ScriptedServer(routes: [
-            "POST /": [.init(status: 200, body: #"{"taskToken": "slow", "input": "{}"}"#, delay: 1.5)]
+        // The server answers after 3 s: far past the ordinary 0.5 s deadline, well within the poll's 20 s.
+        let server = try await ScriptedServer.start(routes: [
+            "POST /": [.init(status: 200, body: #"{"taskToken": "slow", "input": "{}"}"#, delay: 3)]
         ])
         defer { server.stop() }
         let (task, heartbeatError) = try await Self.withClient(
@@ -287,7 +289,7 @@ import Testing
     }
 
     @Test func secretsNeverReachLogsOrErrors() async throws {
-        let server = try ScriptedServer(routes: [
+        let server = try await ScriptedServer.start(routes: [
             "POST /": [
                 .init(status: 503, body: ""),
                 .init(status: 400, body: #"{"__type": "ThrottlingException", "message": "slow down"}"#),
@@ -313,7 +315,7 @@ import Testing
 
     @Test func clientFromEnvironmentUsesTheOverrideEndpointAndTheChain() async throws {
         // Container credentials and the service on one loopback server; no environment keys, no shared files.
-        let server = try ScriptedServer(routes: [
+        let server = try await ScriptedServer.start(routes: [
             "GET /creds": [
                 .init(
                     status: 200,
@@ -350,7 +352,7 @@ import Testing
     }
 
     @Test func oversizedOutputIsRefusedBeforeSending() async throws {
-        let server = try ScriptedServer(routes: ["POST /": [.init(status: 200, body: "{}")]])
+        let server = try await ScriptedServer.start(routes: ["POST /": [.init(status: 200, body: "{}")]])
         defer { server.stop() }
         let output = "\"" + String(repeating: "x", count: 262_144) + "\""
         let error = await #expect(throws: StepFunctionsError.self) {

@@ -216,8 +216,34 @@ final class MotoServer: @unchecked Sendable {
     deinit { stop() }
 }
 
+/// Runs blocking work (process start-up, waiting for a port) on a Dispatch thread, so the few threads of Swift's
+/// cooperative pool stay free for the client's own timers and deadlines while tests run in parallel.
+func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
+    }
+}
+
+extension ScriptedServer {
+    /// Starts a server without blocking the cooperative pool.
+    static func start(routes: [String: [Response]], lifetime: Int = 120) async throws -> ScriptedServer {
+        try await offPool { try ScriptedServer(routes: routes, lifetime: lifetime) }
+    }
+}
+
+extension MotoServer {
+    /// Starts moto and waits until it listens, without blocking the cooperative pool.
+    static func start(environment: [String: String] = [:], lifetime: Int = 300) async throws -> MotoServer {
+        try await offPool { try MotoServer(environment: environment, lifetime: lifetime) }
+    }
+}
+
 /// A 127.0.0.1 port with nothing listening (bound, then released).
-func closedLoopbackPort() throws -> Int {
+func closedLoopbackPort() async throws -> Int {
+    try await offPool { try closedLoopbackPortBlocking() }
+}
+
+private func closedLoopbackPortBlocking() throws -> Int {
     let output = try Python.run(
         """
         import socket
