@@ -47,14 +47,22 @@ var targets: [Target] = [
         resources: [.copy("Fixtures")]
     ),
     .testTarget(name: "CSVTests", dependencies: ["CSV", "Columnar", "TestSupport"], resources: [.copy("Fixtures")]),
-    .testTarget(name: "EngineTests", dependencies: ["Engine", "Columnar", "CSV", "Parquet", "TestSupport"]),
+    .testTarget(
+        name: "EngineTests",
+        dependencies: ["Engine", "Columnar", "CSV", "Parquet", "TestSupport", logging],
+        resources: [.copy("Fixtures")]
+    ),
     .testTarget(name: "StepFunctionsTests", dependencies: ["StepFunctions", "TestSupport"]),
     .testTarget(
         name: "RunnerTests",
         dependencies: ["Runner", "Engine", "StepFunctions", "TestSupport"],
         resources: [.copy("Fixtures")]
     ),
-    .testTarget(name: "SluiceCLITests", dependencies: ["TestSupport", "Parquet", "Columnar"]),
+    .testTarget(
+        name: "SluiceCLITests",
+        dependencies: ["TestSupport", "Parquet", "Columnar"],
+        resources: [.copy("Fixtures")]
+    ),
 ]
 
 // Development aid: `SLUICE_ONLY=Parquet,CSV swift test` builds only those modules, what they depend on, and their

@@ -95,3 +95,32 @@ public enum Paths {
         return url
     }
 }
+
+/// The built `sluice` executable, for tests that run the command line.
+public enum SluiceBinary {
+    /// `$SLUICE_BIN`, else `sluice` beside the test bundle (the build's products directory).
+    public static var path: String {
+        if let path = ProcessInfo.processInfo.environment["SLUICE_BIN"], !path.isEmpty { return path }
+        var candidates: [URL] = []
+        let argv0 = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
+        var directory = argv0.deletingLastPathComponent()
+        for _ in 0..<4 {
+            candidates.append(directory.appendingPathComponent("sluice"))
+            directory.deleteLastPathComponent()
+        }
+        candidates.append(Paths.packageRoot.appendingPathComponent(".build/debug/sluice"))
+        for candidate in candidates where FileManager.default.isExecutableFile(atPath: candidate.path) {
+            return candidate.path
+        }
+        return candidates.last!.path
+    }
+
+    /// Runs `sluice` with `arguments` in `directory` (default: the package root).
+    public static func run(
+        _ arguments: [String],
+        in directory: URL = Paths.packageRoot,
+        environment: [String: String] = [:]
+    ) throws -> Python.Output {
+        try Subprocess.run(path, arguments, environment: environment, currentDirectory: directory)
+    }
+}

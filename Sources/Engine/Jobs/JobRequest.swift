@@ -1,0 +1,28 @@
+/// What one run of a job uses: input paths, output location and format, limits.
+public struct JobRequest: Sendable, Hashable {
+    /// Input paths by input name; an input not named here uses its job file's default path.
+    public var inputs: [String: String]
+    /// The output dataset directory; `nil` means `<output root>/<job name>`.
+    public var output: String?
+    /// Overrides the job file's output format.
+    public var format: JobOutput.Format?
+    /// Overrides the job file's Parquet codec.
+    public var codec: JobOutput.Codec?
+    /// The memory the blocking operators (sort, join) may hold before they spill to disk, in bytes.
+    public var memoryLimit: Int?
+
+    /// Creates a request.
+    public init(
+        inputs: [String: String] = [:],
+        output: String? = nil,
+        format: JobOutput.Format? = nil,
+        codec: JobOutput.Codec? = nil,
+        memoryLimit: Int? = nil
+    ) {
+        self.inputs = inputs
+        self.output = output
+        self.format = format
+        self.codec = codec
+        self.memoryLimit = memoryLimit
+    }
+}

@@ -1,0 +1,64 @@
+import CSV
+import Columnar
+import Foundation
+import Logging
+
+/// Runs jobs: opens their inputs, applies their steps, and commits their output atomically.
+///
+/// A run is CPU-bound work on the calling thread pool; `run` checks for task cancellation between batches, and a
+/// cancelled or failed run commits nothing, leaving the previous output in place.
+public struct JobRunner: Sendable {
+    /// The jobs this runner knows, used by ``run(named:request:progress:)``.
+    public var catalog: JobCatalog
+    /// The directory relative input and output paths are resolved against.
+    public var baseDirectory: String
+    /// The directory default outputs go into (`<outputRoot>/<job name>`), relative to ``baseDirectory``.
+    public var outputRoot: String
+    /// The logger.
+    public var logger: Logger
+
+    /// Creates a runner.
+    public init(catalog: JobCatalog, baseDirectory: String? = nil, outputRoot: String = "output", logger: Logger) {
+        self.catalog = catalog
+        self.baseDirectory = baseDirectory ?? FileManager.default.currentDirectoryPath
+        self.outputRoot = outputRoot
+        self.logger = logger
+    }
+
+    /// Runs the job called `name` (a name, alias or job-file path).
+    public func run(
+        named name: String,
+        request: JobRequest = JobRequest(),
+        progress: (@Sendable (JobProgress) -> Void)? = nil
+    ) async throws -> JobReport {
+        try await run(catalog.job(named: name), request: request, progress: progress)
+    }
+
+    /// Runs `job` with `request`.
+    ///
+    /// - Throws: ``JobError`` (or the underlying CSV, Parquet or operator error) when the run fails, and
+    ///   `CancellationError` when the task is cancelled. Either way no output is committed.
+    public func run(
+        _ job: JobDefinition,
+        request: JobRequest = JobRequest(),
+        progress: (@Sendable (JobProgress) -> Void)? = nil
+    ) async throws -> JobReport {
+        let execution = JobExecution(job: job, request: request, runner: self, progress: progress)
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                // The work is synchronous and CPU-bound: keep it off the cooperative pool.
+                Thread.detachNewThread {
+                    continuation.resume(with: Result { try execution.execute() })
+                }
+            }
+        } onCancel: {
+            execution.cancel()
+        }
+    }
+
+    /// An absolute path for `path`, relative to ``baseDirectory``.
+    func resolve(_ path: String) -> String {
+        if path.hasPrefix("/") { return path }
+        return URL(fileURLWithPath: baseDirectory).appendingPathComponent(path).standardizedFileURL.path
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+
+/// A flow of jobs in stages: the jobs of a stage run concurrently, and a stage starts when the one before it has
+/// succeeded. An input of a later job named like an earlier job reads that job's output.
+public struct Pipeline: Sendable {
+    /// The stages, each a list of job names.
+    public var stages: [[String]]
+
+    /// The seed's flow: PSD and PMD concurrently, then JMSD.
+    public static let seed = Pipeline(stages: [["psd", "pmd"], ["jmsd"]])
+
+    /// Creates a pipeline.
+    public init(stages: [[String]]) {
+        self.stages = stages
+    }
+
+    /// Runs every stage with `runner`, writing each job's output to `<outputRoot>/<job name>`.
+    ///
+    /// - Parameters:
+    ///   - request: Applied to every job (codec, format, memory limit); its inputs override defaults by name.
+    ///   - onReport: Called as each job finishes, in completion order.
+    /// - Returns: The reports, in completion order.
+    /// - Throws: The first job error; jobs of later stages are then not started.
+    public func run(
+        with runner: JobRunner,
+        outputRoot: String,
+        request: JobRequest = JobRequest(),
+        progress: (@Sendable (JobProgress) -> Void)? = nil,
+        onReport: (@Sendable (JobReport) -> Void)? = nil
+    ) async throws -> [JobReport] {
+        var reports: [JobReport] = []
+        var outputs: [String: String] = [:]
+        let allJobs = try stages.map { try $0.map { try runner.catalog.job(named: $0) } }
+        let inputNames = Set(allJobs.joined().flatMap { $0.inputs.map(\.name) })
+        for name in request.inputs.keys.sorted() where !inputNames.contains(name) {
+            throw JobError("no job of the pipeline has an input \"\(name)\" (inputs: \(inputNames.sorted().joined(separator: ", ")))")
+        }
+        for jobs in allJobs {
+            let stageReports = try await withThrowingTaskGroup(of: JobReport.self) { group in
+                for job in jobs {
+                    var jobRequest = request
+                    jobRequest.output = "\(outputRoot)/\(job.name)"
+                    jobRequest.inputs = request.inputs.filter { name, _ in job.inputs.contains { $0.name == name } }
+                    for input in job.inputs where jobRequest.inputs[input.name] == nil {
+                        if let upstream = outputs[input.name] { jobRequest.inputs[input.name] = upstream }
+                    }
+                    group.addTask { try await runner.run(job, request: jobRequest, progress: progress) }
+                }
+                var finished: [JobReport] = []
+                do {
+                    for try await report in group {
+                        onReport?(report)
+                        finished.append(report)
+                    }
+                } catch {
+                    group.cancelAll()
+                    throw error
+                }
+                return finished
+            }
+            for report in stageReports { outputs[report.job] = report.output }
+            reports += stageReports
+        }
+        return reports
+    }
+}
