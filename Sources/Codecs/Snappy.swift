@@ -2,7 +2,7 @@
 /// and copy tags), as Parquet, Arrow and Hadoop use it. The framing format (`sNaPpY` stream chunks) is not
 /// supported.
 ///
-/// The compressor is the reference algorithm: 64 KiB fragments, a hash table of up to 16K entries keyed by a
+/// The compressor is the reference algorithm: 64 KiB fragments, a hash table of up to 32K entries keyed by a
 /// hash of four bytes, and a lookup skip that accelerates through incompressible data. The decompressor checks
 /// every tag against the input and output bounds.
 public enum Snappy {
