@@ -148,6 +148,29 @@ struct TestParquetFile {
         }
     }
 
+    /// A v2 data page: `levels` (definition levels, RLE hybrid without a length prefix), then `values`.
+    static func dataPageV2(
+        values: Int32,
+        nulls: Int32,
+        levels: [UInt8],
+        body: [UInt8],
+        uncompressedValuesSize: Int? = nil,
+        isCompressed: Bool? = nil
+    ) -> [UInt8] {
+        page(type: 3, uncompressedSize: levels.count + (uncompressedValuesSize ?? body.count), body: levels + body) {
+            t in
+            t.struct(8) { d in
+                d.i32(1, values)
+                d.i32(2, nulls)
+                d.i32(3, values)
+                d.i32(4, 0)  // PLAIN
+                d.i32(5, Int32(levels.count))
+                d.i32(6, 0)
+                if let isCompressed { d.bool(7, isCompressed) }
+            }
+        }
+    }
+
     /// A dictionary page of `values` entries.
     static func dictionaryPage(values: Int32, body: [UInt8]) -> [UInt8] {
         page(type: 2, body: body) { t in

@@ -218,7 +218,7 @@ extension ColumnCryptoMetaData: ThriftDecodable {
                 result = .encryptionWithFooterKey
                 return false
             case 2:
-                guard type == .struct else { throw r.error("expected a struct, found wire type \(type)") }
+                guard type == .struct else { throw r.mismatch("a struct", type) }
                 var path: [String] = []
                 var key: [UInt8]?
                 try r.readStruct { r, id, type in

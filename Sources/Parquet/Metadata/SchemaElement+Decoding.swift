@@ -147,7 +147,7 @@ extension ThriftCompactReader {
         _ type: ThriftType,
         _ field: (inout ThriftCompactReader, Int16, ThriftType) throws -> Bool
     ) throws {
-        guard type == .struct else { throw error("expected a struct, found wire type \(type)") }
+        guard type == .struct else { throw mismatch("a struct", type) }
         try readStruct(field)
     }
 }

@@ -23,6 +23,8 @@ struct ThriftError: Error, Sendable, CustomStringConvertible {
     var message: String
     /// The absolute byte offset (in the file, or in the buffer the reader was given) where it went wrong.
     var offset: Int
+    /// Whether a field had another wire type than its id calls for (nothing of the value was consumed).
+    var isTypeMismatch = false
 
     var description: String { "invalid Thrift at byte \(offset): \(message)" }
 }
@@ -71,6 +73,11 @@ struct ThriftCompactReader {
         ThriftError(message: message, offset: offset)
     }
 
+    /// A value of wire type `type` where `expected` was called for; thrown before anything is consumed.
+    func mismatch(_ expected: String, _ type: ThriftType) -> ThriftError {
+        ThriftError(message: "expected \(expected), found wire type \(type)", offset: offset, isTypeMismatch: true)
+    }
+
     // MARK: Primitives
 
     /// Reads one byte.
@@ -116,7 +123,7 @@ struct ThriftCompactReader {
         switch type {
         case .i8: return Int64(Int8(bitPattern: try readByte()))
         case .i16, .i32, .i64: return try readZigzag64()
-        default: throw error("expected an integer, found wire type \(type)")
+        default: throw mismatch("an integer", type)
         }
     }
 
@@ -141,7 +148,7 @@ struct ThriftCompactReader {
             pendingBool = nil
             return value
         }
-        guard type.isBool else { throw error("expected a boolean, found wire type \(type)") }
+        guard type.isBool else { throw mismatch("a boolean", type) }
         return try readByte() == ThriftType.boolTrue.rawValue
     }
 
@@ -156,7 +163,7 @@ struct ThriftCompactReader {
 
     /// Reads a length-prefixed binary value.
     mutating func readBinary(_ type: ThriftType = .binary) throws -> [UInt8] {
-        guard type == .binary else { throw error("expected binary, found wire type \(type)") }
+        guard type == .binary else { throw mismatch("binary", type) }
         let start = offset
         let length = try readVarint()
         guard length <= UInt64(remaining) else {
@@ -219,11 +226,18 @@ struct ThriftCompactReader {
     }
 
     /// Reads every field of a struct, calling `field` with each id and wire type; `field` must consume the
-    /// value or return `false` to have it skipped.
+    /// value or return `false` to have it skipped. A known field id with an unexpected wire type is skipped
+    /// too (old writers used some ids for other fields).
     mutating func readStruct(_ field: (inout ThriftCompactReader, Int16, ThriftType) throws -> Bool) throws {
         try beginStruct()
         while let (id, type) = try readFieldHeader() {
-            let consumed = try field(&self, id, type)
+            let start = position
+            var consumed: Bool
+            do {
+                consumed = try field(&self, id, type)
+            } catch let error as ThriftError where error.isTypeMismatch && position == start {
+                consumed = false
+            }
             if !consumed { try skip(type) }
             pendingBool = nil
         }
@@ -235,7 +249,7 @@ struct ThriftCompactReader {
     /// Reads a list or set header. The count is checked against the bytes that remain (every element takes at
     /// least one byte), so it is safe to reserve capacity for.
     mutating func readListHeader(_ type: ThriftType = .list) throws -> (elementType: ThriftType, count: Int) {
-        guard type == .list || type == .set else { throw error("expected a list, found wire type \(type)") }
+        guard type == .list || type == .set else { throw mismatch("a list", type) }
         let start = offset
         let header = try readByte()
         guard let elementType = ThriftType(rawValue: header & 0x0F) else {
@@ -352,7 +366,7 @@ extension ThriftDecodable {
 extension ThriftCompactReader {
     /// Reads a nested struct field of wire type `type`.
     mutating func read<T: ThriftDecodable>(_: T.Type = T.self, _ type: ThriftType) throws -> T {
-        guard type == .struct else { throw error("expected a struct, found wire type \(type)") }
+        guard type == .struct else { throw mismatch("a struct", type) }
         return try T(thrift: &self)
     }
 
@@ -374,7 +388,7 @@ extension ThriftCompactReader {
 
     /// Reads an empty marker struct (the members of unions such as `StringType {}`), skipping any fields.
     mutating func readEmptyStruct(_ type: ThriftType) throws {
-        guard type == .struct else { throw error("expected a struct, found wire type \(type)") }
+        guard type == .struct else { throw mismatch("a struct", type) }
         try skip(.struct)
     }
 
