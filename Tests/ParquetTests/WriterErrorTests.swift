@@ -44,6 +44,16 @@ struct WriterErrorTests {
             )
         }
 
+        Self.expectError(.invalidArgument, containing: "an earlier write failed") {
+            let writer = try ParquetWriter(path: path, schema: required)
+            let bad = RecordBatch(
+                schema: required,
+                columns: [Column(type: .int32, values: .int32([1]), validity: [false])]
+            )
+            try? writer.write(bad)
+            try writer.close()
+        }
+
         let fixed = Schema([Field("f", .fixedBinary(3))])
         Self.expectError(.invalidArgument, column: "f", containing: "row 1 has 2 bytes, the fixed width is 3") {
             let writer = try ParquetWriter(path: path, schema: fixed)

@@ -157,4 +157,35 @@ struct WriterInteropTests {
             Self.expectEqual(results[path] ?? [:], item.batches, schema: item.schema, label: item.label)
         }
     }
+
+    @Test("a larger file, columns encoded on both cores, several row groups")
+    func largerFile() throws {
+        let directory = try Paths.temporaryDirectory("sluice-writer")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let batches = [
+            WriterTestData.allTypes(rows: 25_000, nullable: true),
+            WriterTestData.allTypes(rows: 15_000, nullable: true, offset: 25_000),
+        ]
+        let schema = batches[0].schema
+        var options = ParquetWriteOptions(compression: .zstd)
+        options.rowGroupMaxRows = 15_000
+        let path = directory.appendingPathComponent("large.parquet").path
+        let footer = try Self.write(batches, schema: schema, to: path, options: options)
+        #expect(footer.rowGroups.map(\.numRows) == [15_000, 15_000, 10_000])
+        let results = try WriterPeers.read([
+            WriterPeers.Job(
+                path: path,
+                kinds: schema.fields.map { WriterPeers.kind(of: $0.type) },
+                readers: ["pyarrow"]
+            )
+        ])
+        var expected = results[path] ?? [:]
+        expected = expected.filter { $0.key == "pyarrow" }
+        let rows = WriterPeers.canonicalRows(batches)
+        let got = expected["pyarrow"]?.rows ?? []
+        #expect(got.count == rows.count)
+        if let i = (0..<min(got.count, rows.count)).first(where: { got[$0] != rows[$0] }) {
+            Issue.record("row \(i): got \(got[i]), expected \(rows[i])")
+        }
+    }
 }

@@ -39,6 +39,8 @@ final class ColumnChunkWriter {
     private var dictionaryActive: Bool
     /// Whether a data page refers to the dictionary, so the dictionary page must be written.
     private var dictionaryUsed = false
+    /// The encoded dictionary page (possibly empty) once the chunk is sealed.
+    private var sealedDictionaryPage: [UInt8]?
 
     // Current page state.
     private var levels: [UInt8] = []
@@ -418,10 +420,12 @@ final class ColumnChunkWriter {
 
     /// Closes the chunk: flushes the open page, builds the dictionary page and the metadata for a chunk that
     /// starts at `fileOffset`, and resets for the next row group.
-    func finishChunk(at fileOffset: Int64) throws -> EncodedColumnChunk {
+    /// Flushes the open page and encodes the dictionary page: the costly part of closing a chunk, which
+    /// does not depend on where the chunk lands in the file (so columns can do it concurrently).
+    func seal() throws {
+        guard sealedDictionaryPage == nil else { return }
         try flushPage()
         var dictionaryPage: [UInt8] = []
-        var uncompressedTotal = chunkUncompressedBytes
         if dictionaryUsed {
             var raw: [UInt8] = []
             fixedDictionary?.encodePlain(into: &raw)
@@ -434,9 +438,19 @@ final class ColumnChunkWriter {
                 dictionaryPageHeader: DictionaryPageHeader(numValues: try int32(dictionaryCount), encoding: .plain)
             )
             dictionaryPage = header.thriftEncoded()
-            uncompressedTotal += dictionaryPage.count + raw.count
+            chunkUncompressedBytes += dictionaryPage.count + raw.count
             dictionaryPage.append(contentsOf: body)
         }
+        sealedDictionaryPage = dictionaryPage
+    }
+
+    /// Closes the chunk: seals it, builds the metadata for a chunk that starts at `fileOffset`, and resets
+    /// for the next row group.
+    func finishChunk(at fileOffset: Int64) throws -> EncodedColumnChunk {
+        try seal()
+        let dictionaryPage = sealedDictionaryPage ?? []
+        sealedDictionaryPage = nil
+        let uncompressedTotal = chunkUncompressedBytes
         let dataPageOffset = fileOffset + Int64(dictionaryPage.count)
 
         var encodings: Set<Encoding> = [.rle]

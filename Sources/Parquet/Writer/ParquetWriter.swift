@@ -1,4 +1,5 @@
 import Columnar
+import Dispatch
 
 /// Writes record batches to a Parquet file, streaming: memory is bounded by one row group.
 ///
@@ -36,6 +37,8 @@ public final class ParquetWriter {
     private var rowsInGroup = 0
     private var totalRows: Int64 = 0
     private var isClosed = false
+    /// Set when a write failed part-way: the columns may disagree, so the file cannot be finished.
+    private var failure: String?
 
     /// Creates (or truncates) the file at `path` and writes its leading magic.
     ///
@@ -78,21 +81,29 @@ public final class ParquetWriter {
         do {
             guard !isClosed else { throw ParquetError(.invalidArgument, "the writer is closed") }
             try checkSchema(batch.schema)
-            var start = 0
-            while start < batch.count {
-                let room = options.rowGroupMaxRows - rowsInGroup
-                let end = start + min(batch.count - start, room, nextStepRows())
-                for (writer, column) in zip(columns, batch.columns) {
-                    try writer.append(column, rows: start..<end)
-                }
-                rowsInGroup += end - start
-                start = end
-                if rowsInGroup >= options.rowGroupMaxRows || estimatedRowGroupSize >= options.rowGroupMaxBytes {
-                    try flushRowGroup()
-                }
+            if let failure { throw ParquetError(.invalidArgument, "an earlier write failed (\(failure))") }
+            do {
+                try appendRows(of: batch)
+            } catch {
+                failure = "\(error)"
+                throw error
             }
         } catch {
             throw error.inFile(path)
+        }
+    }
+
+    private func appendRows(of batch: RecordBatch) throws {
+        var start = 0
+        while start < batch.count {
+            let room = options.rowGroupMaxRows - rowsInGroup
+            let end = start + min(batch.count - start, room, nextStepRows())
+            try appendColumns(batch, rows: start..<end)
+            rowsInGroup += end - start
+            start = end
+            if rowsInGroup >= options.rowGroupMaxRows || estimatedRowGroupSize >= options.rowGroupMaxBytes {
+                try flushRowGroup()
+            }
         }
     }
 
@@ -102,6 +113,9 @@ public final class ParquetWriter {
         do {
             guard !isClosed else { throw ParquetError(.invalidArgument, "the writer is already closed") }
             isClosed = true
+            if let failure {
+                throw ParquetError(.invalidArgument, "an earlier write failed (\(failure)); the file is incomplete")
+            }
             if rowsInGroup > 0 { try flushRowGroup() }
             try writePageIndex()
             let metadata = FileMetaData(
@@ -130,6 +144,33 @@ public final class ParquetWriter {
     }
 
     // MARK: Internals
+
+    /// Runs `body` for every column, on both cores when there is enough work; rethrows the first error.
+    private func forEachColumn(work: Int, _ body: (Int) throws -> Void) throws {
+        if columns.count < 2 || work < 32_768 {
+            for i in columns.indices { try body(i) }
+            return
+        }
+        var errors = [(any Error)?](repeating: nil, count: columns.count)
+        try withoutActuallyEscaping(body) { body in
+            try errors.withUnsafeMutableBufferPointer { slots in
+                nonisolated(unsafe) let body = body
+                nonisolated(unsafe) let slots = slots
+                // Each iteration touches only its own column writer and error slot.
+                DispatchQueue.concurrentPerform(iterations: columns.count) { i in
+                    do { try body(i) } catch { slots[i] = error }
+                }
+                if let error = slots.lazy.compactMap({ $0 }).first { throw error }
+            }
+        }
+    }
+
+    private func appendColumns(_ batch: RecordBatch, rows: Range<Int>) throws {
+        let columns = self.columns
+        try forEachColumn(work: rows.count * columns.count) { i in
+            try columns[i].append(batch.columns[i], rows: rows)
+        }
+    }
 
     /// How many rows to append before checking the row group's size again: enough to amortize the check, few
     /// enough not to overshoot `rowGroupMaxBytes` by much at the rate bytes have been accumulating.
@@ -172,6 +213,14 @@ public final class ParquetWriter {
         var chunks: [ColumnChunk] = []
         var indexes: [(column: ColumnIndex?, offset: OffsetIndex?)] = []
         var uncompressed: Int64 = 0
+        let columns = self.columns
+        try forEachColumn(work: rowsInGroup * columns.count) { i in
+            do {
+                try columns[i].seal()
+            } catch {
+                throw (error as? ParquetError)?.inColumn(columns[i].descriptor.name) ?? error
+            }
+        }
         for writer in columns {
             let encoded: EncodedColumnChunk
             do {
