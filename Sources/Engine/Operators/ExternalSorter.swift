@@ -8,8 +8,9 @@ import Foundation
 /// Input that arrives already sorted is detected cheaply (each batch and each batch boundary is checked) and
 /// is then neither sorted again nor copied. When everything fits in the budget nothing is written to disk.
 ///
-/// The budget bounds the batches held before a spill (measured by ``RecordBatch/estimatedByteSize``); the
-/// merge then holds one block of `batchSize` rows per run. Spill files are deleted when the returned stream
+/// The budget bounds the batches held before a spill (measured by ``RecordBatch/estimatedByteSize``, plus about
+/// 40 bytes per row for sorting them); the merge then holds one block of `batchSize` rows per run. Leave
+/// headroom for the rest of the process: the budget is not a hard cap on the process's memory. Spill files are deleted when the returned stream
 /// (or the sorter, if ``finish()`` is never called) is released.
 public final class ExternalSorter {
     /// The schema of the input and output batches.
@@ -28,6 +29,9 @@ public final class ExternalSorter {
     private var files: SpillFiles
     private var runPaths: [String] = []
     private var finished = false
+
+    /// Memory a run's sort needs per row beyond the rows themselves.
+    static let sortBytesPerRow = 40
 
     /// The number of runs written to disk so far.
     public var spilledRunCount: Int { runPaths.count }
@@ -66,7 +70,9 @@ public final class ExternalSorter {
             lastKeys = keyBatch.slice((batch.count - 1)..<batch.count)
         }
         pending.append(batch)
-        pendingBytes += batch.estimatedByteSize
+        // The batches, plus what sorting them needs per row: key copies, normalized and packed keys, the
+        // permutation and row references (about 40 bytes).
+        pendingBytes += batch.estimatedByteSize + batch.count * Self.sortBytesPerRow
         if pendingBytes >= memoryBudget { try spill() }
     }
 
