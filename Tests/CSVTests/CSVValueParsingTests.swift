@@ -180,3 +180,37 @@ import Testing
         )
     }
 }
+
+@Suite struct CSVByteCopyTests {
+    @Test func copyReportsASCIIAtEveryLengthAndPosition() {
+        for length in 0...80 {
+            let ascii = (0..<length).map { UInt8(97 + $0 % 26) }
+            var destination = [UInt8](repeating: 0, count: length + 1)
+            let isASCII = ascii.withUnsafeBufferPointer { source in
+                destination.withUnsafeMutableBufferPointer {
+                    ByteParsing.copy(source.baseAddress!, length, to: $0.baseAddress!)
+                }
+            }
+            #expect(Array(destination[0..<length]) == ascii && (isASCII || length > 64), "length \(length)")
+            for position in 0..<length {
+                var bytes = ascii
+                bytes[position] = 0xC3
+                let result = bytes.withUnsafeBufferPointer { source in
+                    destination.withUnsafeMutableBufferPointer {
+                        ByteParsing.copy(source.baseAddress!, length, to: $0.baseAddress!)
+                    }
+                }
+                #expect(!result, "length \(length) position \(position)")
+                #expect(Array(destination[0..<length]) == bytes)
+            }
+        }
+    }
+
+    @Test func stringsOfEveryLengthRoundTripThroughTheReader() throws {
+        let values = (0...70).map { n in String((0..<n).map { Character(Unicode.Scalar(UInt8(97 + $0 % 26))) }) + "é" }
+        let path = try temporaryCSV("s,n\n" + values.enumerated().map { "\($1),\($0)\n" }.joined() + "\u{FF}x,1\n")
+        let columns = [CSVColumn(name: "s", type: .string(emptyIsNull: false)), CSVColumn(name: "n", type: .int64)]
+        let rows = try readRows(path, columns: columns, options: options(onError: .reject))
+        #expect(rows == values.enumerated().map { [.string($1), .int(Int64($0))] } + [[.string("ÿx"), .int(1)]])
+    }
+}

@@ -34,6 +34,49 @@ enum ByteParsing {
         UInt64(littleEndian: UnsafeRawPointer(p).loadUnaligned(as: UInt64.self))
     }
 
+    /// Copies `count` bytes word by word (fields are short, so this beats a call to `memmove`) and tells whether
+    /// they are all ASCII.
+    @inline(__always)
+    static func copy(_ source: UnsafePointer<UInt8>, _ count: Int, to destination: UnsafeMutablePointer<UInt8>) -> Bool
+    {
+        if count > 64 {
+            destination.update(from: source, count: count)
+            return false
+        }
+        let from = UnsafeRawPointer(source)
+        let to = UnsafeMutableRawPointer(destination)
+        if count >= 8 {
+            var high: UInt64 = 0
+            var i = 0
+            while i < count - 8 {
+                let word = from.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                to.storeBytes(of: word, toByteOffset: i, as: UInt64.self)
+                high |= word
+                i += 8
+            }
+            let last = from.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+            to.storeBytes(of: last, toByteOffset: count - 8, as: UInt64.self)
+            return (high | last) & highs == 0
+        }
+        if count >= 4 {
+            let a = from.loadUnaligned(as: UInt32.self)
+            let b = from.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)
+            to.storeBytes(of: a, as: UInt32.self)
+            to.storeBytes(of: b, toByteOffset: count - 4, as: UInt32.self)
+            return (a | b) & 0x8080_8080 == 0
+        }
+        if count > 0 {
+            let a = source[0]
+            let b = source[count >> 1]
+            let c = source[count - 1]
+            destination[0] = a
+            destination[count >> 1] = b
+            destination[count - 1] = c
+            return (a | b | c) < 0x80
+        }
+        return true
+    }
+
     /// The number of `byte`s in `[start, end)`.
     static func count(_ byte: UInt8, _ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) -> Int {
         let mask = broadcast(byte)
@@ -104,6 +147,34 @@ enum ByteParsing {
         }
         guard value <= UInt64(Int64.max) else { return nil }
         return Int64(value)
+    }
+
+    /// Parses an optionally signed integer of at most 18 digits at `start`, stopping at the first non-digit (or
+    /// `end`), which it stores in `stop`. Returns `nil` when there is no digit or too many.
+    @inline(__always)
+    static func int64Prefix(
+        _ start: UnsafePointer<UInt8>,
+        _ end: UnsafePointer<UInt8>,
+        stop: inout UnsafePointer<UInt8>
+    ) -> Int64? {
+        var p = start
+        var negative = false
+        if p < end && p.pointee == UInt8(ascii: "-") {
+            negative = true
+            p += 1
+        }
+        let first = p
+        var value: Int64 = 0
+        while p < end {
+            let d = p.pointee &- 48
+            if d > 9 { break }
+            value = value &* 10 &+ Int64(d)
+            p += 1
+        }
+        let digits = p - first
+        guard digits > 0 && digits <= 18 else { return nil }
+        stop = p
+        return negative ? -value : value
     }
 
     static let powersOf10: [Double] = [

@@ -22,6 +22,10 @@ final class ChunkParser: @unchecked Sendable {
     let quote: UInt8
     let rejectsRows: Bool
     let plans: UnsafeMutablePointer<FieldPlan>
+    /// Per field: the last date parsed.
+    let dateCache: UnsafeMutablePointer<DateCacheEntry>
+    /// Per field: whether it is not projected.
+    let skipped: UnsafeMutablePointer<Bool>
     let slots: UnsafeMutablePointer<ColumnSlot>
     let slotCount: Int
     let schema: Schema
@@ -61,6 +65,10 @@ final class ChunkParser: @unchecked Sendable {
         rejectsRows = options.onError == .reject
         self.plans = .allocate(capacity: max(plans.count, 1))
         self.plans.initialize(from: plans, count: plans.count)
+        dateCache = .allocate(capacity: max(plans.count, 1))
+        dateCache.initialize(repeating: DateCacheEntry(), count: max(plans.count, 1))
+        skipped = .allocate(capacity: max(plans.count, 1))
+        skipped.initialize(from: plans.map { $0.conversion == .skip }, count: plans.count)
         rowCapacity = max(1, options.batchSize)
         slotCount = slotTypes.count
         slots = .allocate(capacity: max(slotCount, 1))
@@ -78,6 +86,8 @@ final class ChunkParser: @unchecked Sendable {
         slots.deallocate()
         plans.deinitialize(count: fieldCount)
         plans.deallocate()
+        skipped.deallocate()
+        dateCache.deallocate()
         scratch.deallocate()
     }
 
@@ -97,6 +107,7 @@ final class ChunkParser: @unchecked Sendable {
         let quote = self.quote
         let fieldCount = self.fieldCount
         let plans = self.plans
+        let skipped = self.skipped
         let lf = UInt8(ascii: "\n")
         let cr = UInt8(ascii: "\r")
         let delimiterMask = ByteParsing.broadcast(delimiter)
@@ -149,10 +160,20 @@ final class ChunkParser: @unchecked Sendable {
             var innerLines = 0
             var rowEnd = p
             while true {
+                // Unprojected, unquoted fields that end in a delimiter are only stepped over.
+                if field < fieldCount && skipped[field] && p < end && p.pointee != quote {
+                    let q = fieldEnd(p)
+                    if q < end && q.pointee == delimiter {
+                        field += 1
+                        p = q + 1
+                        continue
+                    }
+                }
                 var fs: UnsafePointer<UInt8>
                 var fe: UnsafePointer<UInt8>
                 var quoted = false
                 var escaped = false
+                var converted = false
                 if p < end && p.pointee == quote {
                     quoted = true
                     var q = p + 1
@@ -212,14 +233,79 @@ final class ChunkParser: @unchecked Sendable {
                         }
                     }
                 } else {
-                    let q = fieldEnd(p)
-                    if q == end && !isFinal { break rowLoop }
-                    fs = p
-                    fe = q
-                    if fe > fs && (fe - 1).pointee == cr && (q == end || q.pointee == lf) { fe -= 1 }
-                    p = q
+                    // Integers and dates are parsed while their end is found; anything unusual takes the general path.
+                    if field < fieldCount && fault == .none {
+                        let plan = plans[field]
+                        var stop = p
+                        if plan.conversion == .int64 {
+                            if let value = ByteParsing.int64Prefix(p, end, stop: &stop), stop < end,
+                                stop.pointee == delimiter || stop.pointee == lf
+                            {
+                                let slot = slots + plan.slot
+                                slot.pointee.values.storeBytes(of: value, toByteOffset: rows &* 8, as: Int64.self)
+                                slot.pointee.validity[rows] = true
+                                converted = true
+                                p = stop
+                            }
+                        } else if plan.conversion == .date {
+                            var days = 0
+                            var parsed = false
+                            let cache = dateCache + field
+                            let cachedLength = cache.pointee.length
+                            if cachedLength > 0 && end - p >= 16 {
+                                // Dates repeat in runs: the same bytes as last time give the same day.
+                                let w0 = ByteParsing.load(p) & cache.pointee.mask0
+                                let w1 = ByteParsing.load(p + 8) & cache.pointee.mask1
+                                if w0 == cache.pointee.word0 && w1 == cache.pointee.word1 {
+                                    let t = p[cachedLength]
+                                    if t == delimiter || t == lf {
+                                        parsed = true
+                                        days = cache.pointee.days
+                                        stop = p + cachedLength
+                                    }
+                                }
+                            }
+                            if parsed {
+                            } else if let simple = plan.simpleDate {
+                                let result = DateTimeFormat.parseSimple(simple, p, end, stop: &stop)
+                                days = result ?? 0
+                                parsed = result != nil
+                            } else {
+                                parsed =
+                                    DateTimeFormat.parsePrefix(
+                                        plan.format!,
+                                        plan.formatCount,
+                                        p,
+                                        end,
+                                        days: &days,
+                                        stop: &stop
+                                    ) != nil
+                            }
+                            if parsed, stop > p, stop < end, stop.pointee == delimiter || stop.pointee == lf,
+                                let value = Int32(exactly: days)
+                            {
+                                cache.pointee.remember(p, length: stop - p, days: days, available: end - p)
+                                let slot = slots + plan.slot
+                                slot.pointee.values.storeBytes(of: value, toByteOffset: rows &* 4, as: Int32.self)
+                                slot.pointee.validity[rows] = true
+                                converted = true
+                                p = stop
+                            }
+                        }
+                    }
+                    if converted {
+                        fs = p
+                        fe = p
+                    } else {
+                        let q = fieldEnd(p)
+                        if q == end && !isFinal { break rowLoop }
+                        fs = p
+                        fe = q
+                        if fe > fs && (fe - 1).pointee == cr && (q == end || q.pointee == lf) { fe -= 1 }
+                        p = q
+                    }
                 }
-                if field < fieldCount && fault == .none {
+                if field < fieldCount && fault == .none && !converted {
                     let plan = plans[field]
                     if plan.conversion != .skip {
                         let result = convert(plan, rows, fs, fe, quoted: quoted, escaped: escaped)
@@ -376,16 +462,17 @@ final class ChunkParser: @unchecked Sendable {
                 return .none
             }
             let length = end - start
-            slot.pointee.reserveBytes(offset + length, used: offset)
+            if offset + length > slot.pointee.bytesCapacity { slot.pointee.reserveBytes(offset + length, used: offset) }
             let destination = slot.pointee.bytes + offset
             let written: Int
+            var isASCII = false
             if escaped {
                 written = unescape(start, end, into: destination)
             } else {
-                destination.update(from: start, count: length)
+                isASCII = ByteParsing.copy(start, length, to: destination)
                 written = length
             }
-            if plan.conversion == .string && !ByteParsing.isValidUTF8(destination, destination + written) {
+            if plan.conversion == .string && !isASCII && !ByteParsing.isValidUTF8(destination, destination + written) {
                 return .invalidUTF8
             }
             slot.pointee.validity[row] = true
@@ -445,5 +532,28 @@ final class ChunkParser: @unchecked Sendable {
         }
         slot.pointee.validity[row] = true
         return .none
+    }
+}
+
+/// The bytes (up to 15) and the value of the last date parsed in a column.
+struct DateCacheEntry {
+    var word0: UInt64 = 0
+    var word1: UInt64 = 0
+    var mask0: UInt64 = 0
+    var mask1: UInt64 = 0
+    /// 0 when empty.
+    var length = 0
+    var days = 0
+
+    /// Remembers the date at `start`, when it is short enough and 16 bytes can be read there.
+    @inline(__always)
+    mutating func remember(_ start: UnsafePointer<UInt8>, length: Int, days: Int, available: Int) {
+        guard length > 0 && length < 16 && available >= 16 else { return }
+        mask0 = length >= 8 ? ~0 : (1 << (UInt64(length) * 8)) - 1
+        mask1 = length <= 8 ? 0 : (1 << (UInt64(length - 8) * 8)) - 1
+        word0 = ByteParsing.load(start) & mask0
+        word1 = ByteParsing.load(start + 8) & mask1
+        self.length = length
+        self.days = days
     }
 }

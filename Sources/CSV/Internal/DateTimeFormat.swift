@@ -31,9 +31,36 @@ final class DateTimeFormat: @unchecked Sendable {
         var description: String { "invalid date pattern \"\(pattern)\": \(message)" }
     }
 
+    /// A date pattern of three numbers and two one-byte separators (`M/d/yyyy`, `yyyy-MM-dd`, …), parsed without
+    /// the general interpreter.
+    struct SimpleDate {
+        struct Number {
+            var field: Field
+            var minDigits: Int
+            var maxDigits: Int
+        }
+
+        var first: Number
+        var second: Number
+        var third: Number
+        var separator1: UInt8
+        var separator2: UInt8
+        var order: Order
+        var twoDigitYear: Bool
+
+        enum Order {
+            case monthDayYear
+            case yearMonthDay
+            case dayMonthYear
+            case other
+        }
+    }
+
     let pattern: String
     let ops: UnsafeMutablePointer<Op>
     let count: Int
+    /// The pattern in ``SimpleDate`` form, when it has that shape.
+    let simple: UnsafeMutablePointer<SimpleDate>?
 
     init(_ pattern: String, allowsTime: Bool) throws {
         self.pattern = pattern
@@ -105,10 +132,112 @@ final class DateTimeFormat: @unchecked Sendable {
         count = result.count
         ops = .allocate(capacity: max(count, 1))
         ops.initialize(from: result, count: count)
+        func number(_ op: Op) -> SimpleDate.Number? {
+            guard [.year, .year2, .month, .day].contains(op.field) else { return nil }
+            return SimpleDate.Number(field: op.field, minDigits: Int(op.minDigits), maxDigits: Int(op.maxDigits))
+        }
+        if !allowsTime, result.count == 5, result[1].field == .literal, result[3].field == .literal,
+            let first = number(result[0]), let second = number(result[2]), let third = number(result[4])
+        {
+            let fields = [first.field, second.field, third.field].map { $0 == .year2 ? Field.year : $0 }
+            let order: SimpleDate.Order =
+                switch fields {
+                case [.month, .day, .year]: .monthDayYear
+                case [.year, .month, .day]: .yearMonthDay
+                case [.day, .month, .year]: .dayMonthYear
+                default: .other
+                }
+            simple = .allocate(capacity: 1)
+            simple!.initialize(
+                to: SimpleDate(
+                    first: first,
+                    second: second,
+                    third: third,
+                    separator1: result[1].literal,
+                    separator2: result[3].literal,
+                    order: order,
+                    twoDigitYear: [first, second, third].contains { $0.field == .year2 }
+                )
+            )
+        } else {
+            simple = nil
+        }
     }
 
     deinit {
         ops.deallocate()
+        simple?.deallocate()
+    }
+
+    /// Reads 1 to `maxDigits` digits at `p` (at least `minDigits`); -1 when there are too few.
+    @inline(__always)
+    static func number(
+        _ p: inout UnsafePointer<UInt8>,
+        _ end: UnsafePointer<UInt8>,
+        _ minDigits: Int,
+        _ maxDigits: Int
+    ) -> Int {
+        var value = 0
+        var n = 0
+        while n < maxDigits && p < end {
+            let digit = Int(p.pointee) &- 48
+            if UInt(bitPattern: digit) > 9 { break }
+            value = value &* 10 &+ digit
+            n &+= 1
+            p += 1
+        }
+        return n >= minDigits ? value : -1
+    }
+
+    /// Parses a ``SimpleDate`` from `start`, reading no further than `end`, into days since 1970-01-01; sets `stop`
+    /// just after the text it matched.
+    @inline(__always)
+    static func parseSimple(
+        _ format: UnsafePointer<SimpleDate>,
+        _ start: UnsafePointer<UInt8>,
+        _ end: UnsafePointer<UInt8>,
+        stop: inout UnsafePointer<UInt8>
+    ) -> Int? {
+        var p = start
+        let a = number(&p, end, format.pointee.first.minDigits, format.pointee.first.maxDigits)
+        guard a >= 0, p < end, p.pointee == format.pointee.separator1 else { return nil }
+        p += 1
+        let b = number(&p, end, format.pointee.second.minDigits, format.pointee.second.maxDigits)
+        guard b >= 0, p < end, p.pointee == format.pointee.separator2 else { return nil }
+        p += 1
+        let c = number(&p, end, format.pointee.third.minDigits, format.pointee.third.maxDigits)
+        guard c >= 0 else { return nil }
+        var year = 0
+        var month = 0
+        var day = 0
+        switch format.pointee.order {
+        case .monthDayYear:
+            month = a
+            day = b
+            year = c
+        case .yearMonthDay:
+            year = a
+            month = b
+            day = c
+        case .dayMonthYear:
+            day = a
+            month = b
+            year = c
+        case .other:
+            for (field, value) in [
+                (format.pointee.first.field, a), (format.pointee.second.field, b), (format.pointee.third.field, c),
+            ] {
+                switch field {
+                case .year, .year2: year = value
+                case .month: month = value
+                default: day = value
+                }
+            }
+        }
+        if format.pointee.twoDigitYear { year = year < 70 ? 2000 + year : 1900 + year }
+        guard month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month) else { return nil }
+        stop = p
+        return daysFromCivil(year, month, day)
     }
 
     /// Parses `[start, end)` into microseconds since 1970-01-01T00:00:00 (days × 86 400 000 000 for a date).
@@ -120,6 +249,22 @@ final class DateTimeFormat: @unchecked Sendable {
         _ start: UnsafePointer<UInt8>,
         _ end: UnsafePointer<UInt8>,
         days: inout Int
+    ) -> Int64? {
+        var stop = start
+        guard let value = parsePrefix(ops, count, start, end, days: &days, stop: &stop), stop == end else { return nil }
+        return value
+    }
+
+    /// Parses the pattern from `start`, reading no further than `end`, and sets `stop` just after the text it
+    /// matched, which need not reach `end`.
+    @inline(__always)
+    static func parsePrefix(
+        _ ops: UnsafePointer<Op>,
+        _ count: Int,
+        _ start: UnsafePointer<UInt8>,
+        _ end: UnsafePointer<UInt8>,
+        days: inout Int,
+        stop: inout UnsafePointer<UInt8>
     ) -> Int64? {
         var p = start
         var year = 1970
@@ -174,7 +319,7 @@ final class DateTimeFormat: @unchecked Sendable {
             case .literal: break
             }
         }
-        guard p == end else { return nil }
+        stop = p
         guard month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month) else { return nil }
         guard hour < 24 && minute < 60 && second < 60 else { return nil }
         let d = daysFromCivil(year, month, day)

@@ -23,6 +23,8 @@ struct FieldPlan: @unchecked Sendable {
     /// The compiled pattern of a date or timestamp.
     var format: UnsafePointer<DateTimeFormat.Op>?
     var formatCount: Int
+    /// The pattern of a date in its fast form, when it has one.
+    var simpleDate: UnsafePointer<DateTimeFormat.SimpleDate>? = nil
 
     static let skipped = FieldPlan(conversion: .skip, emptyIsNull: false, slot: -1, format: nil, formatCount: 0)
 }

@@ -53,6 +53,7 @@ struct Layout {
                 plan.conversion = isDate ? .date : .timestamp
                 plan.format = UnsafePointer(format.ops)
                 plan.formatCount = format.count
+                plan.simpleDate = format.simple.map { UnsafePointer($0) }
             }
             plans.append(plan)
         }
