@@ -173,7 +173,9 @@ def measure(cmd: list[str], output: pathlib.Path) -> tuple[float, int]:
         shutil.rmtree(output)
     output.parent.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
-    proc = subprocess.run(["/usr/bin/time", "-v", *cmd], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.run(
+        ["/usr/bin/time", "-v", *cmd], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     wall = time.perf_counter() - start
     if proc.returncode != 0:
         tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-25:])
@@ -367,12 +369,32 @@ def markdown(report: dict) -> str:
             time_target = ("met" if target[1](rd, s) else "missed") + f" ({target[0]})"
         mem_target = ("met" if rd["rss"] <= 1 else "missed") if rd else "–"
         errors = "; ".join(f"{k} failed" for k in w["errors"])
+        size = f" ({w['input_bytes'] / 1e6:.0f} MB in)" if w["rows"] else ""
         lines.append(
-            f"| {w['workload']}: {w['description']} | {fmt_time(s)}, {fmt_rss(s)} | {fmt_time(d)}, {fmt_rss(d)} "
+            f"| {w['workload']}: {w['description']}{size} | {fmt_time(s)}, {fmt_rss(s)} | {fmt_time(d)}, {fmt_rss(d)} "
             f"| {fmt_time(p)}, {fmt_rss(p)} | {rd['time'] if rd else '–'} | {rp['time'] if rp else '–'} "
             f"| {rd['rss'] if rd else '–'} | {rp['rss'] if rp else '–'} | {time_target} | {mem_target}"
             + (f" ({errors})" if errors else "") + " |"
         )  # fmt: skip
+    by_name = {w["workload"]: w for w in report["workloads"]}
+    for big, small in (("W2", "W5-psd"), ("W3", "W5-pmd"), ("W4", "W5-jmsd")):
+        if big not in by_name or small not in by_name:
+            continue
+        pairs = []
+        for engine in ENGINES:
+            b, s = by_name[big]["engines"].get(engine), by_name[small]["engines"].get(engine)
+            if b and s:
+                pairs.append(f"{engine} {fmt_rss(s)} → {fmt_rss(b)}")
+        if pairs:
+            lines += ["", f"Peak RSS {small} ({human_rows(by_name[small]['rows'])} rows) → {big} "
+                      f"({human_rows(by_name[big]['rows'])} rows): {', '.join(pairs)}."]  # fmt: skip
+    throughput = []
+    for w in report["workloads"]:
+        if w["job"] in ("psd", "pmd"):
+            for engine, e in w["engines"].items():
+                throughput.append(f"{w['workload']} {engine} {w['input_bytes'] / e['median_s'] / 1e6:.0f} MB/s")
+    if throughput:
+        lines += ["", "CSV throughput (input bytes / median wall time): " + ", ".join(throughput) + "."]
     if report["verification"]:
         lines += ["", "Output checks against DuckDB:", ""]
         lines += [f"- {line}" for line in report["verification"]]
