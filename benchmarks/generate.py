@@ -163,7 +163,7 @@ def generate_sales(rows: int, out: pathlib.Path, seed: int) -> None:
         CASE WHEN stage IN ('Prospect', 'Qualified', 'Contracting') THEN 'TRUE' ELSE 'FALSE' END
             AS "Active Opportunity",
         CASE WHEN stage = 'Lead' OR rnd(i, {k + 8}) % 2 = 0 THEN 'FALSE' ELSE 'TRUE' END AS "Latest Status Entry"
-    FROM priced ORDER BY i
+    FROM priced  -- range() is ordered and preserve_insertion_order keeps that order in COPY
     """
     copy_csv(query, out)
     check_header(out, SALES_HEADER)
@@ -180,7 +180,7 @@ def generate_marketing(rows: int, out: pathlib.Path, seed: int) -> None:
         f"CASE WHEN {event} < 45 THEN NULL ELSE {sql_list(EVENTS)}[1 + CAST(rnd(i, {k + 41}) % {len(EVENTS)} AS INTEGER)]"
         f' END AS "{names[-1]}"'
     )
-    query = f"SELECT {', '.join(columns)} FROM range({rows}) t(i) ORDER BY i"
+    query = f"SELECT {', '.join(columns)} FROM range({rows}) t(i)"
     copy_csv(query, out)
     check_header(out, MARKETING_HEADER)
 
