@@ -2,7 +2,7 @@ import Dispatch
 
 /// `items.map(transform)`, spread over the cores when `work` (rows touched) is large enough to pay for it.
 func parallelMap<T, R>(_ items: [T], work: Int, _ transform: (T) -> R) -> [R] {
-    if items.count < 2 || work < 200_000 { return items.map(transform) }
+    if items.count < 2 || work < 16_384 { return items.map(transform) }
     let results = UnsafeMutableBufferPointer<R?>.allocate(capacity: items.count)
     results.initialize(repeating: nil)
     defer { results.deallocate() }

@@ -198,7 +198,7 @@ public final class MergeJoin: BatchStream {
                 ? p.leftBatch.columns[c].take(p.leftRows)
                 : p.rightBatch.columns[rightKept[c - leftCount]].take(p.rightRows)
         }
-        if p.leftRows.count >= 50_000 && total > 1 {
+        if p.leftRows.count >= 16_384 && total > 1 {
             columns.withUnsafeMutableBufferPointer { buffer in
                 nonisolated(unsafe) let buffer = buffer
                 withoutActuallyEscaping(work) { work in
