@@ -60,7 +60,7 @@ enum ByteStreamSplitDecoder {
         }
         out.data.append(contentsOf: bytes)
         var offset = out.offsets[out.offsets.count - 1]
-        out.offsets.reserveCapacity(out.offsets.count + count)
+        out.offsets.reserveAdditional(count)
         for _ in 0..<count {
             offset += width
             out.offsets.append(offset)

@@ -33,7 +33,7 @@ enum DeltaByteArrayDecoder {
         )
         let total = try validatedTotal(lengths, limit: buffer.count - position, what: "DELTA_LENGTH_BYTE_ARRAY value")
         out.data.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[position..<position + total]))
-        out.offsets.reserveCapacity(out.offsets.count + count)
+        out.offsets.reserveAdditional(count)
         var offset = out.offsets[out.offsets.count - 1]
         for length in lengths {
             offset += Int(length)
@@ -108,7 +108,7 @@ enum DeltaByteArrayDecoder {
             }
             initialized = write
         }
-        out.offsets.reserveCapacity(out.offsets.count + count)
+        out.offsets.reserveAdditional(count)
         var offset = out.offsets[out.offsets.count - 1]
         for i in 0..<count {
             offset += Int(prefixes[i]) + Int(suffixLengths[i])

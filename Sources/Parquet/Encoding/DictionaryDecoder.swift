@@ -35,7 +35,7 @@ enum DictionaryDecoder {
 
     /// Appends `dictionary[index]` for every index (already range-checked) to `out`.
     static func gather<T>(_ dictionary: [T], _ indices: [UInt32], into out: inout [T]) {
-        out.reserveCapacity(out.count + indices.count)
+        out.reserveAdditional(indices.count)
         dictionary.withUnsafeBufferPointer { entries in
             for index in indices { out.append(entries[Int(index)]) }
         }
@@ -44,22 +44,49 @@ enum DictionaryDecoder {
     /// Appends the byte arrays `dictionary[index]` for every index (already range-checked) to `out`.
     /// Throws when the result would exceed ``DeltaByteArrayDecoder/maximumDecodedBytes``.
     static func gather(_ dictionary: ByteArrays, _ indices: [UInt32], into out: inout ByteArrays) throws {
+        let limit = DeltaByteArrayDecoder.maximumDecodedBytes
         var total = 0
-        for index in indices {
-            total += dictionary.range(at: Int(index)).count
-            guard total <= DeltaByteArrayDecoder.maximumDecodedBytes else {
-                throw DecoderError(
-                    "dictionary page decodes to more than \(DeltaByteArrayDecoder.maximumDecodedBytes) bytes"
-                )
-            }
-        }
-        out.data.reserveCapacity(out.data.count + total)
-        out.offsets.reserveCapacity(out.offsets.count + indices.count)
-        dictionary.data.withUnsafeBytes { data in
+        dictionary.offsets.withUnsafeBufferPointer { offsets in
             for index in indices {
-                let range = dictionary.range(at: Int(index))
-                out.append(UnsafeRawBufferPointer(rebasing: data[range]))
+                let i = Int(index)
+                total &+= offsets[i + 1] - offsets[i]
+                if total > limit { break }
             }
         }
+        guard total <= limit else { throw DecoderError("dictionary page decodes to more than \(limit) bytes") }
+        let base = out.data.count
+        let data = [UInt8](unsafeUninitializedCapacity: total) { destination, initialized in
+            dictionary.data.withUnsafeBufferPointer { source in
+                dictionary.offsets.withUnsafeBufferPointer { offsets in
+                    var write = 0
+                    for index in indices {
+                        let i = Int(index)
+                        let start = offsets[i]
+                        let length = offsets[i + 1] - start
+                        // Values are mostly short: a plain loop beats a memmove call per value.
+                        if length <= 16 {
+                            for k in 0..<length { destination[write + k] = source[start + k] }
+                        } else {
+                            UnsafeMutableRawPointer(destination.baseAddress! + write).copyMemory(
+                                from: source.baseAddress! + start,
+                                byteCount: length
+                            )
+                        }
+                        write += length
+                    }
+                }
+            }
+            initialized = total
+        }
+        out.offsets.reserveAdditional(indices.count)
+        dictionary.offsets.withUnsafeBufferPointer { offsets in
+            var end = base
+            for index in indices {
+                let i = Int(index)
+                end += offsets[i + 1] - offsets[i]
+                out.offsets.append(end)
+            }
+        }
+        if out.data.isEmpty { out.data = data } else { out.data.append(contentsOf: data) }
     }
 }

@@ -13,7 +13,7 @@ enum PlainDecoder {
         guard bytes <= buffer.count else {
             throw DecoderError("PLAIN booleans need \(bytes) bytes, the page has \(buffer.count)")
         }
-        out.reserveCapacity(out.count + count)
+        out.reserveAdditional(count)
         for i in 0..<count { out.append(buffer[i >> 3] >> UInt8(i & 7) & 1 == 1) }
         return bytes
     }
@@ -59,7 +59,7 @@ enum PlainDecoder {
         guard bytes <= buffer.count else {
             throw DecoderError("PLAIN INT96 values need \(bytes) bytes, the page has \(buffer.count)")
         }
-        out.reserveCapacity(out.count + count)
+        out.reserveAdditional(count)
         for i in 0..<count {
             let nanos = Int64(littleEndian: buffer.loadUnaligned(fromByteOffset: i * 12, as: Int64.self))
             let day = Int32(littleEndian: buffer.loadUnaligned(fromByteOffset: i * 12 + 8, as: Int32.self))
@@ -78,7 +78,7 @@ enum PlainDecoder {
         guard count <= buffer.count / 4 else {
             throw DecoderError("PLAIN byte arrays: \(count) values cannot fit in \(buffer.count) bytes")
         }
-        out.offsets.reserveCapacity(out.offsets.count + count)
+        out.offsets.reserveAdditional(count)
         var position = 0
         // First pass: validate lengths and total size, so that the data is appended in one reservation.
         var total = 0
@@ -97,14 +97,30 @@ enum PlainDecoder {
             position += length
             total += length
         }
-        out.data.reserveCapacity(out.data.count + total)
-        position = 0
-        for _ in 0..<count {
-            let length = Int(UInt32(littleEndian: buffer.loadUnaligned(fromByteOffset: position, as: UInt32.self)))
-            position += 4
-            out.append(UnsafeRawBufferPointer(rebasing: buffer[position..<position + length]))
-            position += length
+        let base = out.data.count
+        out.offsets.reserveAdditional(count)
+        let data = [UInt8](unsafeUninitializedCapacity: total) { destination, initialized in
+            var read = 0
+            var write = 0
+            for _ in 0..<count {
+                let length = Int(UInt32(littleEndian: buffer.loadUnaligned(fromByteOffset: read, as: UInt32.self)))
+                read += 4
+                // Values are mostly short: a plain loop beats a memmove call per value.
+                if length <= 16 {
+                    for k in 0..<length { destination[write + k] = buffer[read + k] }
+                } else {
+                    UnsafeMutableRawPointer(destination.baseAddress! + write).copyMemory(
+                        from: buffer.baseAddress! + read,
+                        byteCount: length
+                    )
+                }
+                read += length
+                write += length
+                out.offsets.append(base + write)
+            }
+            initialized = total
         }
+        if out.data.isEmpty { out.data = data } else { out.data.append(contentsOf: data) }
         return position
     }
 
@@ -121,7 +137,7 @@ enum PlainDecoder {
                 "PLAIN fixed-length values need \(count) × \(width) bytes, the page has \(buffer.count)"
             )
         }
-        out.offsets.reserveCapacity(out.offsets.count + count)
+        out.offsets.reserveAdditional(count)
         if bytes > 0 { out.data.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[0..<bytes])) }
         var offset = out.offsets[out.offsets.count - 1]
         for _ in 0..<count {

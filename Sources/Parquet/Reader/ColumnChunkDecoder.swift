@@ -320,7 +320,7 @@ struct ColumnChunkDecoder {
             var dense = Self.emptyPhysical(leaf.physicalType)
             try decodeValues(encoding, bytes, count: nonNull, into: &dense)
             Self.appendExpanding(dense, levels: levels!, into: &values)
-            validity.reserveCapacity(validity.count + count)
+            validity.reserveAdditional(count)
             for level in levels! { validity.append(level == 1) }
             hasNulls = true
         }
@@ -380,13 +380,13 @@ struct ColumnChunkDecoder {
             var decoder = try RLEHybridDecoder(UnsafeRawBufferPointer(rebasing: bytes[4..<4 + length]), bitWidth: 1)
             let decoded = try decoder.decode(count: count)
             out.modifyBooleans { booleans in
-                booleans.reserveCapacity(booleans.count + count)
+                booleans.reserveAdditional(count)
                 for value in decoded { booleans.append(value != 0) }
             }
         case (.deltaBinaryPacked, .int32):
             let (decoded, _) = try DeltaBinaryPackedDecoder.decode(bytes, count: count, maximumBitWidth: 32)
             out.modifyInt32 { ints in
-                ints.reserveCapacity(ints.count + count)
+                ints.reserveAdditional(count)
                 for value in decoded { ints.append(Int32(truncatingIfNeeded: value)) }
             }
         case (.deltaBinaryPacked, .int64):
@@ -438,7 +438,7 @@ struct ColumnChunkDecoder {
     /// Appends `dense` (the non-null values) to `out`, with an empty slot wherever `levels` marks a null.
     static func appendExpanding(_ dense: ColumnValues, levels: [UInt32], into out: inout ColumnValues) {
         func expand<T>(_ dense: [T], _ zero: T, _ out: inout [T]) {
-            out.reserveCapacity(out.count + levels.count)
+            out.reserveAdditional(levels.count)
             var next = 0
             for level in levels {
                 if level == 1 {
@@ -456,18 +456,16 @@ struct ColumnChunkDecoder {
         case .float(let d): out.modifyFloats { expand(d, 0, &$0) }
         case .double(let d): out.modifyDoubles { expand(d, 0, &$0) }
         case .bytes(let d):
+            // Null slots are empty, so the bytes are the dense bytes unchanged; only the offsets spread out.
             out.modifyBytes { arrays in
-                arrays.offsets.reserveCapacity(arrays.offsets.count + levels.count)
-                arrays.data.reserveCapacity(arrays.data.count + d.data.count)
-                d.data.withUnsafeBytes { data in
+                let base = arrays.data.count
+                arrays.data.append(contentsOf: d.data)
+                arrays.offsets.reserveAdditional(levels.count)
+                d.offsets.withUnsafeBufferPointer { offsets in
                     var next = 0
                     for level in levels {
-                        if level == 1 {
-                            arrays.append(UnsafeRawBufferPointer(rebasing: data[d.range(at: next)]))
-                            next += 1
-                        } else {
-                            arrays.appendEmpty()
-                        }
+                        if level == 1 { next += 1 }
+                        arrays.offsets.append(base + offsets[next])
                     }
                 }
             }
