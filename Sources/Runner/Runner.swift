@@ -1,1 +1,0 @@
-// The Runner module. See README.md for its responsibilities.

@@ -1,0 +1,50 @@
+import Foundation
+import Logging
+
+/// What a finished job reports.
+public struct JobOutcome: Sendable, Hashable {
+    /// The job's canonical name, e.g. `psd`.
+    public var job: String
+    /// Rows read from the inputs.
+    public var rowsRead: Int
+    /// Rows written to the output.
+    public var rowsWritten: Int
+    /// Rows rejected (with `on_error: reject`).
+    public var rowsRejected: Int
+    /// The output dataset directory.
+    public var output: String
+    /// When the job started.
+    public var startedAt: Date
+    /// When it completed.
+    public var completedAt: Date
+
+    /// Creates an outcome.
+    public init(
+        job: String,
+        rowsRead: Int,
+        rowsWritten: Int,
+        rowsRejected: Int,
+        output: String,
+        startedAt: Date,
+        completedAt: Date
+    ) {
+        self.job = job
+        self.rowsRead = rowsRead
+        self.rowsWritten = rowsWritten
+        self.rowsRejected = rowsRejected
+        self.output = output
+        self.startedAt = startedAt
+        self.completedAt = completedAt
+    }
+}
+
+/// Runs the job an activity task names. Cancelling the calling task cancels the job, which then throws and
+/// commits no output.
+public protocol JobExecuting: Sendable {
+    /// The canonical name of the job `name` refers to (a name, an alias or a job-file path); throws when there is
+    /// no such job.
+    func resolve(_ name: String) throws -> String
+
+    /// Runs `invocation`'s job to completion.
+    func run(_ invocation: JobInvocation, logger: Logger) async throws -> JobOutcome
+}

@@ -1,0 +1,174 @@
+import Foundation
+
+/// What an activity task asks for: a job, its inputs, its output and any extra arguments.
+///
+/// Two input shapes are accepted (see ``init(taskInput:)``):
+/// - the Glue runner's `{"GlueJobName": "ProcessSalesData", ...}`, possibly JSON-encoded a second time as a string
+///   (a Pass state's string `Result` reaches the activity that way). Every key is a job argument; `--NAME` keys
+///   override the job's input `NAME`, and `--s3_output_path` or `--output` name the output;
+/// - Sluice's own `{"job": "psd", "inputs": {"sales": "..."}, "output": "..."}`.
+public struct JobInvocation: Sendable, Hashable {
+    /// Which shape the task input had.
+    public enum Style: String, Sendable, Hashable {
+        /// `{"GlueJobName": ...}`.
+        case glueRunner
+        /// `{"job": ...}`.
+        case sluice
+    }
+
+    /// The job as the task names it: a job name, an alias such as `ProcessSalesData`, or a job-file path.
+    public var job: String
+    /// Input overrides by input name.
+    public var inputs: [String: String]
+    /// The output dataset directory, when the task names one.
+    public var output: String?
+    /// Every other key of a Glue runner input, as text (JSON for non-string values).
+    public var arguments: [String: String]
+    /// The input's shape.
+    public var style: Style
+
+    /// Creates an invocation.
+    public init(
+        job: String,
+        inputs: [String: String] = [:],
+        output: String? = nil,
+        arguments: [String: String] = [:],
+        style: Style = .sluice
+    ) {
+        self.job = job
+        self.inputs = inputs
+        self.output = output
+        self.arguments = arguments
+        self.style = style
+    }
+}
+
+/// A task input that names no runnable job: not JSON, not an object, or missing or mistyped keys.
+public struct TaskInputError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What is wrong, e.g. `"GlueJobName" must be a non-empty string`.
+    public var reason: String
+    /// The start of the offending input.
+    public var excerpt: String
+
+    /// Creates an error; `input` is shortened to its first 200 characters.
+    public init(reason: String, input: String) {
+        self.reason = reason
+        self.excerpt = input.count > 200 ? String(input.prefix(200)) + "…" : input
+    }
+
+    /// E.g. `malformed task input: not JSON (…) in: {"GlueJobName": `.
+    public var description: String { "malformed task input: \(reason); input: \(excerpt)" }
+}
+
+extension JobInvocation {
+    /// The output argument names of a Glue runner input.
+    static let outputArguments: Set<String> = ["--s3_output_path", "--output"]
+
+    /// Parses a task input (see the type's documentation for the accepted shapes).
+    public init(taskInput: String) throws {
+        var value = try Self.parseJSON(taskInput, original: taskInput)
+        // A JSON string holding JSON: the state's input was a string (up to two levels, as the Glue runner decodes).
+        var depth = 0
+        while let text = value as? String, depth < 2 {
+            value = try Self.parseJSON(text, original: taskInput)
+            depth += 1
+        }
+        guard let object = value as? [String: Any] else {
+            throw TaskInputError(reason: "expected a JSON object, got \(Self.kind(of: value))", input: taskInput)
+        }
+        if object["GlueJobName"] != nil {
+            self = try Self.glueRunner(object, input: taskInput)
+        } else if object["job"] != nil {
+            self = try Self.sluice(object, input: taskInput)
+        } else {
+            throw TaskInputError(
+                reason: #"no job named: expected {"GlueJobName": "..."} or {"job": "...", "inputs": {...}}"#,
+                input: taskInput
+            )
+        }
+    }
+
+    private static func glueRunner(_ object: [String: Any], input: String) throws -> JobInvocation {
+        guard let name = object["GlueJobName"] as? String, !name.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw TaskInputError(reason: #""GlueJobName" must be a non-empty string"#, input: input)
+        }
+        var invocation = JobInvocation(job: name, style: .glueRunner)
+        for (key, raw) in object where key != "GlueJobName" {
+            let text = try argumentText(raw, key: key, input: input)
+            invocation.arguments[key] = text
+            if outputArguments.contains(key) {
+                invocation.output = text
+            } else if key.hasPrefix("--"), key.count > 2 {
+                invocation.inputs[String(key.dropFirst(2))] = text
+            }
+        }
+        return invocation
+    }
+
+    private static func sluice(_ object: [String: Any], input: String) throws -> JobInvocation {
+        guard let name = object["job"] as? String, !name.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw TaskInputError(reason: #""job" must be a non-empty string"#, input: input)
+        }
+        var invocation = JobInvocation(job: name, style: .sluice)
+        if let inputs = object["inputs"], !(inputs is NSNull) {
+            guard let inputs = inputs as? [String: Any] else {
+                throw TaskInputError(reason: #""inputs" must be an object of input name to path"#, input: input)
+            }
+            for (key, path) in inputs {
+                guard let path = path as? String else {
+                    throw TaskInputError(reason: #""inputs.\#(key)" must be a string path"#, input: input)
+                }
+                invocation.inputs[key] = path
+            }
+        }
+        if let output = object["output"], !(output is NSNull) {
+            guard let output = output as? String, !output.isEmpty else {
+                throw TaskInputError(reason: #""output" must be a non-empty string path"#, input: input)
+            }
+            invocation.output = output
+        }
+        let known: Set<String> = ["job", "inputs", "output"]
+        if let unknown = object.keys.filter({ !known.contains($0) }).sorted().first {
+            throw TaskInputError(
+                reason: #"unknown key "\#(unknown)" (expected "job", "inputs" and "output")"#,
+                input: input
+            )
+        }
+        return invocation
+    }
+
+    private static func parseJSON(_ text: String, original: String) throws -> Any {
+        do {
+            return try JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])
+        } catch {
+            let detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String
+            throw TaskInputError(reason: "not JSON" + (detail.map { " (\($0))" } ?? ""), input: original)
+        }
+    }
+
+    private static func argumentText(_ value: Any, key: String, input: String) throws -> String {
+        switch value {
+        case let text as String: return text
+        case is NSNull: return ""
+        default:
+            // Numbers, booleans, arrays and objects: their JSON text.
+            guard
+                let data = try? JSONSerialization.data(
+                    withJSONObject: value,
+                    options: [.sortedKeys, .fragmentsAllowed]
+                )
+            else { throw TaskInputError(reason: #"argument "\#(key)" is not representable"#, input: input) }
+            return String(decoding: data, as: UTF8.self)
+        }
+    }
+
+    private static func kind(of value: Any) -> String {
+        switch value {
+        case is String: "a string"
+        case is NSNull: "null"
+        case is [Any]: "an array"
+        case is NSNumber: "a number or boolean"
+        default: "\(type(of: value))"
+        }
+    }
+}

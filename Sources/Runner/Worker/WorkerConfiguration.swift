@@ -1,0 +1,51 @@
+import Foundation
+
+/// How an ``ActivityWorker`` polls and runs.
+public struct WorkerConfiguration: Sendable, Hashable {
+    /// The activity to poll.
+    public var activityArn: String
+    /// The worker name sent with each poll (shown in the execution history).
+    public var workerName: String
+    /// How many jobs may run at once.
+    public var concurrency: Int
+    /// The time between heartbeats of a running job.
+    public var heartbeatInterval: Duration
+    /// After a shutdown request, how long running jobs may take before their tasks are failed.
+    public var grace: Duration
+    /// The `error` of `SendTaskFailure` (the seed's Catch matches `GlueJobFailedError`).
+    public var errorName: String
+
+    /// Creates a configuration.
+    public init(
+        activityArn: String,
+        workerName: String = WorkerConfiguration.defaultWorkerName(),
+        concurrency: Int = ProcessInfo.processInfo.activeProcessorCount,
+        heartbeatInterval: Duration = .seconds(20),
+        grace: Duration = .seconds(25),
+        errorName: String = "GlueJobFailedError"
+    ) {
+        self.activityArn = activityArn
+        self.workerName = workerName
+        self.concurrency = max(1, concurrency)
+        self.heartbeatInterval = heartbeatInterval
+        self.grace = grace
+        self.errorName = errorName
+    }
+
+    /// `sluice-<host name>`, at most 80 characters (the API's limit on worker names).
+    public static func defaultWorkerName() -> String {
+        let host = ProcessInfo.processInfo.hostName
+        return String("sluice-\(host.isEmpty ? "localhost" : host)".prefix(80))
+    }
+}
+
+/// A worker that cannot go on: its activity cannot be polled, or its job state cannot be read.
+public struct WorkerError: Error, Sendable, CustomStringConvertible {
+    /// What the worker was doing.
+    public var context: String
+    /// The underlying error's description.
+    public var underlying: String
+
+    /// E.g. `cannot poll activity arn:...: GetActivityTask failed: NetworkError: ...`.
+    public var description: String { "\(context): \(underlying)" }
+}

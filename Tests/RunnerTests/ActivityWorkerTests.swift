@@ -1,0 +1,278 @@
+import Foundation
+import Logging
+import Runner
+import StepFunctions
+import TestSupport
+import Testing
+
+/// The worker's logic against an in-memory activity and fake jobs (the real service and jobs are exercised by
+/// the moto tests).
+@Suite struct ActivityWorkerTests {
+    static let arn = "arn:aws:states:us-east-1:123456789012:activity:GlueRunnerActivity"
+
+    let service = FakeActivityService()
+    let executor = FakeExecutor()
+    let store: JobStateStore
+
+    init() throws {
+        store = try JobStateStore(
+            path: try Paths.temporaryDirectory("sluice-worker").appendingPathComponent("s.sqlite").path
+        )
+    }
+
+    func worker(
+        concurrency: Int = 2,
+        heartbeat: Duration = .seconds(20),
+        grace: Duration = .seconds(5),
+        errorName: String = "GlueJobFailedError"
+    ) -> ActivityWorker {
+        var logger = Logger(label: "test.worker") { StreamLogHandler.standardError(label: $0) }
+        logger.logLevel = .critical
+        return ActivityWorker(
+            configuration: WorkerConfiguration(
+                activityArn: Self.arn,
+                workerName: "test-worker",
+                concurrency: concurrency,
+                heartbeatInterval: heartbeat,
+                grace: grace,
+                errorName: errorName
+            ),
+            service: service,
+            executor: executor,
+            store: store,
+            logger: logger
+        )
+    }
+
+    func object(_ text: String?) throws -> [String: Any] {
+        let text = try #require(text)
+        return try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    }
+
+    func run(_ worker: ActivityWorker) -> Task<Void, any Error> {
+        Task { try await worker.run() }
+    }
+
+    @Test func successIsReportedAndRecorded() async throws {
+        service.enqueue("t1", #""{\"GlueJobName\" : \"quick\", \"--s3_output_path\": \"o/q\"}""#)
+        let worker = worker()
+        let running = run(worker)
+        #expect(await eventually(seconds: 10) { service.successes["t1"] != nil })
+        worker.shutdown()
+        try await running.value
+
+        let output = try object(service.successes["t1"])
+        #expect(output["GlueJobName"] as? String == "quick")
+        #expect(output["state"] as? String == "SUCCEEDED")
+        #expect(output["output"] as? String == "o/q")
+        #expect((output["rowsRejected"] as? NSNumber)?.intValue == 3)
+        let run = try #require(try store.runs().first)
+        #expect(run.state == .succeeded)
+        #expect(run.taskToken == "t1")
+        #expect(run.workerName == "test-worker")
+        #expect(run.job == "quick")
+        #expect(output["runId"] as? String == run.runId)
+        #expect(output["GlueJobRunId"] as? String == run.runId)
+        #expect(run.rowsRead == 10 && run.rowsWritten == 7 && run.rowsRejected == 3)
+        #expect(run.output == "o/q")
+        #expect(run.completedAt != nil)
+        #expect(service.failures.isEmpty)
+    }
+
+    @Test func failuresAreReportedWithTheErrorNameAndAJSONCause() async throws {
+        service.enqueue("t-boom", #"{"GlueJobName": "boom"}"#)
+        service.enqueue("t-unknown", #"{"GlueJobName": "ProcessNothing"}"#)
+        service.enqueue("t-malformed", #"{"GlueJobName": "#)
+        service.enqueue("t-after", #"{"job": "quick"}"#)
+        let worker = worker(concurrency: 1, errorName: "CustomError")
+        let running = run(worker)
+        #expect(await eventually(seconds: 10) { service.successes["t-after"] != nil })
+        worker.shutdown()
+        try await running.value
+
+        let failures = Dictionary(uniqueKeysWithValues: service.failures.map { ($0.token, $0) })
+        #expect(failures.count == 3)
+        #expect(failures.values.allSatisfy { $0.error == "CustomError" })
+        let runs = Dictionary(uniqueKeysWithValues: try store.runs().map { ($0.taskToken, $0) })
+        for (token, fragment) in [
+            ("t-boom", "expected int64"), ("t-unknown", #"unknown job "ProcessNothing""#),
+            ("t-malformed", "malformed task input: not JSON"),
+        ] {
+            let cause = try object(failures[token]?.cause)
+            let message = try #require(cause["message"] as? String)
+            #expect(message.contains(fragment), "\(token): \(message)")
+            let run = try #require(runs[token])
+            #expect(run.state == .failed)
+            #expect(cause["runId"] as? String == run.runId)
+            #expect(run.error == message)
+        }
+        #expect(try object(failures["t-boom"]?.cause)["job"] as? String == "boom")
+        #expect(try object(failures["t-malformed"]?.cause)["job"] is NSNull)
+        #expect(runs["t-after"]?.state == .succeeded)
+    }
+
+    @Test func runningJobsHeartbeat() async throws {
+        service.enqueue("t-slow", #"{"job": "slow", "output": "hb"}"#)
+        let worker = worker(heartbeat: .milliseconds(50))
+        let running = run(worker)
+        #expect(await eventually(seconds: 10) { service.heartbeats("t-slow") >= 3 })
+        let recorded = try #require(try store.runs().first)
+        #expect(recorded.state == .running)
+        #expect(recorded.heartbeatAt != nil)
+        executor.release("hb")
+        #expect(await eventually(seconds: 10) { service.successes["t-slow"] != nil })
+        let beats = service.heartbeats("t-slow")
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(service.heartbeats("t-slow") == beats, "heartbeats stop when the job ends")
+        worker.shutdown()
+        try await running.value
+    }
+
+    @Test(arguments: [StepFunctionsError.Code.taskTimedOut, .taskDoesNotExist, .invalidToken])
+    func aClosedTaskStopsItsJob(code: StepFunctionsError.Code) async throws {
+        service.enqueue("t-doomed", #"{"job": "slow", "output": "doomed"}"#)
+        let worker = worker(heartbeat: .milliseconds(50))
+        let running = run(worker)
+        #expect(await eventually(seconds: 10) { service.heartbeats("t-doomed") >= 1 })
+        service.kill("t-doomed", code: code)
+        #expect(await eventually(seconds: 10) { (try? store.runs().first?.state) == .failed })
+        #expect(await eventually(seconds: 10) { executor.cancelled == ["doomed"] })
+        let run = try #require(try store.runs().first)
+        #expect(run.error?.contains("heartbeat answered \(code)") == true)
+        #expect(service.failures.isEmpty, "a closed task cannot be failed")
+        #expect(service.successes.isEmpty)
+        worker.shutdown()
+        try await running.value
+    }
+
+    @Test func concurrencyIsBounded() async throws {
+        for index in 0..<4 { service.enqueue("t\(index)", #"{"job": "slow", "output": "c\#(index)"}"#) }
+        let worker = worker(concurrency: 2)
+        let running = run(worker)
+        #expect(await eventually(seconds: 10) { executor.running == 2 })
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(executor.started.count == 2)
+        for index in 0..<4 { executor.release("c\(index)") }
+        #expect(await eventually(seconds: 10) { service.successes.count == 4 })
+        #expect(executor.maxRunning == 2)
+        worker.shutdown()
+        try await running.value
+    }
+
+    @Test func shutdownLetsJobsFinishWithinTheGracePeriod() async throws {
+        service.enqueue("t-finishing", #"{"job": "slow", "output": "finishing"}"#)
+        let worker = worker(grace: .seconds(30))
+        let running = run(worker)
+        #expect(await eventually(seconds: 10) { executor.running == 1 })
+        worker.shutdown()
+        let polls = service.polls
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(service.polls == polls, "no new polls after shutdown")
+        executor.release("finishing")
+        try await running.value
+        #expect(service.successes["t-finishing"] != nil)
+        #expect(try store.runs().first?.state == .succeeded)
+    }
+
+    @Test func afterTheGracePeriodRunningTasksAreFailed() async throws {
+        service.enqueue("t-stuck", #"{"job": "slow", "output": "stuck"}"#)
+        let worker = worker(grace: .milliseconds(300))
+        let running = run(worker)
+        #expect(await eventually(seconds: 10) { executor.running == 1 })
+        let start = ContinuousClock.now
+        worker.shutdown()
+        try await running.value
+        #expect(ContinuousClock.now - start >= .milliseconds(300))
+        let failure = try #require(service.failures.first)
+        #expect(failure.token == "t-stuck")
+        #expect(failure.error == "GlueJobFailedError")
+        #expect(try object(failure.cause)["message"] as? String == "worker shutting down")
+        let run = try #require(try store.runs().first)
+        #expect(run.state == .failed)
+        #expect(run.error == "worker shutting down")
+        #expect(executor.cancelled == ["stuck"])
+    }
+
+    @Test func aPollInFlightAtShutdownIsNeverDropped() async throws {
+        service.holdNextPoll()
+        let worker = worker()
+        let running = run(worker)
+        #expect(await eventually(seconds: 10) { service.isPollHeld })
+        worker.shutdown()
+        try await Task.sleep(for: .milliseconds(100))
+        // The poll comes back with a task after the shutdown request: it is run, not dropped.
+        service.releasePoll(with: ActivityTask(taskToken: "t-late", input: #"{"job": "quick"}"#))
+        try await running.value
+        #expect(service.successes["t-late"] != nil)
+        #expect(try store.runs().map(\.taskToken) == ["t-late"])
+    }
+
+    @Test func restartRerunsOpenTasksAndFailsClosedOnes() async throws {
+        let alive = JobRun(
+            taskToken: "t-alive",
+            activityArn: Self.arn,
+            workerName: "old",
+            job: "quick",
+            input: #"{"job": "quick"}"#
+        )
+        let dead = JobRun(
+            taskToken: "t-dead",
+            activityArn: Self.arn,
+            workerName: "old",
+            job: "quick",
+            input: #"{"job": "quick"}"#
+        )
+        let other = JobRun(
+            taskToken: "t-other",
+            activityArn: "arn:aws:states:us-east-1:1:activity:Other",
+            workerName: "old",
+            job: "quick",
+            input: "{}"
+        )
+        for run in [alive, dead, other] { try store.insert(run) }
+        service.kill("t-dead")
+        let worker = worker()
+        let running = run(worker)
+        #expect(await eventually(seconds: 10) { service.successes["t-alive"] != nil })
+        worker.shutdown()
+        try await running.value
+
+        let rerun = try #require(try store.run(id: alive.runId))
+        #expect(rerun.state == .succeeded)
+        #expect(rerun.attempts == 2)
+        #expect(rerun.workerName == "test-worker")
+        let failed = try #require(try store.run(id: dead.runId))
+        #expect(failed.state == .failed)
+        #expect(failed.error?.hasPrefix("worker restarted: the task is no longer open (TaskTimedOut") == true)
+        #expect(try store.run(id: other.runId)?.state == .running, "another activity's runs are left to its worker")
+    }
+
+    @Test func aPollRefusedAtStartStopsTheWorkerWithAClearError() async throws {
+        final class Refusing: ActivityService {
+            func getActivityTask(activityArn: String, workerName: String) async throws -> ActivityTask? {
+                throw StepFunctionsError(
+                    code: .unrecognizedClient,
+                    message: "The security token included in the request is invalid.",
+                    httpStatus: 403,
+                    operation: "GetActivityTask"
+                )
+            }
+            func sendTaskSuccess(taskToken: String, output: String) async throws {}
+            func sendTaskFailure(taskToken: String, error: String, cause: String) async throws {}
+            func sendTaskHeartbeat(taskToken: String) async throws {}
+        }
+        let worker = ActivityWorker(
+            configuration: WorkerConfiguration(activityArn: Self.arn),
+            service: Refusing(),
+            executor: executor,
+            store: store,
+            logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+        )
+        await #expect {
+            try await worker.run()
+        } throws: { error in
+            "\(error)".contains("cannot poll activity \(Self.arn)")
+                && "\(error)".contains("UnrecognizedClientException")
+        }
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import Runner
+import Testing
+
+@Suite struct JobInvocationTests {
+    @Test func glueRunnerInputAsTheSeedSendsIt() throws {
+        let invocation = try JobInvocation(taskInput: #"{"GlueJobName" : "ProcessSalesData"}"#)
+        #expect(invocation.job == "ProcessSalesData")
+        #expect(invocation.style == .glueRunner)
+        #expect(invocation.inputs.isEmpty)
+        #expect(invocation.output == nil)
+    }
+
+    @Test func glueRunnerInputEncodedTwice() throws {
+        // A Pass state's string Result reaches the activity as a JSON string holding JSON.
+        let invocation = try JobInvocation(taskInput: #""{\"GlueJobName\" : \"JoinMarketingAndSalesData\"}""#)
+        #expect(invocation.job == "JoinMarketingAndSalesData")
+        #expect(invocation.style == .glueRunner)
+    }
+
+    @Test func glueArgumentsOverrideInputsAndOutput() throws {
+        let invocation = try JobInvocation(
+            taskInput: #"""
+                {"GlueJobName": "psd", "--sales": "landing/sales.csv", "--s3_output_path": "out/psd",
+                 "GlueJobCapacity": 10, "--enable-metrics": true, "--TempDir": "/tmp/x"}
+                """#
+        )
+        #expect(invocation.job == "psd")
+        #expect(invocation.inputs["sales"] == "landing/sales.csv")
+        #expect(invocation.inputs["TempDir"] == "/tmp/x")
+        #expect(invocation.inputs["enable-metrics"] == "true")
+        #expect(invocation.output == "out/psd")
+        #expect(invocation.arguments["GlueJobCapacity"] == "10")
+        #expect(invocation.arguments["--s3_output_path"] == "out/psd")
+        #expect(invocation.arguments["GlueJobName"] == nil)
+    }
+
+    @Test func outputArgument() throws {
+        let invocation = try JobInvocation(taskInput: #"{"GlueJobName": "pmd", "--output": "o/pmd"}"#)
+        #expect(invocation.output == "o/pmd")
+        #expect(invocation.inputs.isEmpty)
+    }
+
+    @Test func sluiceInput() throws {
+        let invocation = try JobInvocation(
+            taskInput: #"{"job": "jmsd", "inputs": {"psd": "a/psd", "pmd": "a/pmd"}, "output": "a/jmsd"}"#
+        )
+        #expect(invocation == JobInvocation(job: "jmsd", inputs: ["psd": "a/psd", "pmd": "a/pmd"], output: "a/jmsd"))
+    }
+
+    @Test(arguments: [
+        ("GlueJobName: psd", "not JSON"),
+        ("", "not JSON"),
+        ("[1, 2]", "expected a JSON object, got an array"),
+        ("42", "expected a JSON object, got a number"),
+        (#""just text""#, "not JSON"),
+        ("{}", "no job named"),
+        (#"{"GlueJobName": 7}"#, #""GlueJobName" must be a non-empty string"#),
+        (#"{"GlueJobName": ""}"#, #""GlueJobName" must be a non-empty string"#),
+        (#"{"job": "psd", "inputs": ["x"]}"#, #""inputs" must be an object"#),
+        (#"{"job": "psd", "inputs": {"sales": 3}}"#, #""inputs.sales" must be a string path"#),
+        (#"{"job": "psd", "output": 3}"#, #""output" must be a non-empty string path"#),
+        (#"{"job": "psd", "ouput": "x"}"#, #"unknown key "ouput""#),
+    ])
+    func malformedInputIsRefusedWithTheReason(input: String, reason: String) {
+        #expect {
+            try JobInvocation(taskInput: input)
+        } throws: { error in
+            let text = "\(error)"
+            return error is TaskInputError && text.contains("malformed task input") && text.contains(reason)
+                && text.contains("input: \(input.prefix(20))")
+        }
+    }
+
+    @Test func longInputIsShortenedInTheError() {
+        let input = "{" + String(repeating: "x", count: 5000)
+        #expect {
+            try JobInvocation(taskInput: input)
+        } throws: { error in
+            guard let error = error as? TaskInputError else { return false }
+            return error.excerpt.count == 201 && error.excerpt.hasSuffix("…")
+        }
+    }
+}
