@@ -26,6 +26,7 @@ extension CSVReader {
         var sampling = options
         sampling.onError = .reject
         sampling.threads = 1
+        sampling.chunkSize = min(options.chunkSize, 1 << 20)
         sampling.batchSize = max(1, min(options.batchSize, sampleRows))
         let reader = try CSVReader(path: path, options: sampling) { header, count in
             let names = header ?? (0..<(count ?? 0)).map { "column\($0 + 1)" }

@@ -214,3 +214,42 @@ import Testing
         #expect(rows == values.enumerated().map { [.string($1), .int(Int64($0))] } + [[.string("ÿx"), .int(1)]])
     }
 }
+
+@Suite struct CSVIntegerPrefixTests {
+    /// The word-at-a-time path (8 readable bytes) and the byte path agree with `Int64(_:)` for every digit count
+    /// and terminator.
+    @Test func prefixParsingMatchesStandardLibrary() {
+        var state: UInt64 = 77
+        func next() -> UInt64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return state >> 20
+        }
+        let terminators: [String] = [",", "\n", "\r", "x", "/", ":", " ", "\u{7F}", "é"]
+        for digits in 1...19 {
+            for _ in 0..<50 {
+                var text = String(next() % 9 + 1)
+                while text.count < digits { text += String(next() % 10) }
+                for sign in ["", "-"] {
+                    for terminator in terminators {
+                        for padding in ["", "12345678"] {
+                            let input = sign + text + terminator + padding
+                            let expected = Int64(sign + text)
+                            var bytes = Array(input.utf8)
+                            bytes.withUnsafeMutableBufferPointer { buffer in
+                                let start = UnsafePointer(buffer.baseAddress!)
+                                var stop = start
+                                let value = ByteParsing.int64Prefix(start, start + buffer.count, stop: &stop)
+                                if digits <= 18 {
+                                    #expect(value == expected, "\(input.debugDescription)")
+                                    #expect(stop - start == sign.utf8.count + digits, "\(input.debugDescription)")
+                                } else {
+                                    #expect(value == nil)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

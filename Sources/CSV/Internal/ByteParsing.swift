@@ -163,6 +163,24 @@ enum ByteParsing {
             negative = true
             p += 1
         }
+        if end - p >= 8 {
+            // Up to 7 digits followed by a non-digit, a word at a time.
+            let word = load(p)
+            let nonDigits =
+                ((word & 0xF0F0_F0F0_F0F0_F0F0) ^ 0x3030_3030_3030_3030)
+                | (((word & 0x0F0F_0F0F_0F0F_0F0F) &+ 0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0)
+            let marks = (((nonDigits & lows) &+ lows) | nonDigits) & highs
+            let digits = marks.trailingZeroBitCount >> 3
+            if digits > 0 && digits < 8 {
+                var value = (word & 0x0F0F_0F0F_0F0F_0F0F) << UInt64(64 - 8 * digits)
+                value = value &* 10 &+ (value >> 8)
+                value =
+                    ((value & 0x0000_00FF_0000_00FF) &* 0x000F_4240_0000_0064
+                        &+ ((value >> 16) & 0x0000_00FF_0000_00FF) &* 0x0000_2710_0000_0001) >> 32
+                stop = p + digits
+                return negative ? -Int64(value) : Int64(value)
+            }
+        }
         let first = p
         var value: Int64 = 0
         while p < end {

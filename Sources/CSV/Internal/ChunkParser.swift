@@ -372,7 +372,10 @@ final class ChunkParser: @unchecked Sendable {
     private func flush(_ rows: Int) {
         var columns: [Column] = []
         columns.reserveCapacity(slotCount)
-        for i in 0..<slotCount { columns.append(slots[i].column(rows: rows)) }
+        for i in 0..<slotCount {
+            columns.append(slots[i].column(rows: rows))
+            slots[i].mayHaveNulls = false
+        }
         batches.append(RecordBatch(schema: schema, columns: columns))
     }
 
@@ -458,6 +461,7 @@ final class ChunkParser: @unchecked Sendable {
             let offset = slot.pointee.offsets[row]
             if start == end && (plan.conversion == .raw || (!quoted && plan.emptyIsNull)) {
                 slot.pointee.validity[row] = false
+                slot.pointee.mayHaveNulls = true
                 slot.pointee.offsets[row + 1] = offset
                 return .none
             }
@@ -485,6 +489,7 @@ final class ChunkParser: @unchecked Sendable {
         }
         if start == end {
             slot.pointee.validity[row] = false
+            slot.pointee.mayHaveNulls = true
             switch plan.conversion {
             case .boolean: slot.pointee.values.storeBytes(of: false, toByteOffset: row, as: Bool.self)
             case .date: slot.pointee.values.storeBytes(of: 0, toByteOffset: row &* 4, as: Int32.self)

@@ -41,6 +41,9 @@ struct ColumnSlot {
     var offsets: UnsafeMutablePointer<Int>
     var bytes: UnsafeMutablePointer<UInt8>
     var bytesCapacity: Int
+    /// Set when a null is written since the last batch (also for rows later dropped), so that a column without
+    /// nulls is not scanned for them.
+    var mayHaveNulls = false
 
     init(type: DataType, conversion: FieldPlan.Conversion, rowCapacity: Int) {
         self.type = type
@@ -76,7 +79,7 @@ struct ColumnSlot {
     /// The first `rows` rows as a column.
     func column(rows: Int) -> Column {
         let validityBuffer = UnsafeBufferPointer(start: validity, count: rows)
-        let hasNulls = validityBuffer.contains(false)
+        let hasNulls = mayHaveNulls && validityBuffer.contains(false)
         let mask: [Bool]? = hasNulls ? Array(validityBuffer) : nil
         let storage: ColumnValues
         switch conversion {
