@@ -18,8 +18,10 @@ public struct CSVOptions: Sendable, Hashable {
     public var batchSize: Int = 65_536
     /// How many bytes are read from the file at a time.
     public var chunkSize: Int = 4 << 20
-    /// The longest row, in bytes, the reader accepts; a longer one (for example after an unterminated quote) is an
-    /// error. Together with ``chunkSize`` this bounds the reader's buffer.
+    /// The longest row, in bytes, the reader accepts. A longer one (for example after an unterminated quote) ends the
+    /// read with ``CSVError/Kind/lineTooLong(limit:)``, also when bad rows are rejected, since the reader cannot
+    /// tell where the row ends. Together with ``chunkSize`` this bounds the reader's memory: two buffers of
+    /// `chunkSize + maxLineBytes` bytes.
     public var maxLineBytes: Int = 8 << 20
     /// What to do with bad rows.
     public var onError: OnError = .fail

@@ -15,7 +15,11 @@ import Darwin
 ///
 /// The dialect is RFC 4180: fields separated by ``CSVOptions/delimiter``; a field may be quoted with
 /// ``CSVOptions/quote`` and then hold delimiters, line breaks and doubled quotes; rows end in LF or CRLF; the last row
-/// may lack a line break. A UTF-8 byte-order mark is skipped, and empty lines are ignored.
+/// may lack a line break. A UTF-8 byte-order mark is skipped, and empty lines are ignored. A quote inside an unquoted
+/// field is kept as text; text after a closing quote is an error.
+///
+/// Line numbers in errors and rejected rows are physical lines of the file (the header is line 1), counting the
+/// line breaks inside quoted fields. ``rowsRead`` is always ``rowsEmitted`` + ``rowsRejected``.
 ///
 /// ```swift
 /// let reader = try CSVReader(path: "sales.csv", columns: nil, projection: ["Date", "Opportunity Stage"])
