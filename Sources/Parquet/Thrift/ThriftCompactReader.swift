@@ -276,7 +276,7 @@ struct ThriftCompactReader {
         depth += 1
         defer { depth -= 1 }
         var result: [T] = []
-        result.reserveCapacity(count)
+        result.reserveCapacity(min(count, 4096))  // grows as elements actually decode
         for _ in 0..<count { result.append(try element(&self, elementType)) }
         return result
     }
