@@ -55,12 +55,14 @@ struct OperatorsSortTests {
         }
         #expect(ok)
         #expect(Set(permutation).count == n)
-        let strings = makeBatch([
-            "s": stringColumn((0..<200_000).map { _ in String(Int.random(in: 0..<5000, using: &generator)) })
-        ])
+        // Strings take the comparison sort, also in two halves on both cores; it must be stable too.
+        let texts = (0..<200_000).map { _ in String(Int.random(in: 0..<5000, using: &generator)) }
+        let strings = makeBatch(["s": stringColumn(texts), "seq": int64Column((0..<200_000).map { Int64($0) })])
         let sortedStrings = try strings.sorted(by: [SortKey("s", ascending: false)])
-        #expect(try sortedStrings.isSorted(by: [SortKey("s", ascending: false)]))
+        #expect(try sortedStrings.isSorted(by: [SortKey("s", ascending: false), SortKey("seq")]))
         #expect(try !strings.isSorted(by: [SortKey("s", ascending: false)]))
+        let stringPermutation = try strings.sortPermutation(by: [SortKey("s", ascending: false)])
+        #expect(Set(stringPermutation).count == texts.count)
     }
 
     @Test func emptySingleAndAllNull() throws {
