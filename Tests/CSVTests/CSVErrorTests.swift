@@ -128,6 +128,7 @@ import Testing
         }
         #expect(delivered == [[.int(1), .string("x"), .double(1)]])
         #expect(error?.line == 3)
+        #expect(reader.rowsRead == 1 && reader.rowsEmitted == 1 && reader.rowsRejected == 0)
         #expect(throws: CSVError.self) { _ = try reader.next() }
     }
 

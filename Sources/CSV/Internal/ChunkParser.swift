@@ -40,7 +40,7 @@ final class ChunkParser: @unchecked Sendable {
     var rejects: [CSVRejectedRow] = []
     /// The first bad row when rows are not rejected, with its line relative to the run's first line.
     var failure: CSVError?
-    /// Rows seen: emitted plus rejected (plus the failing row).
+    /// Rows seen: emitted plus rejected (not the failing row).
     var rowsSeen = 0
     /// Line feeds consumed.
     var lines = 0
@@ -354,6 +354,8 @@ final class ChunkParser: @unchecked Sendable {
                     )
                     continue
                 }
+                // The failing row is neither emitted nor rejected, so it is not counted as read.
+                seen -= 1
                 failure = error
                 break rowLoop
             }
