@@ -19,7 +19,7 @@ struct EncodedColumnChunk {
 /// Values arrive in slices of record batches; pages are cut when they reach the page size or row limit, and
 /// are kept, encoded and compressed, until the row group ends (the dictionary page, which must come first,
 /// is only complete then).
-final class ColumnChunkWriter {
+struct ColumnChunkWriter {
     let descriptor: ColumnDescriptor
     let options: ParquetWriteOptions
     private let codec: Codec
@@ -66,7 +66,7 @@ final class ColumnChunkWriter {
         resetDictionary()
     }
 
-    private func resetDictionary() {
+    private mutating func resetDictionary() {
         fixedDictionary = nil
         bytesDictionary = nil
         guard dictionaryActive else { return }
@@ -99,7 +99,7 @@ final class ColumnChunkWriter {
     // MARK: Appending values
 
     /// Appends rows `range` of `column`, cutting pages as they fill.
-    func append(_ column: Column, rows range: Range<Int>) throws {
+    mutating func append(_ column: Column, rows range: Range<Int>) throws {
         var start = range.lowerBound
         while start < range.upperBound {
             let room = max(1, options.dataPageMaxRows - pageValues)
@@ -125,14 +125,17 @@ final class ColumnChunkWriter {
         return min(1_024, max(16, bytesLeft / bytesPerRow))
     }
 
-    private func appendSlice(_ column: Column, _ range: Range<Int>) throws {
+    private mutating func appendSlice(_ column: Column, _ range: Range<Int>) throws {
         let validity = column.validity
         if let validity {
             if descriptor.isOptional {
-                for i in range {
-                    let valid = validity[i]
-                    levels.append(valid ? 1 : 0)
-                    if !valid { pageStats.nullCount &+= 1 }
+                // A Bool is stored as one byte, 0 or 1: exactly the definition levels of a flat column.
+                validity.withUnsafeBytes { bytes in
+                    let slice = UnsafeRawBufferPointer(rebasing: bytes[range])
+                    levels.append(contentsOf: slice)
+                    var valid = 0
+                    for byte in slice { valid &+= Int(byte) }
+                    pageStats.nullCount &+= range.count - valid
                 }
             } else if let row = validity[range].firstIndex(of: false) {
                 throw ParquetError(
@@ -150,7 +153,7 @@ final class ColumnChunkWriter {
         }
     }
 
-    private func appendValues(
+    private mutating func appendValues(
         _ values: ColumnValues,
         _ range: Range<Int>,
         _ valid: UnsafeBufferPointer<Bool>?
@@ -226,7 +229,7 @@ final class ColumnChunkWriter {
         }
     }
 
-    private func appendByteArrays(
+    private mutating func appendByteArrays(
         _ arrays: ByteArrays,
         _ range: Range<Int>,
         _ valid: UnsafeBufferPointer<Bool>?
@@ -262,7 +265,7 @@ final class ColumnChunkWriter {
     }
 
     @inline(__always)
-    private func appendByteArray(_ value: UnsafeRawBufferPointer) {
+    private mutating func appendByteArray(_ value: UnsafeRawBufferPointer) {
         pageStats.update(bytes: value)
         if dictionaryActive {
             indices.append(bytesDictionary!.index(of: value))
@@ -274,7 +277,7 @@ final class ColumnChunkWriter {
     }
 
     /// Sign-extends or narrows a big-endian two's complement decimal into `scratch` of `width` bytes.
-    private func resizeDecimal(_ value: UnsafeRawBufferPointer, to width: Int, row: Int) throws {
+    private mutating func resizeDecimal(_ value: UnsafeRawBufferPointer, to width: Int, row: Int) throws {
         scratch.removeAll(keepingCapacity: true)
         let negative = !value.isEmpty && value[0] & 0x80 != 0
         let fill: UInt8 = negative ? 0xFF : 0x00
@@ -305,7 +308,7 @@ final class ColumnChunkWriter {
     // MARK: Pages
 
     /// Encodes, compresses and stores the open page, if it has any values.
-    func flushPage() throws {
+    mutating func flushPage() throws {
         guard pageValues > 0 else { return }
         let nullCount = pageStats.nullCount
         let isV2 = options.pageVersion == .v2
@@ -422,7 +425,7 @@ final class ColumnChunkWriter {
     /// starts at `fileOffset`, and resets for the next row group.
     /// Flushes the open page and encodes the dictionary page: the costly part of closing a chunk, which
     /// does not depend on where the chunk lands in the file (so columns can do it concurrently).
-    func seal() throws {
+    mutating func seal() throws {
         guard sealedDictionaryPage == nil else { return }
         try flushPage()
         var dictionaryPage: [UInt8] = []
@@ -446,7 +449,7 @@ final class ColumnChunkWriter {
 
     /// Closes the chunk: seals it, builds the metadata for a chunk that starts at `fileOffset`, and resets
     /// for the next row group.
-    func finishChunk(at fileOffset: Int64) throws -> EncodedColumnChunk {
+    mutating func finishChunk(at fileOffset: Int64) throws -> EncodedColumnChunk {
         try seal()
         let dictionaryPage = sealedDictionaryPage ?? []
         sealedDictionaryPage = nil

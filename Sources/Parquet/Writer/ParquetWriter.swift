@@ -31,7 +31,7 @@ public final class ParquetWriter {
     public let options: ParquetWriteOptions
 
     private let output: FileOutput
-    private let columns: [ColumnChunkWriter]
+    private var columns: [ColumnChunkWriter]
     private var rowGroups: [RowGroup] = []
     private var pageIndexes: [[(column: ColumnIndex?, offset: OffsetIndex?)]] = []
     private var rowsInGroup = 0
@@ -145,30 +145,32 @@ public final class ParquetWriter {
 
     // MARK: Internals
 
-    /// Runs `body` for every column, on both cores when there is enough work; rethrows the first error.
-    private func forEachColumn(work: Int, _ body: (Int) throws -> Void) throws {
-        if columns.count < 2 || work < 32_768 {
-            for i in columns.indices { try body(i) }
-            return
-        }
-        var errors = [(any Error)?](repeating: nil, count: columns.count)
-        try withoutActuallyEscaping(body) { body in
-            try errors.withUnsafeMutableBufferPointer { slots in
-                nonisolated(unsafe) let body = body
-                nonisolated(unsafe) let slots = slots
-                // Each iteration touches only its own column writer and error slot.
-                DispatchQueue.concurrentPerform(iterations: columns.count) { i in
-                    do { try body(i) } catch { slots[i] = error }
+    /// Runs `body` on every column writer, on both cores when there is enough work; rethrows the first error.
+    private func forEachColumn(work: Int, _ body: (Int, inout ColumnChunkWriter) throws -> Void) throws {
+        try columns.withUnsafeMutableBufferPointer { writers in
+            if writers.count < 2 || work < 32_768 {
+                for i in writers.indices { try body(i, &writers[i]) }
+                return
+            }
+            var errors = [(any Error)?](repeating: nil, count: writers.count)
+            try withoutActuallyEscaping(body) { body in
+                try errors.withUnsafeMutableBufferPointer { slots in
+                    nonisolated(unsafe) let body = body
+                    nonisolated(unsafe) let slots = slots
+                    nonisolated(unsafe) let writers = writers
+                    // Each iteration touches only its own column writer and error slot.
+                    DispatchQueue.concurrentPerform(iterations: writers.count) { i in
+                        do { try body(i, &writers[i]) } catch { slots[i] = error }
+                    }
+                    if let error = slots.lazy.compactMap({ $0 }).first { throw error }
                 }
-                if let error = slots.lazy.compactMap({ $0 }).first { throw error }
             }
         }
     }
 
     private func appendColumns(_ batch: RecordBatch, rows: Range<Int>) throws {
-        let columns = self.columns
-        try forEachColumn(work: rows.count * columns.count) { i in
-            try columns[i].append(batch.columns[i], rows: rows)
+        try forEachColumn(work: rows.count * columns.count) { i, writer in
+            try writer.append(batch.columns[i], rows: rows)
         }
     }
 
@@ -213,20 +215,19 @@ public final class ParquetWriter {
         var chunks: [ColumnChunk] = []
         var indexes: [(column: ColumnIndex?, offset: OffsetIndex?)] = []
         var uncompressed: Int64 = 0
-        let columns = self.columns
-        try forEachColumn(work: rowsInGroup * columns.count) { i in
+        try forEachColumn(work: rowsInGroup * columns.count) { _, writer in
             do {
-                try columns[i].seal()
-            } catch {
-                throw (error as? ParquetError)?.inColumn(columns[i].descriptor.name) ?? error
-            }
-        }
-        for writer in columns {
-            let encoded: EncodedColumnChunk
-            do {
-                encoded = try writer.finishChunk(at: output.offset)
+                try writer.seal()
             } catch {
                 throw (error as? ParquetError)?.inColumn(writer.descriptor.name) ?? error
+            }
+        }
+        for i in columns.indices {
+            let encoded: EncodedColumnChunk
+            do {
+                encoded = try columns[i].finishChunk(at: output.offset)
+            } catch {
+                throw (error as? ParquetError)?.inColumn(columns[i].descriptor.name) ?? error
             }
             try output.write(encoded.dictionaryPage)
             try output.write(encoded.dataPages)
