@@ -54,6 +54,31 @@ struct WriterErrorTests {
             try writer.close()
         }
 
+        let narrow = Schema([Field("u8", .uint8)])
+        Self.expectError(.invalidArgument, column: "u8", containing: "row 1 holds 256, outside the uint8 range 0...255")
+        {
+            let writer = try ParquetWriter(path: path, schema: narrow)
+            try writer.write(
+                RecordBatch(
+                    schema: narrow,
+                    columns: [Column(type: .uint8, values: .int32([255, 256, -1]), validity: [true, true, true])]
+                )
+            )
+        }
+
+        let wide = Schema([Field("d", .decimal(precision: 12, scale: 2))])
+        Self.expectError(.invalidArgument, column: "d", containing: "cannot be stored as byte arrays") {
+            let writer = try ParquetWriter(path: path, schema: wide)
+            try writer.write(
+                RecordBatch(
+                    schema: wide,
+                    columns: [
+                        Column(type: wide.fields[0].type, values: .bytes(ByteArrays(offsets: [0, 1], data: [1])))
+                    ]
+                )
+            )
+        }
+
         let fixed = Schema([Field("f", .fixedBinary(3))])
         Self.expectError(.invalidArgument, column: "f", containing: "row 1 has 2 bytes, the fixed width is 3") {
             let writer = try ParquetWriter(path: path, schema: fixed)

@@ -100,11 +100,17 @@ struct ColumnChunkWriter {
 
     /// Appends rows `range` of `column`, cutting pages as they fill.
     mutating func append(_ column: Column, rows range: Range<Int>) throws {
+        try checkStorage(column.values)
         var start = range.lowerBound
         while start < range.upperBound {
             let room = max(1, options.dataPageMaxRows - pageValues)
             let end = min(range.upperBound, start + min(nextSliceRows(), room))
             try appendSlice(column, start..<end)
+            if let allowed = descriptor.integerRange, let bounds = pageStats.integerBounds,
+                !allowed.contains(bounds.min) || !allowed.contains(bounds.max)
+            {
+                try reportOutOfRange(column, start..<end, allowed)
+            }
             if pageEstimatedSize >= options.dataPageSize || pageValues >= options.dataPageMaxRows {
                 try flushPage()
             }
@@ -114,6 +120,41 @@ struct ColumnChunkWriter {
                 dictionaryActive = false
             }
             start = end
+        }
+    }
+
+    /// Checks that the column's storage is the one its physical type is written from.
+    private func checkStorage(_ values: ColumnValues) throws {
+        let matches: Bool
+        switch (descriptor.physicalType, values) {
+        case (.boolean, .boolean), (.int32, .int32), (.int64, .int64), (.float, .float), (.double, .double),
+            (.byteArray, .bytes), (.fixedLenByteArray, .bytes):
+            matches = true
+        default:
+            matches = false
+        }
+        guard matches else {
+            throw ParquetError(
+                .invalidArgument,
+                "a \(descriptor.field.type) column cannot be stored as \(values.storageName)",
+                column: descriptor.name
+            )
+        }
+    }
+
+    /// Throws for the first value of `range` outside the range of a narrow integer type (INT_8, UINT_16, …).
+    private func reportOutOfRange(_ column: Column, _ range: Range<Int>, _ allowed: ClosedRange<Int64>) throws {
+        guard case .int32(let values) = column.values else { return }
+        let unsigned = descriptor.order == .unsignedInt32
+        for i in range where !column.isNull(i) {
+            let value = unsigned ? Int64(UInt32(bitPattern: values[i])) : Int64(values[i])
+            if !allowed.contains(value) {
+                throw ParquetError(
+                    .invalidArgument,
+                    "row \(i) holds \(value), outside the \(descriptor.field.type) range \(allowed)",
+                    column: descriptor.name
+                )
+            }
         }
     }
 
@@ -562,6 +603,20 @@ extension Optional where Wrapped == [Bool] {
             return try array.withUnsafeBufferPointer { (buffer) throws(E) in try body(buffer) }
         case .none:
             return try body(nil)
+        }
+    }
+}
+
+extension ColumnValues {
+    /// The name of the storage case, for errors.
+    fileprivate var storageName: String {
+        switch self {
+        case .boolean: "booleans"
+        case .int32: "int32 values"
+        case .int64: "int64 values"
+        case .float: "floats"
+        case .double: "doubles"
+        case .bytes: "byte arrays"
         }
     }
 }

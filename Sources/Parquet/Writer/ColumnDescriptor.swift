@@ -38,6 +38,17 @@ struct ColumnDescriptor: Sendable {
     /// The column name.
     var name: String { field.name }
 
+    /// The values a narrow integer type may hold (its storage is wider), or nil.
+    var integerRange: ClosedRange<Int64>? {
+        switch field.type {
+        case .int8: -128...127
+        case .int16: -32_768...32_767
+        case .uint8: 0...255
+        case .uint16: 0...65_535
+        default: nil
+        }
+    }
+
     /// The byte width of a FIXED_LEN_BYTE_ARRAY holding a decimal of `precision` digits.
     static func decimalByteWidth(precision: Int) -> Int {
         // Bits for 10^precision - 1 plus a sign bit, rounded up to bytes.

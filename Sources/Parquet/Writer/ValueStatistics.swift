@@ -28,6 +28,16 @@ struct ValueStatistics {
         self.order = order
     }
 
+    /// The bounds of an integer column as signed values (unsigned orders widened), when any value was seen.
+    var integerBounds: (min: Int64, max: Int64)? {
+        guard hasBounds else { return nil }
+        switch order {
+        case .signedInt32, .signedInt64: return (minSigned, maxSigned)
+        case .unsignedInt32: return (Int64(minUnsigned), Int64(maxUnsigned))
+        default: return nil
+        }
+    }
+
     // MARK: Updating
 
     @inline(__always)
