@@ -3,9 +3,9 @@ import Columnar
 /// Decodes DELTA_LENGTH_BYTE_ARRAY (delta-packed lengths, then the concatenated bytes) and DELTA_BYTE_ARRAY
 /// (delta-packed prefix lengths, then the suffixes as DELTA_LENGTH_BYTE_ARRAY).
 enum DeltaByteArrayDecoder {
-    /// The most bytes one page may decode to; DELTA_BYTE_ARRAY prefixes could otherwise expand a few bytes
-    /// into an unbounded amount of memory.
-    static let maximumDecodedBytes = 1 << 31
+    /// The default for the most bytes one page may decode to; DELTA_BYTE_ARRAY prefixes (and dictionary
+    /// indices) could otherwise expand a few bytes into an unbounded amount of memory.
+    static let maximumDecodedBytes = 1 << 30
 
     /// Checks that `lengths` are non-negative and sum to at most `limit`; returns the sum.
     private static func validatedTotal(_ lengths: [Int64], limit: Int, what: String) throws -> Int {
@@ -47,6 +47,7 @@ enum DeltaByteArrayDecoder {
     static func decodeIncremental(
         _ buffer: UnsafeRawBufferPointer,
         count: Int,
+        limit: Int = maximumDecodedBytes,
         into out: inout ByteArrays
     ) throws -> Int {
         let (prefixes, prefixBytes) = try DeltaBinaryPackedDecoder.decode(
@@ -79,8 +80,8 @@ enum DeltaByteArrayDecoder {
             }
             previousLength = Int(prefix) + Int(suffixLengths[i])
             decodedTotal += previousLength
-            guard decodedTotal <= maximumDecodedBytes else {
-                throw DecoderError("DELTA_BYTE_ARRAY page decodes to more than \(maximumDecodedBytes) bytes")
+            guard decodedTotal <= limit else {
+                throw DecoderError("DELTA_BYTE_ARRAY page decodes to more than \(limit) bytes")
             }
         }
         var suffixAt = prefixBytes + lengthBytes

@@ -42,9 +42,13 @@ enum DictionaryDecoder {
     }
 
     /// Appends the byte arrays `dictionary[index]` for every index (already range-checked) to `out`.
-    /// Throws when the result would exceed ``DeltaByteArrayDecoder/maximumDecodedBytes``.
-    static func gather(_ dictionary: ByteArrays, _ indices: [UInt32], into out: inout ByteArrays) throws {
-        let limit = DeltaByteArrayDecoder.maximumDecodedBytes
+    /// Throws when the result would exceed `limit` bytes.
+    static func gather(
+        _ dictionary: ByteArrays,
+        _ indices: [UInt32],
+        limit: Int = DeltaByteArrayDecoder.maximumDecodedBytes,
+        into out: inout ByteArrays
+    ) throws {
         var total = 0
         dictionary.offsets.withUnsafeBufferPointer { offsets in
             for index in indices {

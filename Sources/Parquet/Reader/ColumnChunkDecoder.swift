@@ -366,7 +366,10 @@ struct ColumnChunkDecoder {
             case .int64(let d): out.modifyInt64 { DictionaryDecoder.gather(d, indices, into: &$0) }
             case .float(let d): out.modifyFloats { DictionaryDecoder.gather(d, indices, into: &$0) }
             case .double(let d): out.modifyDoubles { DictionaryDecoder.gather(d, indices, into: &$0) }
-            case .bytes(let d): try out.modifyBytes { try DictionaryDecoder.gather(d, indices, into: &$0) }
+            case .bytes(let d):
+                try out.modifyBytes {
+                    try DictionaryDecoder.gather(d, indices, limit: options.maximumPageSize, into: &$0)
+                }
             }
         case (.rle, .boolean):
             guard bytes.count >= 4 else { throw DecoderError("RLE boolean length truncated", at: 0) }
@@ -404,7 +407,12 @@ struct ColumnChunkDecoder {
             let width = leaf.typeLength
             try out.modifyBytes { arrays in
                 let first = arrays.count
-                _ = try DeltaByteArrayDecoder.decodeIncremental(bytes, count: count, into: &arrays)
+                _ = try DeltaByteArrayDecoder.decodeIncremental(
+                    bytes,
+                    count: count,
+                    limit: options.maximumPageSize,
+                    into: &arrays
+                )
                 if physical == .fixedLenByteArray {
                     for i in first..<arrays.count where arrays.range(at: i).count != width {
                         throw DecoderError(

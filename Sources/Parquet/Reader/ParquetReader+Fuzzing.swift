@@ -5,7 +5,7 @@ import Columnar
 public enum ParquetFuzzing {
     /// Limits small enough that no input can make the fuzzer run out of memory.
     static let options = ParquetReader.Options(
-        maximumRowGroupRows: 1 << 16,
+        maximumRowGroupRows: 1 << 12,
         maximumPageSize: 1 << 22,
         decodesColumnsInParallel: false
     )

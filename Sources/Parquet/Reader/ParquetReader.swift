@@ -21,7 +21,8 @@ public final class ParquetReader: Sendable {
     public struct Options: Sendable {
         /// The most rows a row group may have (its columns are decoded whole). Default: 2^28.
         public var maximumRowGroupRows: Int
-        /// The most bytes a page may decompress to. Default: 1 GiB.
+        /// The most bytes a page may decompress or decode to (DELTA_BYTE_ARRAY prefixes and dictionaries of long
+        /// values expand). Default: 1 GiB.
         public var maximumPageSize: Int
         /// Whether to decode the columns of a row group in parallel. Default: true.
         public var decodesColumnsInParallel: Bool
