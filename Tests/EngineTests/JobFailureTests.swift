@@ -65,7 +65,9 @@ import Testing
             "6,60,1/3/2011,\"multi\nline\"",
         ]
         var bytes = Data(rows.joined(separator: "\n").utf8)
-        bytes.append(contentsOf: Array("\n7,70,1/4/2011,caf".utf8) + [0xC3, 0x28] + Array("\n8,80,1/4/2011,last\n".utf8))
+        bytes.append(
+            contentsOf: Array("\n7,70,1/4/2011,caf".utf8) + [0xC3, 0x28] + Array("\n8,80,1/4/2011,last\n".utf8)
+        )
         try bytes.write(to: csv)
         let job = """
             {
@@ -94,7 +96,11 @@ import Testing
         #expect(lines.first == "input,line,reason,raw_line")
         #expect(rejects.contains("\"in\",3,\"expected 4 fields, found 5\",\"2,20,1/2/2011,too,many\""))
         #expect(rejects.contains("\"in\",4,\"expected 4 fields, found 2\",\"3,30\""))
-        #expect(rejects.contains("\"in\",5,\"column \"\"amount\"\": expected int64, found \"\"4x0\"\"\",\"4,4x0,1/3/2011,bad int\""))
+        #expect(
+            rejects.contains(
+                "\"in\",5,\"column \"\"amount\"\": expected int64, found \"\"4x0\"\"\",\"4,4x0,1/3/2011,bad int\""
+            )
+        )
         #expect(rejects.contains("\"in\",6,"))
         #expect(rejects.contains("\"in\",9,\"column \"\"note\"\": invalid UTF-8"))
         // rows read = rows passed on + rows rejected: 3 good rows (ids 1, 6, 8) in 3 groups.
@@ -107,8 +113,10 @@ import Testing
             """,
             [output.path]
         )
-        #expect(check.trimmingCharacters(in: .whitespacesAndNewlines)
-            == "[('2011-01-02', 10, 1), ('2011-01-03', 60, 1), ('2011-01-04', 80, 1)]")
+        #expect(
+            check.trimmingCharacters(in: .whitespacesAndNewlines)
+                == "[('2011-01-02', 10, 1), ('2011-01-03', 60, 1), ('2011-01-04', 80, 1)]"
+        )
     }
 
     @Test func malformedJobFilesNameTheKeyPath() throws {
@@ -121,10 +129,12 @@ import Testing
             }
         }
         let input = #"{"name": "i", "format": "csv", "path": "x.csv"}"#
-        #expect(error("{") .hasPrefix("j.json: not valid JSON"))
+        #expect(error("{").hasPrefix("j.json: not valid JSON"))
         #expect(error(#"{"inputs": [\#(input)]}"#) == "j.json: missing key \"name\"")
         #expect(
-            error(#"{"name": "a", "inputs": [\#(input)], "steps": [{"filter": {"column": "c", "op": "==", "value": 1}}]}"#)
+            error(
+                #"{"name": "a", "inputs": [\#(input)], "steps": [{"filter": {"column": "c", "op": "==", "value": 1}}]}"#
+            )
                 == "j.json: steps[0].filter.op: unknown operator \"==\" (expected =, !=, <, <=, >, >= or in)"
         )
         #expect(
@@ -132,11 +142,15 @@ import Testing
                 == "j.json: steps[0].join.input: no input named \"b\" (inputs: i)"
         )
         #expect(
-            error(#"{"name": "a", "inputs": [{"name": "i", "format": "csv", "path": "x", "columns": [{"name": "c", "type": "int65"}]}]}"#)
-                .hasPrefix("j.json: inputs[0].columns[0].type: unknown type \"int65\"")
+            error(
+                #"{"name": "a", "inputs": [{"name": "i", "format": "csv", "path": "x", "columns": [{"name": "c", "type": "int65"}]}]}"#
+            )
+            .hasPrefix("j.json: inputs[0].columns[0].type: unknown type \"int65\"")
         )
-        #expect(error(#"{"name": "a", "inputs": [\#(input)], "output": {"codec": "lz4"}}"#)
-            == "j.json: output.codec: expected snappy, gzip, zstd or none")
+        #expect(
+            error(#"{"name": "a", "inputs": [\#(input)], "output": {"codec": "lz4"}}"#)
+                == "j.json: output.codec: expected snappy, gzip, zstd or none"
+        )
         #expect(error(#"{"name": "a", "inputs": [\#(input)], "stepz": []}"#).hasPrefix("j.json: unknown key \"stepz\""))
     }
 

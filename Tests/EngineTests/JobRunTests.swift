@@ -88,7 +88,10 @@ import Testing
         let root = try Paths.temporaryDirectory("csv-out")
         defer { try? FileManager.default.removeItem(at: root) }
         let output = root.appendingPathComponent("psd").path
-        let report = try await Self.runner().run(named: "ProcessSalesData", request: JobRequest(output: output, format: .csv))
+        let report = try await Self.runner().run(
+            named: "ProcessSalesData",
+            request: JobRequest(output: output, format: .csv)
+        )
         #expect(report.files == ["part-00000.csv"])
         let text = try String(contentsOfFile: output + "/part-00000.csv", encoding: .utf8)
         let lines = text.split(separator: "\n")

@@ -138,6 +138,19 @@ struct OperatorsJoinTests {
             let sameStreamed = pairs(streamed) == expected
             #expect(sameStreamed, "streamed, batch size \(batchSize): \(streamed.count) pairs")
             #expect(rows(streamed) == rows(out))
+            // The in-memory join over inputs left in many batches.
+            let leftBatch = side(left, key: "k", tag: "lt")
+            let rightBatch = side(right, key: "k2", tag: "rt")
+            var pieces = try InMemoryMergeJoin(
+                left: leftBatch.chunked(size: max(batchSize, 50)),
+                leftSchema: leftBatch.schema,
+                right: rightBatch.chunked(size: max(batchSize, 50) + 3),
+                rightSchema: rightBatch.schema,
+                leftKeys: ["k"],
+                rightKeys: ["k2"],
+                batchSize: batchSize
+            )
+            #expect(rows(try pieces.collect()) == rows(out))
         }
     }
 

@@ -25,7 +25,11 @@ public enum Python {
     /// Runs `code` with `arguments` (available as `sys.argv[1...]`) and returns its standard output.
     /// Throws ``Failure`` on a non-zero exit.
     @discardableResult
-    public static func run(_ code: String, _ arguments: [String] = [], environment: [String: String] = [:]) throws
+    public static func run(
+        _ code: String,
+        _ arguments: [String] = [],
+        environment: [String: String] = [:]
+    ) throws
         -> String
     {
         let output = try Subprocess.run(executable, ["-c", code] + arguments, environment: environment)

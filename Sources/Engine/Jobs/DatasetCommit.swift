@@ -92,9 +92,10 @@ public final class DatasetCommit {
         try? FileManager.default.removeItem(atPath: directory)
     }
 
-    private typealias RenameAt2 = @convention(c) (
-        Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32
-    ) -> Int32
+    private typealias RenameAt2 =
+        @convention(c) (
+            Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32
+        ) -> Int32
 
     /// glibc's `renameat2`, looked up at run time (Swift's Glibc module hides it behind `_GNU_SOURCE`).
     private static let renameExchange: RenameAt2? = {

@@ -68,7 +68,10 @@ final class ExecutionContext: @unchecked Sendable {
             return MapStream(stream, schema: schema) { try projection.apply($0) }
         case .rename(let mapping):
             for old in mapping.keys.sorted() where stream.schema.index(of: old) == nil {
-                throw OperatorError("rename", "no column \"\(old)\" (columns: \(stream.schema.names.joined(separator: ", ")))")
+                throw OperatorError(
+                    "rename",
+                    "no column \"\(old)\" (columns: \(stream.schema.names.joined(separator: ", ")))"
+                )
             }
             let projection = Projection(
                 .columns(stream.schema.names.map { ColumnMapping($0, as: mapping[$0] ?? $0) })

@@ -36,7 +36,9 @@ final class InputStream: BatchStream {
         }
         switch input.format {
         case .csv:
-            guard !isDirectory.boolValue else { throw JobError("input \(input.name): \(path) is a directory, expected a CSV file") }
+            guard !isDirectory.boolValue else {
+                throw JobError("input \(input.name): \(path) is a directory, expected a CSV file")
+            }
             return try openCSV(input, path: path, context: context)
         case .parquet:
             return try openParquet(input, path: path, isDirectory: isDirectory.boolValue, context: context)

@@ -46,7 +46,8 @@ public struct JobCatalog: Sendable {
     /// - Throws: ``JobError`` listing the known jobs when nothing matches.
     public func job(named reference: String) throws -> JobDefinition {
         let key = reference.lowercased()
-        if let job = jobs.first(where: { $0.name.lowercased() == key || $0.aliases.contains { $0.lowercased() == key } }) {
+        if let job = jobs.first(where: { $0.name.lowercased() == key || $0.aliases.contains { $0.lowercased() == key } }
+        ) {
             return job
         }
         if reference.hasSuffix(".json") || reference.contains("/") {

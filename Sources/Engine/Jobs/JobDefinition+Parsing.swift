@@ -54,7 +54,10 @@ struct JobFileReader {
     func object(_ node: JobFileNode, allowed: Set<String>) throws -> [String: Any] {
         guard let object = node.value as? [String: Any] else { throw error(node, "expected an object") }
         if let unknown = object.keys.sorted().first(where: { !allowed.contains($0) }) {
-            throw error(node, "unknown key \"\(unknown)\" (expected one of: \(allowed.sorted().joined(separator: ", ")))")
+            throw error(
+                node,
+                "unknown key \"\(unknown)\" (expected one of: \(allowed.sorted().joined(separator: ", ")))"
+            )
         }
         return object
     }

@@ -33,7 +33,9 @@ public struct Pipeline: Sendable {
         let allJobs = try stages.map { try $0.map { try runner.catalog.job(named: $0) } }
         let inputNames = Set(allJobs.joined().flatMap { $0.inputs.map(\.name) })
         for name in request.inputs.keys.sorted() where !inputNames.contains(name) {
-            throw JobError("no job of the pipeline has an input \"\(name)\" (inputs: \(inputNames.sorted().joined(separator: ", ")))")
+            throw JobError(
+                "no job of the pipeline has an input \"\(name)\" (inputs: \(inputNames.sorted().joined(separator: ", ")))"
+            )
         }
         for jobs in allJobs {
             let stageReports = try await withThrowingTaskGroup(of: JobReport.self) { group in

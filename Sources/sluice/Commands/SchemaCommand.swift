@@ -1,0 +1,143 @@
+import ArgumentParser
+import CSV
+import Columnar
+import Foundation
+import Parquet
+
+extension Sluice {
+    /// `sluice schema FILE`: the schema of a CSV or Parquet file.
+    struct Schema: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the schema of a CSV file (inferred) or a Parquet file or dataset (from its footer).",
+            discussion: """
+                For CSV, types are inferred from the first rows (--sample-rows), using the notation of job files: \
+                int64, double, boolean, date(M/d/yyyy), timestamp(yyyy-MM-dd HH:mm:ss), string(empty_is_null). \
+                With --json the columns are printed as a job file's "columns" list, ready to paste.
+
+                Examples:
+                  sluice schema samples/MarketingData_QuickSightSample.csv
+                  sluice schema samples/SalesPipeline_QuickSightSample.csv --json
+                  sluice schema output/jmsd
+                """
+        )
+
+        @Argument(help: ArgumentHelp("A .csv file, a .parquet file, or a dataset directory.", valueName: "file"))
+        var file: String
+
+        @Option(name: .long, help: "For CSV: how many rows inference samples.")
+        var sampleRows: Int = 10_000
+
+        @Option(name: .long, help: "For CSV: the field delimiter (one character).")
+        var delimiter: String = ","
+
+        @Flag(name: .long, help: "Print JSON instead of a table.")
+        var json = false
+
+        func validate() throws {
+            guard delimiter.utf8.count == 1 else { throw ValidationError("--delimiter must be a single character") }
+            guard sampleRows > 0 else { throw ValidationError("--sample-rows must be positive") }
+        }
+
+        func run() throws {
+            do {
+                if try ParquetSource(path: file).isParquet {
+                    try printParquet(ParquetSource(path: file))
+                } else {
+                    try printCSV()
+                }
+            } catch {
+                throw fail(error)
+            }
+        }
+
+        private func printCSV() throws {
+            var options = CSVOptions()
+            options.delimiter = delimiter.utf8.first!
+            let columns = try CSVReader.inferSchema(path: file, sampleRows: sampleRows, options: options)
+            if json {
+                let lines = columns.map {
+                    "  { \"name\": \(jsonString($0.name)), \"type\": \(jsonString($0.type.description)) }"
+                }
+                print("[\n" + lines.joined(separator: ",\n") + "\n]")
+            } else {
+                printTable([("column", "type")] + columns.map { ($0.name, $0.type.description) })
+            }
+        }
+
+        private func printParquet(_ source: ParquetSource) throws {
+            let reader = try ParquetReader(path: source.files[0])
+            let rows = try source.files.reduce(0) { $0 + (try ParquetReader(path: $1).rowCount) }
+            if json {
+                let lines = reader.schema.fields.map {
+                    "  { \"name\": \(jsonString($0.name)), \"type\": \(jsonString($0.type.description)), "
+                        + "\"nullable\": \($0.isNullable) }"
+                }
+                print("[\n" + lines.joined(separator: ",\n") + "\n]")
+            } else {
+                printTable(
+                    [("column", "type")]
+                        + reader.schema.fields.map {
+                            ($0.name, $0.type.description + ($0.isNullable ? "" : " not null"))
+                        }
+                )
+                print("\(rows) rows in \(source.files.count) file\(source.files.count == 1 ? "" : "s")")
+            }
+        }
+
+        private func printTable(_ rows: [(String, String)]) {
+            let width = rows.map(\.0.count).max() ?? 0
+            for (name, type) in rows {
+                print(name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + type)
+            }
+        }
+    }
+}
+
+/// A Parquet file or the Parquet parts of a dataset directory.
+struct ParquetSource {
+    var files: [String]
+    var isParquet: Bool
+
+    init(path: String) throws {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw CommandFailure("\(path): no such file or directory")
+        }
+        if isDirectory.boolValue {
+            let names = try FileManager.default.contentsOfDirectory(atPath: path)
+            files = names.filter { $0.hasSuffix(".parquet") && !$0.hasPrefix("_") && !$0.hasPrefix(".") }.sorted()
+                .map { (path as NSString).appendingPathComponent($0) }
+            guard !files.isEmpty else { throw CommandFailure("\(path): the directory holds no .parquet files") }
+            isParquet = true
+        } else {
+            files = [path]
+            let handle = FileHandle(forReadingAtPath: path)
+            let magic = try handle?.read(upToCount: 4) ?? Data()
+            try handle?.close()
+            isParquet = magic == Data("PAR1".utf8)
+        }
+    }
+}
+
+/// A command failure with a message for stderr.
+struct CommandFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// `text` as a JSON string literal.
+func jsonString(_ text: String) -> String {
+    var out = "\""
+    for scalar in text.unicodeScalars {
+        switch scalar {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        case "\r": out += "\\r"
+        case "\t": out += "\\t"
+        case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+        default: out.unicodeScalars.append(scalar)
+        }
+    }
+    return out + "\""
+}

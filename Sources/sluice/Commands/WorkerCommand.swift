@@ -1,0 +1,127 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Runner
+import ServiceLifecycle
+
+/// `sluice worker`: the Step Functions activity worker that replaces the seed's Glue runner Lambda.
+struct Worker: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Poll a Step Functions activity and run the jobs its tasks name (a drop-in for the Glue runner).",
+        discussion: """
+            Task input: the Glue runner's {"GlueJobName": "ProcessSalesData"} (also JSON-encoded a second time as \
+            a string; other keys are job arguments, --NAME keys set the job's input NAME, --s3_output_path or \
+            --output the output), or Sluice's {"job": "psd", "inputs": {"sales": "..."}, "output": "..."}.
+
+            Success reports the job, run id, "state": "SUCCEEDED", ISO 8601 start and completion, rows read, \
+            written and rejected, the output, and the GlueJobName / GlueJobRunId / GlueJobRunState keys. A failed \
+            job, an unknown job or a malformed input reports SendTaskFailure with the error GlueJobFailedError \
+            (see --error-name) and a JSON cause {job, runId, message}.
+
+            Every run is recorded in the --state SQLite database before its job starts (list them with \
+            `sluice jobs`). On start, runs left RUNNING by a crash are re-run when their task is still open, \
+            else marked FAILED ("worker restarted").
+
+            SIGTERM or SIGINT stops polling; a poll in flight is waited for (up to 60 s on AWS) and any task it \
+            brings is run. Running jobs get --grace seconds, then their tasks are failed with "worker shutting \
+            down".
+
+            \(stepFunctionsEnvironmentHelp)
+            """
+    )
+
+    @Option(
+        name: .customLong("activity-arn"),
+        help: "The activity to poll, e.g. arn:aws:states:…:activity:GlueRunnerActivity."
+    )
+    var activityArn: String
+
+    @Option(
+        name: .customLong("worker-name"),
+        help: "The worker name sent with each poll (default: sluice-<host name>)."
+    )
+    var workerName: String?
+
+    @Option(help: "How many jobs may run at once (default: the number of cores).")
+    var concurrency: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(help: "Seconds between heartbeats of a running job.")
+    var heartbeat: Double = 20
+
+    @Option(help: "Seconds running jobs may take to finish after SIGTERM/SIGINT before their tasks are failed.")
+    var grace: Double = 25
+
+    @Option(help: "The job-state SQLite database.")
+    var state: String = "output/sluice.sqlite"
+
+    @Option(help: "The directory of job files.")
+    var jobs: String = "jobs"
+
+    @Option(
+        name: .customLong("error-name"),
+        help: "The error name of SendTaskFailure (the seed's Catch matches GlueJobFailedError)."
+    )
+    var errorName: String = "GlueJobFailedError"
+
+    @OptionGroup var options: GlobalOptions
+
+    func validate() throws {
+        guard activityArn.hasPrefix("arn:"), activityArn.contains(":activity:") else {
+            throw ValidationError(
+                "--activity-arn must be an activity ARN (arn:…:states:<region>:<account>:activity:<name>)"
+            )
+        }
+        guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
+        guard heartbeat > 0 else { throw ValidationError("--heartbeat must be more than 0 seconds") }
+        guard grace >= 0 else { throw ValidationError("--grace must not be negative") }
+        guard !errorName.isEmpty, errorName.count <= 256 else {
+            throw ValidationError("--error-name must have 1 to 256 characters")
+        }
+        if let workerName, workerName.isEmpty || workerName.count > 80 {
+            throw ValidationError("--worker-name must have 1 to 80 characters")
+        }
+    }
+
+    func run() async throws {
+        do {
+            try await execute()
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            throw fail(error)
+        }
+    }
+
+    private func execute() async throws {
+        let logger = try options.makeLogger(label: "sluice.worker", defaultLevel: .info)
+        let base = FileManager.default.currentDirectoryPath
+        let executor = try EngineJobExecutor(jobsDirectory: jobs, baseDirectory: base)
+        let store = try JobStateStore(path: state)
+        let client = try makeStepFunctionsClient(logger: logger)
+        let worker = ActivityWorker(
+            configuration: WorkerConfiguration(
+                activityArn: activityArn,
+                workerName: workerName ?? WorkerConfiguration.defaultWorkerName(),
+                concurrency: concurrency,
+                heartbeatInterval: duration(seconds: heartbeat),
+                grace: duration(seconds: grace),
+                errorName: errorName
+            ),
+            service: client,
+            executor: executor,
+            store: store,
+            logger: logger
+        )
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [.init(service: worker)],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
+        )
+        var failure: (any Error)?
+        do { try await group.run() } catch { failure = error }
+        try? await client.shutdown()
+        if let failure { throw failure }
+    }
+}

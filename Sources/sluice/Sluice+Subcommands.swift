@@ -1,0 +1,11 @@
+import ArgumentParser
+
+extension Sluice {
+    /// Every subcommand, in the order `--help` lists them.
+    static let allSubcommands: [any ParsableCommand.Type] = [
+        Run.self,
+        Pipeline.self,
+        Schema.self,
+        Cat.self,
+    ]
+}

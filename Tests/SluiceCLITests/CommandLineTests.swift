@@ -1,0 +1,164 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// The `sluice` command line, run as a built binary the way a user runs it.
+@Suite struct CommandLineTests {
+    @Test(arguments: [[], ["run"], ["pipeline"], ["schema"], ["cat"]])
+    func everyCommandHasHelp(command: [String]) throws {
+        let result = try SluiceBinary.run(command + ["--help"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("USAGE:"))
+        #expect(result.stdout.contains("Examples:") || command.isEmpty)
+    }
+
+    @Test func pipelinePrintsOneLinePerJob() throws {
+        let root = try Paths.temporaryDirectory("cli-pipeline")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let result = try SluiceBinary.run(["pipeline", "--output", root.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 4)
+        #expect(lines.contains { $0.hasPrefix("psd: 20994 rows read, 1802 written, 0 rejected in ") })
+        #expect(lines.contains { $0.hasPrefix("pmd: 1461 rows read, 1461 written, 0 rejected in ") })
+        #expect(lines[2].hasPrefix("jmsd: 3263 rows read, 1393 written, 0 rejected in "))
+        #expect(lines[3].hasPrefix("pipeline: succeeded in "))
+        #expect(result.stderr.isEmpty)
+
+        // cat reads the outputs back through our reader.
+        let cat = try SluiceBinary.run(["cat", root.appendingPathComponent("psd").path, "--limit", "2"])
+        #expect(cat.status == 0)
+        #expect(
+            cat.stdout == "date,forecasted_lead_revenue,leads_generated\n2011-01-02,103699,1\n2011-01-03,393841,1\n"
+        )
+        let jsonl = try SluiceBinary.run([
+            "cat", root.appendingPathComponent("jmsd/part-00000.parquet").path, "--format", "jsonl", "--limit", "1",
+            "--columns", "date,leads_generated,events",
+        ])
+        #expect(jsonl.status == 0, "\(jsonl.stderr)")
+        let object = try JSONSerialization.jsonObject(with: Data(jsonl.stdout.utf8)) as? [String: Any]
+        #expect(object?["date"] as? String == "2013-01-02")
+        #expect(object?["leads_generated"] is NSNumber)
+        #expect(object?["events"] is NSNull)
+
+        let schema = try SluiceBinary.run(["schema", root.appendingPathComponent("psd").path])
+        #expect(schema.stdout.contains("date                     date"))
+        #expect(schema.stdout.contains("1802 rows in 1 file"))
+    }
+
+    @Test func runReportsAsJSONAndHonoursOptions() throws {
+        let root = try Paths.temporaryDirectory("cli-run")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let out = root.appendingPathComponent("sales-by-day").path
+        let result = try SluiceBinary.run([
+            "run", "ProcessSalesData", "--input", "sales=samples/SalesPipeline_QuickSightSample.csv", "--output", out,
+            "--codec", "zstd", "--json",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        #expect(report?["rowsWritten"] as? Int == 1802)
+        #expect(report?["output"] as? String == out)
+        let codec = try Python.run(
+            "import sys, pyarrow.parquet as pq; print(pq.ParquetFile(sys.argv[1]).metadata.row_group(0).column(0).compression)",
+            [out + "/part-00000.parquet"]
+        )
+        #expect(codec.trimmingCharacters(in: .whitespacesAndNewlines) == "ZSTD")
+    }
+
+    @Test func schemaInfersCSVTypes() throws {
+        let result = try SluiceBinary.run(["schema", "samples/SalesPipeline_QuickSightSample.csv"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("Date                        date(M/d/yyyy)"))
+        #expect(result.stdout.contains("Forecasted Monthly Revenue  int64"))
+        let json = try SluiceBinary.run(["schema", "samples/MarketingData_QuickSightSample.csv", "--json"])
+        let columns = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: String]]
+        #expect(columns?.count == 19)
+        #expect(columns?.first == ["name": "Date", "type": "date(M/d/yyyy)"])
+    }
+
+    @Test func failuresAreOneLineWithExitStatusOne() throws {
+        let unknown = try SluiceBinary.run(["run", "nope"])
+        #expect(unknown.status == 1)
+        #expect(unknown.stderr.hasPrefix("sluice: error: unknown job \"nope\""))
+        #expect(unknown.stderr.split(separator: "\n").count == 1)
+
+        let missing = try SluiceBinary.run(["cat", "/nonexistent.parquet"])
+        #expect(missing.status == 1)
+        #expect(missing.stderr == "sluice: error: /nonexistent.parquet: no such file or directory\n")
+
+        let notParquet = try SluiceBinary.run(["cat", "samples/SalesPipeline_QuickSightSample.csv"])
+        #expect(notParquet.status == 1)
+        #expect(notParquet.stderr.contains("not a Parquet file"))
+
+        let usage = try SluiceBinary.run(["run", "psd", "--input", "sales"])
+        #expect(usage.status == 64)
+        #expect(usage.stderr.contains("--input expects NAME=PATH"))
+
+        let badCodec = try SluiceBinary.run(["run", "psd", "--codec", "lz4"])
+        #expect(badCodec.status == 64)
+    }
+
+    @Test func badCSVNamesFileLineColumnAndText() throws {
+        let root = try Paths.temporaryDirectory("cli-bad")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let csv = root.appendingPathComponent("sales.csv")
+        var text = try String(contentsOf: Paths.sample("SalesPipeline_QuickSightSample.csv"), encoding: .utf8)
+        text = text.replacingOccurrences(of: "1/3/2011,David King", with: "1/33/2011,David King")
+        try text.write(to: csv, atomically: true, encoding: .utf8)
+        let result = try SluiceBinary.run([
+            "run", "psd", "--input", "sales=\(csv.path)", "--output", root.appendingPathComponent("o").path,
+        ])
+        #expect(result.status == 1)
+        #expect(
+            result.stderr
+                == "sluice: error: \(csv.path):3: column \"Date\": expected date(M/d/yyyy), found \"1/33/2011\"\n"
+        )
+        #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("o").path))
+    }
+
+    @Test func killedRunLeavesThePreviousOutput() throws {
+        let root = try Paths.temporaryDirectory("cli-kill")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let out = root.appendingPathComponent("psd")
+        let first = try SluiceBinary.run(["run", "psd", "--output", out.path])
+        #expect(first.status == 0)
+        let before = try Data(contentsOf: out.appendingPathComponent("part-00000.parquet"))
+
+        // A large input keeps the second run busy long enough to kill it mid-job.
+        let big = root.appendingPathComponent("big.csv")
+        let sample = try Data(contentsOf: Paths.sample("SalesPipeline_QuickSightSample.csv"))
+        let body = sample.drop(while: { $0 != 10 }).dropFirst()
+        var data = sample
+        for _ in 0..<150 { data.append(body) }
+        try data.write(to: big)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: SluiceBinary.path)
+        process.arguments = ["run", "psd", "--input", "sales=\(big.path)", "--output", out.path]
+        process.currentDirectoryURL = Paths.packageRoot
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Wait until the run has created its temporary directory, then kill it.
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline {
+            let names = try FileManager.default.contentsOfDirectory(atPath: root.path)
+            if names.contains(where: { $0.hasPrefix(".psd.sluice-tmp-") }) { break }
+            usleep(10_000)
+        }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .uncaughtSignal)
+        #expect(try Data(contentsOf: out.appendingPathComponent("part-00000.parquet")) == before)
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: out.path).sorted() == [
+                "_SUCCESS", "part-00000.parquet",
+            ]
+        )
+
+        // The next run cleans up the killed run's temporary directory.
+        let again = try SluiceBinary.run(["run", "psd", "--output", out.path])
+        #expect(again.status == 0)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: root.path).filter { $0.hasPrefix(".") }
+        #expect(leftovers.isEmpty)
+    }
+}
