@@ -7,5 +7,9 @@ extension Sluice {
         Pipeline.self,
         Schema.self,
         Cat.self,
+        Worker.self,
+        Notify.self,
+        Watch.self,
+        Jobs.self,
     ]
 }
