@@ -33,7 +33,10 @@ extension ParquetReader {
         // lower: literal vs min; upper: literal vs max.
         switch predicate.op {
         case .equal: return lower != .less && upper != .greater
-        case .notEqual: return !(lower == .equal && upper == .equal && bounds.exact)
+        case .notEqual:
+            // NaN is unequal to everything but is left out of float bounds: prune only when none is present.
+            let noNaN = !(leaf.physicalType == .float || leaf.physicalType == .double) || statistics.nanCount == 0
+            return !(lower == .equal && upper == .equal && bounds.exact && noNaN)
         case .less: return lower == .greater  // some value < literal needs min < literal
         case .lessOrEqual: return lower != .less
         case .greater: return upper == .less
@@ -82,6 +85,7 @@ public struct ParquetBatches: Sequence, Sendable {
     let columns: [String]?
     let predicate: ParquetPredicate?
 
+    /// An iterator that reads the row groups one at a time.
     public func makeIterator() -> Iterator { Iterator(batches: self) }
 
     /// Reads the row groups one by one.
@@ -110,6 +114,7 @@ public struct ParquetBatches: Sequence, Sendable {
             }
         }
 
+        /// The next batch or the error that ended the iteration; nil at the end.
         public mutating func next() -> Result<RecordBatch, ParquetError>? {
             do {
                 return try nextBatch().map { .success($0) }
