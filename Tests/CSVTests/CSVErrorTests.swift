@@ -1,4 +1,5 @@
 import Columnar
+import TestSupport
 import Testing
 
 @testable import CSV
@@ -106,6 +107,10 @@ import Testing
     @Test func missingFileHeaderAndColumns() throws {
         let missing = csvError { _ = try CSVReader(path: "/nonexistent/x.csv", columns: nil) }
         #expect(missing?.description == "/nonexistent/x.csv: No such file or directory")
+        let directory = try Paths.temporaryDirectory("sluice-csv-dir").path
+        #expect(
+            csvError { _ = try CSVReader(path: directory, columns: nil) }?.description == "\(directory): is a directory"
+        )
         let empty = try temporaryCSV("")
         #expect(csvError { _ = try CSVReader(path: empty, columns: nil) }?.description == "\(empty): no header row")
         let path = try temporaryCSV("a,b\n1,2\n")

@@ -210,7 +210,7 @@ final class ChunkParser: @unchecked Sendable {
                     fs = p + 1
                     fe = q
                     p = q + 1
-                    if quoted { innerLines += ByteParsing.count(lf, fs, fe) }
+                    innerLines += ByteParsing.count(lf, fs, fe)
                     if p < end {
                         let c = p.pointee
                         if c != delimiter && c != lf {
@@ -265,12 +265,11 @@ final class ChunkParser: @unchecked Sendable {
                                     }
                                 }
                             }
-                            if parsed {
-                            } else if let simple = plan.simpleDate {
+                            if !parsed, let simple = plan.simpleDate {
                                 let result = DateTimeFormat.parseSimple(simple, p, end, stop: &stop)
                                 days = result ?? 0
                                 parsed = result != nil
-                            } else {
+                            } else if !parsed {
                                 parsed =
                                     DateTimeFormat.parsePrefix(
                                         plan.format!,
