@@ -300,4 +300,38 @@ struct WriterMetadataTests {
         let results = try WriterPeers.read([WriterPeers.Job(path: path, kinds: ["string"], readers: ["pyarrow"])])
         #expect(results[path]?["pyarrow"]?.rows?.map { $0[0] } == values)
     }
+
+    @Test("statistics and the page index can be turned off")
+    func optionalMetadata() throws {
+        let directory = try Paths.temporaryDirectory("sluice-writer")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let batch = WriterTestData.allTypes(rows: 300, nullable: true)
+        for (statistics, pageIndex) in [(false, false), (false, true), (true, false)] {
+            var options = ParquetWriteOptions()
+            options.writeStatistics = statistics
+            options.writePageIndex = pageIndex
+            let path = directory.appendingPathComponent("optional-\(statistics)-\(pageIndex).parquet").path
+            try WriterInteropTests.write([batch], schema: batch.schema, to: path, options: options)
+            let footer = try Self.footer(path)
+            for chunk in footer.row_groups[0].columns {
+                #expect((chunk.stats != nil) == statistics)
+                #expect(chunk.has_offset_index == pageIndex)
+                // The column index holds per-page bounds, so it needs statistics.
+                #expect(chunk.has_column_index == (pageIndex && statistics))
+            }
+            let results = try WriterPeers.read([
+                WriterPeers.Job(
+                    path: path,
+                    kinds: batch.schema.fields.map { WriterPeers.kind(of: $0.type) },
+                    readers: WriterPeers.readers
+                )
+            ])
+            WriterInteropTests.expectEqual(
+                results[path] ?? [:],
+                [batch],
+                schema: batch.schema,
+                label: "statistics=\(statistics) pageIndex=\(pageIndex)"
+            )
+        }
+    }
 }
