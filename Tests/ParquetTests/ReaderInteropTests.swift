@@ -30,7 +30,7 @@ import Testing
     @Test(arguments: [
         "pyarrow-encodings-v1", "pyarrow-encodings-v2", "pyarrow-delta-sorted", "pyarrow-int96",
         "pyarrow-decimal-int", "pyarrow-no-nulls", "pyarrow-empty", "pyarrow-one-row", "pyarrow-all-null",
-        "pyarrow-all-null-v1",
+        "pyarrow-all-null-v1", "pyarrow-pageindex-crc",
     ])
     func pyarrowEncodingsAndEdgeCases(name: String) throws {
         #expect(try ReaderFixtures.differences(path: try ReaderFixtures.path(name)) == [])
@@ -44,6 +44,31 @@ import Testing
     @Test(arguments: ["polars-default", "polars-snappy-nostats"])
     func polars(name: String) throws {
         #expect(try ReaderFixtures.differences(path: try ReaderFixtures.path(name)) == [])
+    }
+
+    @Test(arguments: [("pyarrow-lz4", "lz4Raw"), ("pyarrow-brotli", "brotli")])
+    func unsupportedCodecsAreAClearError(name: String, codec: String) throws {
+        let reader = try ParquetReader(path: try ReaderFixtures.path(name))
+        do {
+            _ = try reader.readRowGroup(0, columns: ["s"])
+            Issue.record("read a \(codec) file")
+        } catch let error as ParquetError {
+            #expect(error.kind == .unsupported)
+            #expect(error.column == "s")
+            #expect(error.path?.hasSuffix("\(name).parquet") == true)
+            #expect(error.message.contains("codec \(codec) is not supported"))
+        }
+    }
+
+    @Test func nestedColumnsAreAClearError() throws {
+        do {
+            _ = try ParquetReader(path: try ReaderFixtures.path("pyarrow-nested"))
+            Issue.record("opened a nested file")
+        } catch let error as ParquetError {
+            #expect(error.kind == .unsupported)
+            #expect(error.column == "tags")
+            #expect(error.message.contains("only flat schemas are supported"))
+        }
     }
 
     @Test func encodingsFileReallyUsesTheDeltaAndSplitEncodings() throws {

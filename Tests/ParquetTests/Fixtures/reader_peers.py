@@ -147,6 +147,20 @@ def generate(outdir):
                          "n": pa.array([None] * 300, pa.null())})
     write("pyarrow-all-null", all_null, data_page_version="2.0", compression="zstd")
     write("pyarrow-all-null-v1", all_null, data_page_version="1.0", compression="snappy")
+    # Page index, page CRCs, and no stored Arrow schema (so that pyarrow's types come from Parquet alone).
+    write("pyarrow-pageindex-crc", table, write_page_index=True, write_page_checksum=True, store_schema=False,
+          max_rows_per_page=100,          sorting_columns=[pq.SortingColumn(0)], bloom_filter_options={"s": {"ndv": 100}, "i64": True},
+          data_page_version="2.0", compression="zstd", row_group_size=1000, data_page_size=2048)
+    # Codecs the reader does not support, and a nested column: each must be a clear error.
+    unsupported = []
+    for codec in ["lz4", "brotli"]:
+        path = os.path.join(outdir, f"pyarrow-{codec}.parquet")
+        pq.write_table(table.select(["i32", "s"]), path, compression=codec)
+        unsupported.append(path)
+    nested = pa.table({"id": pa.array([1, 2], pa.int64()), "tags": pa.array([["a"], ["b", "c"]])})
+    path = os.path.join(outdir, "pyarrow-nested.parquet")
+    pq.write_table(nested, path)
+    unsupported.append(path)
 
     import duckdb
     con = duckdb.connect()
