@@ -334,4 +334,27 @@ struct WriterMetadataTests {
             )
         }
     }
+
+    @Test("the writer streams: finished row groups reach the file before close")
+    func streams() throws {
+        let directory = try Paths.temporaryDirectory("sluice-writer")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("stream.parquet").path
+        let schema = Schema(WriterTestData.fields(nullable: true))
+        var options = ParquetWriteOptions()
+        options.rowGroupMaxRows = 1_000
+        let writer = try ParquetWriter(path: path, schema: schema, options: options)
+        func fileSize() throws -> Int {
+            try FileManager.default.attributesOfItem(atPath: path)[.size] as! Int
+        }
+        var sizes: [Int] = []
+        for n in 0..<4 {
+            try writer.write(WriterTestData.allTypes(rows: 1_000, nullable: true, offset: n * 1_000))
+            sizes.append(try fileSize())
+        }
+        #expect(zip(sizes, sizes.dropFirst()).allSatisfy { $0 < $1 }, "each row group is written out: \(sizes)")
+        let footer = try writer.close()
+        #expect(footer.rowGroups.count == 4)
+        #expect(try fileSize() > sizes.last!)
+    }
 }
