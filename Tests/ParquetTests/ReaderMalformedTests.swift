@@ -56,6 +56,18 @@ import Testing
         #expect(values == .int32([20, 20, 10, 20, 10, 20, 10, 20, 10, 20]))
     }
 
+    @Test func missingFileAndDirectory() throws {
+        for path in ["/nonexistent/sluice.parquet", NSTemporaryDirectory()] {
+            do {
+                _ = try ParquetReader(path: path)
+                Issue.record("opened \(path)")
+            } catch let error as ParquetError {
+                #expect(error.kind == .io)
+                #expect(error.path == path)
+            }
+        }
+    }
+
     @Test func truncatedFile() throws {
         let bytes = try Self.sampleBytes()
         let cut = Array(bytes.prefix(bytes.count / 2))
