@@ -33,8 +33,12 @@ extension Column {
     /// `sources[references[i].source]`. All sources must have the same type.
     public static func gather(_ references: [RowReference], from sources: [Column]) -> Column {
         precondition(!sources.isEmpty, "gather needs at least one source column")
+        return gather(GatherPlan(references, sourceCount: sources.count), from: sources)
+    }
+
+    /// Gathers by a plan built once for several columns.
+    static func gather(_ plan: GatherPlan, from sources: [Column]) -> Column {
         let type = sources[0].type
-        let plan = GatherPlan(references, sourceCount: sources.count)
         let values: ColumnValues
         switch sources[0].values {
         case .boolean:
@@ -54,7 +58,7 @@ extension Column {
         }
         var validity: [Bool]? = nil
         if sources.contains(where: { $0.validity != nil }) {
-            validity = plan.scatter(sources.map { $0.validity ?? [Bool](repeating: true, count: $0.count) })
+            validity = plan.scatterValidity(sources.map(\.validity))
         }
         return Column(type: type, values: values, validity: validity)
     }
@@ -171,20 +175,45 @@ struct GatherPlan {
         }
     }
 
-    /// Output row `i` taken from its source's byte arrays.
-    func scatterBytes(_ sources: [ByteArrays]) -> ByteArrays {
-        guard count > 0 else { return ByteArrays() }
-        // Lengths first, then offsets, then the bytes.
-        let lengths = scatter(
-            sources.map { values in
-                values.offsets.withUnsafeBufferPointer { o in
-                    [Int](unsafeUninitializedCapacity: values.count) { out, n in
-                        for i in 0..<values.count { out[i] = o[i + 1] - o[i] }
-                        n = values.count
+    /// The validity of each output row; a source without validity has no nulls.
+    func scatterValidity(_ sources: [[Bool]?]) -> [Bool] {
+        var result = [Bool](repeating: true, count: count)
+        result.withUnsafeMutableBufferPointer { result in
+            positions.withUnsafeBufferPointer { positions in
+                rows.withUnsafeBufferPointer { rows in
+                    for s in 0..<sources.count where sourceStart[s] < sourceStart[s + 1] {
+                        guard let validity = sources[s] else { continue }
+                        validity.withUnsafeBufferPointer { valid in
+                            for k in sourceStart[s]..<sourceStart[s + 1] {
+                                result[Int(positions[k])] = valid[Int(rows[k])]
+                            }
+                        }
                     }
                 }
             }
-        )
+        }
+        return result
+    }
+
+    /// Output row `i` taken from its source's byte arrays.
+    func scatterBytes(_ sources: [ByteArrays]) -> ByteArrays {
+        guard count > 0 else { return ByteArrays() }
+        // Lengths of the picked values first, then offsets, then the bytes.
+        var lengths = [Int](repeating: 0, count: count)
+        lengths.withUnsafeMutableBufferPointer { lengths in
+            positions.withUnsafeBufferPointer { positions in
+                rows.withUnsafeBufferPointer { rows in
+                    for s in 0..<sources.count where sourceStart[s] < sourceStart[s + 1] {
+                        sources[s].offsets.withUnsafeBufferPointer { o in
+                            for k in sourceStart[s]..<sourceStart[s + 1] {
+                                let row = Int(rows[k])
+                                lengths[Int(positions[k])] = o[row + 1] - o[row]
+                            }
+                        }
+                    }
+                }
+            }
+        }
         var offsets = [Int](repeating: 0, count: count + 1)
         for i in 0..<count { offsets[i + 1] = offsets[i] + lengths[i] }
         let total = offsets[count]

@@ -23,8 +23,9 @@ extension RecordBatch {
     public static func gather(_ references: [RowReference], from sources: [RecordBatch]) -> RecordBatch {
         precondition(!sources.isEmpty, "gather needs at least one source batch")
         let schema = sources[0].schema
+        let plan = GatherPlan(references, sourceCount: sources.count)
         let columns = parallelMap(Array(0..<schema.fields.count), work: references.count) { c in
-            Column.gather(references, from: sources.map { $0.columns[c] })
+            Column.gather(plan, from: sources.map { $0.columns[c] })
         }
         return RecordBatch(schema: schema, columns: columns)
     }

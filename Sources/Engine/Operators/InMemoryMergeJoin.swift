@@ -1,16 +1,18 @@
 import Columnar
 
-/// Sort-merge inner join of two batches held in memory, producing its output a batch at a time.
+/// Sort-merge inner join of two inputs held in memory, producing its output a batch at a time.
 ///
-/// Instead of sorting the rows, it sorts row numbers by key (``RecordBatch/sortPermutation(by:)``; skipped for
-/// a side already sorted), merges the two orders, and gathers each output batch once from the original
-/// inputs. Output order and columns are those of ``MergeJoin``: by key, then left input order, then right
-/// input order. Rows with a null key never join. Memory beyond the inputs: two permutations and one output
-/// batch; a cross product of a huge equal-key window is still emitted in pieces of `batchSize` pairs.
+/// Instead of sorting the rows, it sorts row numbers by key (``RecordBatch/sortPermutation(by:)`` over the key
+/// columns only; skipped for a side already sorted), merges the two orders, and gathers each output batch once
+/// from the original input batches (which are not concatenated or copied). Output order and columns are those
+/// of ``MergeJoin``: by key, then left input order, then right input order. Rows with a null key never join.
+/// Memory beyond the inputs: the key columns, two permutations and one output batch; a cross product of a
+/// huge equal-key window is still emitted in pieces of `batchSize` pairs.
 public struct InMemoryMergeJoin: BatchStream {
     public let schema: Schema
-    private let left: RecordBatch
-    private let right: RecordBatch
+    private let left: InMemoryJoinInput
+    private let right: InMemoryJoinInput
+    private let leftColumns: [Int]
     private let rightKept: [Int]
     private let batchSize: Int
     private let leftKeys: NormalizedKeys
@@ -36,25 +38,50 @@ public struct InMemoryMergeJoin: BatchStream {
         keepRightKeys: Bool = false,
         batchSize: Int = 65_536
     ) throws(OperatorError) {
+        try self.init(
+            left: [left],
+            leftSchema: left.schema,
+            right: [right],
+            rightSchema: right.schema,
+            leftKeys: leftKeys,
+            rightKeys: rightKeys,
+            keepRightKeys: keepRightKeys,
+            batchSize: batchSize
+        )
+    }
+
+    /// Prepares the join of two inputs given as lists of batches (of `leftSchema` and `rightSchema`, which
+    /// matter when a list is empty), without concatenating them.
+    public init(
+        left: [RecordBatch],
+        leftSchema: Schema,
+        right: [RecordBatch],
+        rightSchema: Schema,
+        leftKeys: [String],
+        rightKeys: [String],
+        keepRightKeys: Bool = false,
+        batchSize: Int = 65_536
+    ) throws(OperatorError) {
         precondition(batchSize > 0, "batch size must be positive")
         let layout = try MergeJoin.outputLayout(
-            left: left.schema,
-            right: right.schema,
+            left: leftSchema,
+            right: rightSchema,
             leftKeys: leftKeys,
             rightKeys: rightKeys,
             keepRightKeys: keepRightKeys
         )
         schema = layout.schema
         rightKept = layout.rightKept
-        self.left = left
-        self.right = right
+        leftColumns = Array(0..<leftSchema.fields.count)
         self.batchSize = batchSize
-        let leftNormalized = try NormalizedKeys(left, names: leftKeys, operation: "join")
-        let rightNormalized = try NormalizedKeys(right, names: rightKeys, operation: "join")
+        self.left = try InMemoryJoinInput(left, schema: leftSchema, keys: leftKeys)
+        self.right = try InMemoryJoinInput(right, schema: rightSchema, keys: rightKeys)
+        let leftNormalized = try NormalizedKeys(self.left.keyBatch, names: leftKeys, operation: "join")
+        let rightNormalized = try NormalizedKeys(self.right.keyBatch, names: rightKeys, operation: "join")
         self.leftKeys = leftNormalized
         self.rightKeys = rightNormalized
-        leftOrder = try Self.order(left, leftKeys, leftNormalized)
-        rightOrder = try Self.order(right, rightKeys, rightNormalized)
+        leftOrder = try Self.order(self.left.keyBatch, leftKeys, leftNormalized)
+        rightOrder = try Self.order(self.right.keyBatch, rightKeys, rightNormalized)
         fixed = leftNormalized.columns.count == 1 && leftNormalized.columns[0].fixed != nil
         leftSorted = fixed ? Self.sortedKeys(leftNormalized.columns[0], leftOrder) : []
         rightSorted = fixed ? Self.sortedKeys(rightNormalized.columns[0], rightOrder) : []
@@ -147,11 +174,54 @@ public struct InMemoryMergeJoin: BatchStream {
             }
         }
         if leftRows.isEmpty { return nil }
-        let leftColumns = left.take(leftRows).columns
-        let rightPart = RecordBatch(
-            schema: Schema(rightKept.map { right.schema.fields[$0] }),
-            columns: rightKept.map { right.columns[$0] }
+        return RecordBatch(
+            schema: schema,
+            columns: left.gather(leftRows, columns: leftColumns) + right.gather(rightRows, columns: rightKept)
         )
-        return RecordBatch(schema: schema, columns: leftColumns + rightPart.take(rightRows).columns)
+    }
+}
+
+/// One side of an ``InMemoryMergeJoin``: its batches, where each starts, and its key columns concatenated.
+struct InMemoryJoinInput {
+    let batches: [RecordBatch]
+    let schema: Schema
+    /// `starts[b]` is the global number of the first row of batch `b`; the last entry is the row count.
+    let starts: [Int]
+    /// The key columns of every batch, one after another.
+    let keyBatch: RecordBatch
+
+    init(_ batches: [RecordBatch], schema: Schema, keys: [String]) throws(OperatorError) {
+        self.batches = batches.filter { $0.count > 0 }
+        self.schema = schema
+        var starts = [0]
+        for batch in self.batches { starts.append(starts.last! + batch.count) }
+        self.starts = starts
+        let projection = Projection(.columns(keys.map { ColumnMapping($0) }.uniqued()))
+        var keyBatches: [RecordBatch] = []
+        for batch in self.batches { keyBatches.append(try projection.apply(batch)) }
+        keyBatch = RecordBatch.concatenate(keyBatches, schema: try projection.outputSchema(for: schema))
+    }
+
+    /// Columns `columns` of the rows with global numbers `rows`, in that order.
+    func gather(_ rows: [Int32], columns: [Int]) -> [Column] {
+        if columns.isEmpty { return [] }
+        let subschema = Schema(columns.map { schema.fields[$0] })
+        func part(_ batch: RecordBatch) -> RecordBatch {
+            RecordBatch(schema: subschema, columns: columns.map { batch.columns[$0] })
+        }
+        if batches.count == 1 { return part(batches[0]).take(rows).columns }
+        var references: [RowReference] = []
+        references.reserveCapacity(rows.count)
+        for global in rows {
+            let g = Int(global)
+            var low = 0
+            var high = starts.count - 1
+            while high - low > 1 {
+                let middle = (low + high) / 2
+                if starts[middle] <= g { low = middle } else { high = middle }
+            }
+            references.append(RowReference(source: UInt32(low), row: UInt32(g - starts[low])))
+        }
+        return RecordBatch.gather(references, from: batches.map(part)).columns
     }
 }
