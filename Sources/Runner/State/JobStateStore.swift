@@ -75,13 +75,13 @@ public final class JobStateStore: Sendable {
         }
     }
 
-    /// Replaces the stored row of `run.runId` with `run`.
+    /// Replaces the stored row of `run.runId` with `run` (keeping a recorded heartbeat when `run` has none).
     public func update(_ run: JobRun) throws {
         let changed = try database.withLock { database in
             try database.run(
                 """
                 UPDATE runs SET task_token = ?2, activity_arn = ?3, worker_name = ?4, job = ?5, input = ?6,
-                    state = ?7, started_at = ?8, completed_at = ?9, heartbeat_at = ?10, rows_read = ?11,
+                    state = ?7, started_at = ?8, completed_at = ?9, heartbeat_at = COALESCE(?10, heartbeat_at), rows_read = ?11,
                     rows_written = ?12, rows_rejected = ?13, output = ?14, error = ?15, attempts = ?16
                 WHERE run_id = ?1
                 """,

@@ -1,0 +1,54 @@
+import Engine
+import Foundation
+import Logging
+
+/// Runs tasks' jobs with the engine: jobs from a job-file directory, relative paths against a base directory,
+/// default outputs under `<outputRoot>/<job name>`.
+public struct EngineJobExecutor: JobExecuting {
+    /// The jobs known.
+    public let catalog: JobCatalog
+    /// The directory relative input and output paths are resolved against.
+    public let baseDirectory: String
+    /// Where default outputs go, relative to ``baseDirectory``.
+    public let outputRoot: String
+
+    /// Reads the job files of `jobsDirectory`.
+    public init(jobsDirectory: String, baseDirectory: String, outputRoot: String = "output") throws {
+        self.catalog = try JobCatalog(directory: jobsDirectory)
+        self.baseDirectory = baseDirectory
+        self.outputRoot = outputRoot
+    }
+
+    /// The canonical name of the job `name` names; throws the catalog's "unknown job" error.
+    public func resolve(_ name: String) throws -> String {
+        try catalog.job(named: name).name
+    }
+
+    /// Runs the job. Glue-style `--NAME` arguments set the job's input `NAME`; other Glue arguments (such as
+    /// `--TempDir`) are ignored, as the job does not use them. Sluice-style inputs must be the job's inputs.
+    public func run(_ invocation: JobInvocation, logger: Logger) async throws -> JobOutcome {
+        let job = try catalog.job(named: invocation.job)
+        let declared = Set(job.inputs.map(\.name))
+        var inputs: [String: String] = [:]
+        for (name, path) in invocation.inputs {
+            if declared.contains(name) {
+                inputs[name] = path
+            } else if invocation.style == .sluice {
+                throw JobError(
+                    "job \(job.name) has no input \"\(name)\"; its inputs: \(declared.sorted().joined(separator: ", "))"
+                )
+            }
+        }
+        let runner = JobRunner(catalog: catalog, baseDirectory: baseDirectory, outputRoot: outputRoot, logger: logger)
+        let report = try await runner.run(job, request: JobRequest(inputs: inputs, output: invocation.output))
+        return JobOutcome(
+            job: report.job,
+            rowsRead: report.rowsRead,
+            rowsWritten: report.rowsWritten,
+            rowsRejected: report.rowsRejected,
+            output: report.output,
+            startedAt: report.startedAt,
+            completedAt: report.completedAt
+        )
+    }
+}
