@@ -276,3 +276,21 @@ import Testing
         }
     }
 }
+
+extension ActivityWorkerTests {
+    @Test func aSuccessAnsweredTaskTimedOutIsRecordedAsAlreadyClosed() async throws {
+        service.enqueue("t-closed", #"{"job": "slow", "output": "closed"}"#)
+        let worker = worker()
+        let running = run(worker)
+        #expect(await eventually(seconds: 10) { executor.running == 1 })
+        // The task closes while the job runs (e.g. a retried report got through): success answers TaskTimedOut.
+        service.kill("t-closed")
+        executor.release("closed")
+        #expect(await eventually(seconds: 10) { (try? store.runs().first?.state) == .succeeded })
+        let run = try #require(try store.runs().first)
+        #expect(run.error?.hasPrefix("SendTaskSuccess answered TaskTimedOut: the task was already closed") == true)
+        #expect(run.rowsWritten == 7)
+        worker.shutdown()
+        try await running.value
+    }
+}

@@ -14,6 +14,12 @@ final class FlowHarness: @unchecked Sendable {
     static let repositoryJobs = Paths.packageRoot.appendingPathComponent("jobs").path
 
     init(pollSeconds: Double = 2, auth: Bool = false) async throws {
+        guard FileManager.default.isExecutableFile(atPath: Fixtures.sluice) else {
+            throw Failure(
+                message: "no sluice binary at \(Fixtures.sluice): these tests run the built CLI; build it too "
+                    + "(SLUICE_ONLY=Runner,sluice swift test …, or without SLUICE_ONLY), or set SLUICE_BINARY"
+            )
+        }
         moto = try await MotoServer(pollSeconds: pollSeconds, auth: auth)
         client = moto.client()
         work = try Paths.temporaryDirectory("sluice-flow")
