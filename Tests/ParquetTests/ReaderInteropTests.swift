@@ -36,7 +36,7 @@ import Testing
         #expect(try ReaderFixtures.differences(path: try ReaderFixtures.path(name)) == [])
     }
 
-    @Test(arguments: ["duckdb-snappy", "duckdb-zstd", "duckdb-gzip", "duckdb-uncompressed"])
+    @Test(arguments: ["duckdb-snappy", "duckdb-zstd", "duckdb-gzip", "duckdb-uncompressed", "duckdb-v2"])
     func duckDB(name: String) throws {
         #expect(try ReaderFixtures.differences(path: try ReaderFixtures.path(name)) == [])
     }

@@ -182,6 +182,11 @@ def generate(outdir):
         con.execute(f"COPY ({duck_query}) TO '{path}' (FORMAT parquet, COMPRESSION {codec}, ROW_GROUP_SIZE 1024)")
         files.append(path)
 
+    # Parquet format v2 from DuckDB: data page v2, DELTA_BINARY_PACKED, DELTA_LENGTH_BYTE_ARRAY, BYTE_STREAM_SPLIT.
+    path = os.path.join(outdir, "duckdb-v2.parquet")
+    con.execute(f"COPY ({duck_query}) TO '{path}' (FORMAT parquet, PARQUET_VERSION V2, ROW_GROUP_SIZE 1024)")
+    files.append(path)
+
     import polars as pl
     df = pl.DataFrame({
         "id": list(range(4000)),
