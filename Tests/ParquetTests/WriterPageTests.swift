@@ -240,6 +240,19 @@ struct WriterPageTests {
         #expect(try ColumnIndex.decode(index.thriftEncoded()).0 == index)
     }
 
+    @Test("Thrift compact field headers: short deltas, long ids, backwards ids, booleans in the header")
+    func thriftFieldHeaders() {
+        struct Probe: ThriftEncodable {
+            func encodeFields(to writer: inout ThriftCompactWriter) {
+                writer.field(1, i32: 5)
+                writer.field(20, i64: -1)
+                writer.field(21, bool: true)
+                writer.field(5, string: "a")
+            }
+        }
+        #expect(Probe().thriftEncoded() == [0x15, 0x0A, 0x06, 0x28, 0x01, 0x11, 0x08, 0x0A, 0x01, 0x61, 0x00])
+    }
+
     @Test("RLE/bit-packed hybrid: the spec's example, runs, padding, and a round trip")
     func rleHybrid() throws {
         func encode(_ values: [UInt32], _ width: Int) -> [UInt8] {
