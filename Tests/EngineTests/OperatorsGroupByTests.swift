@@ -81,6 +81,46 @@ struct OperatorsGroupByTests {
         #expect(unsupported?.description.contains("sum does not apply to column \"s\" of type string") == true)
     }
 
+    @Test func mergingPartialGroupBysEqualsOneGroupBy() throws {
+        var generator = SeededGenerator(seed: 17)
+        let n = 5_000
+        let batch = makeBatch([
+            "k": int64Column(
+                (0..<n).map { _ in
+                    Int.random(in: 0..<9, using: &generator) == 0 ? nil : Int64.random(in: 0..<40, using: &generator)
+                }
+            ),
+            "s": stringColumn(
+                (0..<n).map { _ in
+                    Int.random(in: 0..<9, using: &generator) == 0 ? nil : "s\(Int.random(in: 0..<3, using: &generator))"
+                }
+            ),
+            "v": int64Column(
+                (0..<n).map { _ in
+                    Int.random(in: 0..<5, using: &generator) == 0
+                        ? nil : Int64.random(in: -100...100, using: &generator)
+                }
+            ),
+            "d": doubleColumn((0..<n).map { _ in Double(Int.random(in: -50...50, using: &generator)) / 4 }),
+        ])
+        let aggregates = [
+            Aggregate.countAll(as: "n"), Aggregate(.count, "v", as: "nv"), Aggregate(.sum, "v", as: "sv"),
+            Aggregate(.avg, "d", as: "ad"), Aggregate(.min, "s", as: "lo"), Aggregate(.max, "v", as: "hi"),
+        ]
+        for keys in [["k", "s"], ["k"], []] {
+            let whole = try batch.grouped(by: keys, aggregates: aggregates)
+            let parts = try [0..<1_000, 1_000..<1_000, 1_000..<4_200, 4_200..<n].map { range throws in
+                let part = try GroupBy(keys: keys, aggregates: aggregates, inputSchema: batch.schema)
+                try part.consume(batch.slice(range))
+                return part
+            }
+            for part in parts.dropFirst() { try parts[0].merge(part) }
+            let merged = parts[0].finish()
+            let order = keys.map { SortKey($0) }
+            #expect(rows(try merged.sorted(by: order)) == rows(try whole.sorted(by: order)), "keys \(keys)")
+        }
+    }
+
     @Test func matchesDuckDBOnRandomData() throws {
         var generator = SeededGenerator(seed: 42)
         let n = 20_000

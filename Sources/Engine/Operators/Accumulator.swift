@@ -7,6 +7,15 @@ protocol Accumulator: AnyObject {
     func update(_ column: Column?, groups: UnsafeBufferPointer<Int32>, groupCount: Int) throws(OperatorError)
     /// The result column, one row per group.
     func finish(groupCount: Int) -> Column
+    /// Adds the state of `other` (an accumulator of the same kind): its group `g` is group `mapping[g]` here.
+    func merge(_ other: any Accumulator, mapping: [Int32], groupCount: Int) throws(OperatorError)
+}
+
+extension Array {
+    /// Grows the array with `value` up to `count` elements.
+    mutating func grow(to count: Int, with value: Element) {
+        if self.count < count { append(contentsOf: repeatElement(value, count: count - self.count)) }
+    }
 }
 
 /// `count(*)` and `count(column)`.
@@ -29,6 +38,12 @@ final class CountAccumulator: Accumulator {
     func finish(groupCount: Int) -> Column {
         if counts.count < groupCount { counts.append(contentsOf: repeatElement(0, count: groupCount - counts.count)) }
         return Column(type: .int64, values: .int64(counts))
+    }
+
+    func merge(_ other: any Accumulator, mapping: [Int32], groupCount: Int) {
+        let other = other as! CountAccumulator
+        counts.grow(to: groupCount, with: 0)
+        for (g, count) in other.counts.enumerated() { counts[Int(mapping[g])] += count }
     }
 }
 
@@ -97,6 +112,19 @@ final class IntegerSumAccumulator: Accumulator {
         return overflow
     }
 
+    func merge(_ other: any Accumulator, mapping: [Int32], groupCount: Int) throws(OperatorError) {
+        let other = other as! IntegerSumAccumulator
+        sums.grow(to: groupCount, with: 0)
+        counts.grow(to: groupCount, with: 0)
+        for g in 0..<other.sums.count where other.counts[g] > 0 {
+            let target = Int(mapping[g])
+            let (sum, overflow) = sums[target].addingReportingOverflow(other.sums[g])
+            if overflow { throw OperatorError("group-by", "sum of column \"\(name)\" overflows int64") }
+            sums[target] = sum
+            counts[target] += other.counts[g]
+        }
+    }
+
     func finish(groupCount: Int) -> Column {
         if sums.count < groupCount {
             sums.append(contentsOf: repeatElement(0, count: groupCount - sums.count))
@@ -155,6 +183,17 @@ final class RealSumAccumulator: Accumulator {
                     }
                 }
             }
+        }
+    }
+
+    func merge(_ other: any Accumulator, mapping: [Int32], groupCount: Int) {
+        let other = other as! RealSumAccumulator
+        sums.grow(to: groupCount, with: 0)
+        counts.grow(to: groupCount, with: 0)
+        for g in 0..<other.sums.count where other.counts[g] > 0 {
+            let target = Int(mapping[g])
+            sums[target] += other.sums[g]
+            counts[target] += other.counts[g]
         }
     }
 
@@ -232,6 +271,38 @@ final class MinMaxAccumulator: Accumulator {
                 }
                 if isMax ? c > 0 : c < 0 { bestBytes[g] = Array(value) }
             }
+        }
+    }
+
+    func merge(_ other: any Accumulator, mapping: [Int32], groupCount: Int) {
+        let other = other as! MinMaxAccumulator
+        let isBytes = if case .bytes = ColumnValues.empty(for: type) { true } else { false }
+        seen.grow(to: groupCount, with: false)
+        if isBytes {
+            bestBytes.grow(to: groupCount, with: [])
+        } else {
+            best.grow(to: groupCount, with: 0)
+        }
+        for g in 0..<other.seen.count where other.seen[g] {
+            let target = Int(mapping[g])
+            if isBytes {
+                let candidate = other.bestBytes[g]
+                let better =
+                    !seen[target]
+                    || candidate.withUnsafeBufferPointer { c in
+                        bestBytes[target].withUnsafeBufferPointer { b in
+                            let order = compareBytes(c, b)
+                            return isMax ? order > 0 : order < 0
+                        }
+                    }
+                if better { bestBytes[target] = candidate }
+            } else {
+                let candidate = other.best[g]
+                if !seen[target] || (isMax ? candidate > best[target] : candidate < best[target]) {
+                    best[target] = candidate
+                }
+            }
+            seen[target] = true
         }
     }
 

@@ -114,6 +114,37 @@ public final class GroupBy {
         }
     }
 
+    /// Adds the groups of `other`, a group-by with the same keys, aggregates and input schema that consumed
+    /// other rows (for example on another thread). `other` must not be used afterwards.
+    public func merge(_ other: GroupBy) throws(OperatorError) {
+        guard other.inputSchema == inputSchema, other.outputSchema == outputSchema, other.keys == keys else {
+            throw OperatorError("group-by", "cannot merge group-bys of different shapes")
+        }
+        let otherGroups = other.table.groupCount
+        guard otherGroups > 0 else { return }
+        var mapping: [Int32]
+        if keys.isEmpty {
+            table.createSingleGroup()
+            mapping = [0]
+        } else {
+            // Other's group keys, in its group order, looked up (and added) here.
+            let keyFields = keyIndices.map { inputSchema.fields[$0] }
+            let keyBatch = RecordBatch(
+                schema: Schema(keyFields),
+                columns: other.keyPieces.map { Column.concatenate($0) }
+            )
+            let keyColumns = try NormalizedKeys(keyBatch, names: keyFields.map(\.name), operation: "group-by")
+            var newGroupRows: [Int32] = []
+            mapping = table.groupIndices(keyColumns, rows: keyBatch.count, newGroupRows: &newGroupRows)
+            if !newGroupRows.isEmpty {
+                for k in keyIndices.indices { keyPieces[k].append(keyBatch.columns[k].take(newGroupRows)) }
+            }
+        }
+        for (mine, theirs) in zip(accumulators, other.accumulators) {
+            try mine.merge(theirs, mapping: mapping, groupCount: table.groupCount)
+        }
+    }
+
     /// One row per group: the key values, then the aggregates.
     public func finish() -> RecordBatch {
         if keys.isEmpty && table.groupCount == 0 {
