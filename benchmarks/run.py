@@ -324,7 +324,7 @@ def machine(sluice: pathlib.Path | None) -> dict:
         "duckdb": duckdb.__version__,
         "polars": polars.__version__,
         "pyarrow": pyarrow.__version__,
-        "sluice_commit": sh(f"git -C {ROOT} rev-parse --short HEAD"),
+        "sluice_commit": sh(f"git -C {ROOT} describe --always --dirty --exclude '*'"),
         "sluice_binary": str(sluice) if sluice else None,
         "loadavg_at_start": os.getloadavg(),
     }
@@ -421,11 +421,23 @@ def update_readme(table: str, command: str) -> None:
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def build_sluice() -> pathlib.Path:
-    args = ["swift", "build", "-c", "release", "--scratch-path", ".build-bench", "--product", "sluice"]
-    log("building sluice: " + " ".join(args))
-    subprocess.run(args, cwd=ROOT, check=True, env={k: v for k, v in os.environ.items() if k != "SLUICE_ONLY"})
-    bin_path = subprocess.run(args[:-2] + ["--show-bin-path"], cwd=ROOT, check=True, capture_output=True, text=True)
+def build_sluice(from_head: bool) -> pathlib.Path:
+    """Builds the release binary; with from_head, from a `git archive HEAD` copy (not the working tree)."""
+    source = ROOT
+    if from_head:
+        source = HERE / ".build-bench-src"
+        if source.exists():
+            shutil.rmtree(source)
+        source.mkdir(parents=True)
+        log(f"exporting HEAD ({sh(f'git -C {ROOT} rev-parse --short HEAD')}) to {source}")
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", "HEAD"], check=True, capture_output=True)
+        subprocess.run(["tar", "-x", "-C", str(source)], input=archive.stdout, check=True)
+    scratch = ROOT / ".build-bench"
+    args = ["swift", "build", "-c", "release", "--scratch-path", str(scratch), "--product", "sluice"]
+    log("building sluice: " + " ".join(args) + f" (in {source})")
+    env = {k: v for k, v in os.environ.items() if k != "SLUICE_ONLY"}
+    subprocess.run(args, cwd=source, check=True, env=env)
+    bin_path = subprocess.run(args[:-2] + ["--show-bin-path"], cwd=source, check=True, capture_output=True, text=True, env=env)
     return pathlib.Path(bin_path.stdout.strip()) / "sluice"
 
 
@@ -438,6 +450,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--engines", default=",".join(ENGINES))
     parser.add_argument("--sluice", type=pathlib.Path, help="use this binary instead of building")
     parser.add_argument("--no-build", action="store_true", help="use .build-bench's release binary as it is")
+    parser.add_argument("--from-head", action="store_true", help="build the committed HEAD, not the working tree")
     parser.add_argument("--update-readme", action="store_true", help="write the table into README.md")
     parser.add_argument("--tag", default="", help="suffix for the result file names")
     args = parser.parse_args(argv)
@@ -456,7 +469,7 @@ def main(argv: list[str]) -> int:
         elif args.no_build:
             sluice = ROOT / ".build-bench" / "release" / "sluice"
         else:
-            sluice = build_sluice()
+            sluice = build_sluice(args.from_head)
         if not os.access(sluice, os.X_OK):
             raise SystemExit(f"run.py: no sluice binary at {sluice}")
 
@@ -470,6 +483,8 @@ def main(argv: list[str]) -> int:
         "workloads": [],
         "verification": [],
     }
+    if args.from_head and sluice:
+        report["machine"]["sluice_commit"] = sh(f"git -C {ROOT} rev-parse --short HEAD") + " (built from git archive HEAD)"
     problems: list[str] = []
     for w in workloads:
         result = run_workload(w, engines, sluice or pathlib.Path("sluice"), args.runs)
