@@ -200,6 +200,20 @@ struct OperatorsJoinTests {
             temporaryDirectory: directory
         )
         let sortedFirst = try unsorted.collect()
+        // The planner: in memory when both sides fit, spilled otherwise; same pairs either way.
+        for budget in [1 << 30, 64 * 1024] {
+            var planned = try MergeJoin.joining(
+                left: ArrayBatchStream(side(left, key: "k", tag: "lt"), batchSize: 333),
+                right: ArrayBatchStream(side(right, key: "k2", tag: "rt"), batchSize: 333),
+                leftKeys: ["k"],
+                rightKeys: ["k2"],
+                memoryBudget: budget,
+                temporaryDirectory: directory
+            )
+            #expect((planned is InMemoryMergeJoin) == (budget == 1 << 30))
+            let out = try planned.collect()
+            #expect(rows(out) == rows(sortedFirst), "budget \(budget)")
+        }
         let sameAgain = pairs(sortedFirst) == expected
         #expect(sameAgain, "\(sortedFirst.count) pairs, expected \(expected.count)")
     }

@@ -1,0 +1,97 @@
+import Columnar
+import Foundation
+
+extension MergeJoin {
+    /// The sort-merge inner join of two unsorted streams, choosing the cheapest way within `memoryBudget`:
+    ///
+    /// - when both inputs fit in the budget (measured by ``RecordBatch/estimatedByteSize``), they are held in
+    ///   memory and joined by ``InMemoryMergeJoin`` (row numbers sorted, each output row gathered once);
+    /// - otherwise each input goes through an ``ExternalSorter`` with half of the budget (spilling sorted runs
+    ///   to `temporaryDirectory`) and the sorted streams are merged by ``MergeJoin``.
+    ///
+    /// Either way the output is sorted by the keys, with the columns and semantics described at ``MergeJoin``.
+    public static func joining(
+        left: any BatchStream,
+        right: any BatchStream,
+        leftKeys: [String],
+        rightKeys: [String],
+        memoryBudget: Int,
+        temporaryDirectory: URL? = nil,
+        keepRightKeys: Bool = false,
+        batchSize: Int = 65_536
+    ) throws -> any BatchStream {
+        // Validate names and types before reading anything.
+        _ = try outputLayout(
+            left: left.schema,
+            right: right.schema,
+            leftKeys: leftKeys,
+            rightKeys: rightKeys,
+            keepRightKeys: keepRightKeys
+        )
+        var left = left
+        var right = right
+        var leftBatches: [RecordBatch] = []
+        var rightBatches: [RecordBatch] = []
+        var bytes = 0
+        var leftDone = false
+        var rightDone = false
+        // Read the left input, then the right, while everything read so far fits.
+        while bytes <= memoryBudget, !leftDone {
+            if let batch = try left.next() {
+                bytes += batch.estimatedByteSize
+                leftBatches.append(batch)
+            } else {
+                leftDone = true
+            }
+        }
+        while bytes <= memoryBudget, leftDone, !rightDone {
+            if let batch = try right.next() {
+                bytes += batch.estimatedByteSize
+                rightBatches.append(batch)
+            } else {
+                rightDone = true
+            }
+        }
+        if leftDone && rightDone {
+            return try InMemoryMergeJoin(
+                left: leftBatches,
+                leftSchema: left.schema,
+                right: rightBatches,
+                rightSchema: right.schema,
+                leftKeys: leftKeys,
+                rightKeys: rightKeys,
+                keepRightKeys: keepRightKeys,
+                batchSize: batchSize
+            )
+        }
+        // Too big: sort both sides externally, starting with what was already read.
+        // The buffered batches move into the sorter one by one, so that a spill can free them.
+        func sorted(
+            _ buffered: inout [RecordBatch],
+            _ rest: inout any BatchStream,
+            _ keys: [String]
+        ) throws -> any BatchStream {
+            let sorter = try ExternalSorter(
+                schema: rest.schema,
+                keys: keys.map { SortKey($0) },
+                memoryBudget: memoryBudget / 2,
+                temporaryDirectory: temporaryDirectory,
+                batchSize: batchSize
+            )
+            buffered.reverse()
+            while let batch = buffered.popLast() { try sorter.add(batch) }
+            while let batch = try rest.next() { try sorter.add(batch) }
+            return try sorter.finish()
+        }
+        let sortedLeft = try sorted(&leftBatches, &left, leftKeys)
+        let sortedRight = try sorted(&rightBatches, &right, rightKeys)
+        return try MergeJoin(
+            left: sortedLeft,
+            right: sortedRight,
+            leftKeys: leftKeys,
+            rightKeys: rightKeys,
+            keepRightKeys: keepRightKeys,
+            batchSize: batchSize
+        )
+    }
+}
