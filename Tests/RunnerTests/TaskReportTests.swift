@@ -45,6 +45,12 @@ import Testing
         #expect(json["message"] as? String == "sales.csv:3: bad \"int\"")
         #expect(json["glue_job_run_error_msg"] as? String == "sales.csv:3: bad \"int\"")
         #expect(json["glue_job_run_state"] as? String == "FAILED")
+        #expect(json["glue_job_name"] as? String == "psd")
+        let requested = try object(
+            TaskReport.failureCause(job: "psd", requestedJob: "ProcessSalesData", runId: "jr_2", message: "m")
+        )
+        #expect(requested["job"] as? String == "psd")
+        #expect(requested["glue_job_name"] as? String == "ProcessSalesData")
         let unnamed = try object(TaskReport.failureCause(job: nil, runId: "jr_3", message: "m"))
         #expect(unnamed["job"] is NSNull)
     }

@@ -38,16 +38,24 @@ public enum TaskReport {
     /// The failure's error name, cut to 256 characters.
     public static func error(_ name: String) -> String { cut(name, to: maxErrorLength) }
 
-    /// The failure's cause: `{"job", "runId", "message"}` plus the Glue runner's `glue_job_name`,
-    /// `glue_job_run_id`, `glue_job_run_state` and `glue_job_run_error_msg`. The message is shortened (marked
-    /// with `…`) so that the JSON stays within 32,768 characters and stays valid.
-    public static func failureCause(job: String?, runId: String, message: String) -> String {
+    /// The failure's cause: `{"job", "runId", "message"}` plus the Glue runner's `glue_job_name` (the job as the
+    /// task named it, `requestedJob`, when given), `glue_job_run_id`, `glue_job_run_state` and
+    /// `glue_job_run_error_msg`. The message is shortened (marked with `…`) so that the JSON stays within 32,768
+    /// characters and stays valid.
+    public static func failureCause(
+        job: String?,
+        requestedJob: String? = nil,
+        runId: String,
+        message: String
+    )
+        -> String
+    {
         func render(_ message: String) -> String {
             json([
                 "job": job ?? NSNull(),
                 "runId": runId,
                 "message": message,
-                "glue_job_name": job ?? NSNull(),
+                "glue_job_name": requestedJob ?? job ?? NSNull(),
                 "glue_job_run_id": runId,
                 "glue_job_run_state": "FAILED",
                 "glue_job_run_error_msg": message,

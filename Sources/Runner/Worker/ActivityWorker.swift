@@ -278,6 +278,7 @@ public final class ActivityWorker: Service, Sendable {
 
     /// Runs a recorded run to its end and records the end.
     private func execute(_ run: JobRun) async {
+        var run = run
         var logger = self.logger
         logger[metadataKey: "run_id"] = "\(run.runId)"
         logger[metadataKey: "job"] = "\(run.job ?? "?")"
@@ -285,7 +286,12 @@ public final class ActivityWorker: Service, Sendable {
         let invocation: JobInvocation
         do {
             invocation = try JobInvocation(taskInput: run.input)
-            _ = try executor.resolve(invocation.job)
+            let canonical = try executor.resolve(invocation.job)
+            if run.job != canonical {
+                // Recorded under the job's own name (e.g. psd for ProcessSalesData).
+                run.job = canonical
+                record(run, logger: logger)
+            }
         } catch {
             logger.error("task refused", metadata: ["error": "\(error)"])
             await fail(run, message: "\(error)", report: true, logger: logger)
@@ -303,7 +309,7 @@ public final class ActivityWorker: Service, Sendable {
         let executor = self.executor
         let job = Task { try await executor.run(invocation, logger: logger) }
         let watcher = Task { continuation.yield(.finished(await job.result)) }
-        let heartbeat = Task { await self.heartbeat(run, continuation, logger: logger) }
+        let heartbeat = Task { [run] in await self.heartbeat(run, continuation, logger: logger) }
 
         var end = RunEnd.stopped("worker stopped")
         for await first in ends {
@@ -318,16 +324,16 @@ public final class ActivityWorker: Service, Sendable {
             await succeed(run, invocation: invocation, outcome: outcome, logger: logger)
         case .finished(.failure(let error)):
             logger.error("job failed", metadata: ["error": "\(error)"])
-            await fail(run, message: "\(error)", report: true, logger: logger)
+            await fail(run, message: "\(error)", report: true, requested: invocation.job, logger: logger)
         case .taskGone(let error):
             job.cancel()
             logger.error("the task is closed; job cancelled", metadata: ["error": "\(error)"])
             let message = "job cancelled: heartbeat answered \(error.code): \(error.message)"
-            await fail(run, message: message, report: false, logger: logger)
+            await fail(run, message: message, report: false, requested: invocation.job, logger: logger)
         case .stopped(let reason):
             job.cancel()
             logger.warning("job stopped", metadata: ["reason": "\(reason)"])
-            await fail(run, message: reason, report: true, logger: logger)
+            await fail(run, message: reason, report: true, requested: invocation.job, logger: logger)
         }
         if case .finished = end {
         } else {
@@ -392,7 +398,7 @@ public final class ActivityWorker: Service, Sendable {
         record(run, logger: logger)
     }
 
-    private func fail(_ run: JobRun, message: String, report: Bool, logger: Logger) async {
+    private func fail(_ run: JobRun, message: String, report: Bool, requested: String? = nil, logger: Logger) async {
         var run = run
         run.state = .failed
         run.completedAt = Date()
@@ -402,7 +408,12 @@ public final class ActivityWorker: Service, Sendable {
                 try await service.sendTaskFailure(
                     taskToken: run.taskToken,
                     error: TaskReport.error(configuration.errorName),
-                    cause: TaskReport.failureCause(job: run.job, runId: run.runId, message: message)
+                    cause: TaskReport.failureCause(
+                        job: run.job,
+                        requestedJob: requested,
+                        runId: run.runId,
+                        message: message
+                    )
                 )
             } catch {
                 run.error = message + "; SendTaskFailure failed: \(error)"
