@@ -48,15 +48,20 @@ def canonical(value, arrow_type):
 def dump(path):
     table = pq.read_table(path)
     columns = []
+    types = []
     for field, column in zip(table.schema, table.columns):
         t = field.type
-        if pa.types.is_timestamp(t):
-            raw = column.cast(pa.int64()).to_pylist()
+        if isinstance(t, pa.BaseExtensionType):  # arrow.uuid: compare its storage
+            column = pa.chunked_array([c.storage for c in column.chunks], t.storage_type)
+            t = t.storage_type
+        types.append(str(t))
+        if pa.types.is_timestamp(t) or pa.types.is_time(t):
+            raw = column.cast(pa.int64() if t.bit_width == 64 else pa.int32()).to_pylist()
             cells = [None if v is None else str(v) for v in raw]
         else:
             cells = [canonical(v, t) for v in column.to_pylist()]
         columns.append(cells)
-    out = {"names": table.schema.names, "types": [str(f.type) for f in table.schema], "columns": columns, "rows": table.num_rows}
+    out = {"names": table.schema.names, "types": types, "columns": columns, "rows": table.num_rows}
     with open(path + ".json", "w") as f:
         json.dump(out, f)
 
@@ -164,6 +169,7 @@ def generate(outdir):
 
     import duckdb
     con = duckdb.connect()
+    con.execute("CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy')")
     duck_query = """
         SELECT i::INTEGER AS i, (i * 1000003)::BIGINT AS big, (i % 3 = 0) AS flag,
                CASE WHEN i % 5 = 0 THEN NULL ELSE 'row ' || i || ' ü' END AS label,
@@ -174,7 +180,12 @@ def generate(outdir):
                (i * 12345678901)::DECIMAL(38, 4) AS wide_dec,
                (i % 250)::UTINYINT AS ub, (i % 60000)::USMALLINT AS us, i::UINTEGER AS ui, i::UBIGINT AS ubig,
                (i % 100)::TINYINT AS tb, i::SMALLINT AS sm,
-               CASE WHEN i % 4 = 0 THEN NULL ELSE i % 10 END AS maybe_int
+               CASE WHEN i % 4 = 0 THEN NULL ELSE i % 10 END AS maybe_int,
+               ('blob' || i)::BLOB AS bl, TIMESTAMPTZ '2021-01-01 00:00:00+00' + to_seconds(i) AS tstz,
+               ('2021-01-01'::TIMESTAMP + to_microseconds(i))::TIMESTAMP_NS AS tsns,
+               ('2021-01-01'::TIMESTAMP + to_seconds(i))::TIMESTAMP_MS AS tsms,
+               CASE WHEN i % 9 = 0 THEN NULL ELSE uuid() END AS u, (['sad', 'ok', 'happy'][i % 3 + 1])::mood AS m,
+               (i * 0.0000000001)::DECIMAL(38, 10) AS d38, TIME '10:00:00' + to_seconds(i) AS t
         FROM range(0, 3000) t(i)
     """
     for codec in ["snappy", "zstd", "gzip", "uncompressed"]:
