@@ -4,8 +4,9 @@ import Foundation
 extension MergeJoin {
     /// The sort-merge inner join of two unsorted streams, choosing the cheapest way within `memoryBudget`:
     ///
-    /// - when both inputs fit in the budget (measured by ``RecordBatch/estimatedByteSize``), they are held in
-    ///   memory and joined by ``InMemoryMergeJoin`` (row numbers sorted, each output row gathered once);
+    /// - when both inputs together fit in half the budget (measured by ``RecordBatch/estimatedByteSize``; the
+    ///   other half is room for keys, permutations, output batches and the rest of the process), they are held
+    ///   in memory and joined by ``InMemoryMergeJoin`` (row numbers sorted, each output row gathered once);
     /// - otherwise each input goes through an ``ExternalSorter`` with half of the budget (spilling sorted runs
     ///   to `temporaryDirectory`) and the sorted streams are merged by ``MergeJoin``.
     ///
@@ -36,7 +37,8 @@ extension MergeJoin {
         var leftDone = false
         var rightDone = false
         // Read the left input, then the right, while everything read so far fits.
-        while bytes <= memoryBudget, !leftDone {
+        let limit = memoryBudget / 2
+        while bytes <= limit, !leftDone {
             if let batch = try left.next() {
                 bytes += batch.estimatedByteSize
                 leftBatches.append(batch)
@@ -44,7 +46,7 @@ extension MergeJoin {
                 leftDone = true
             }
         }
-        while bytes <= memoryBudget, leftDone, !rightDone {
+        while bytes <= limit, leftDone, !rightDone {
             if let batch = try right.next() {
                 bytes += batch.estimatedByteSize
                 rightBatches.append(batch)
