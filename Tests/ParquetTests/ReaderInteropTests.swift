@@ -41,7 +41,9 @@ import Testing
         #expect(try ReaderFixtures.differences(path: try ReaderFixtures.path(name)) == [])
     }
 
-    @Test(arguments: ["polars-default", "polars-snappy-nostats"])
+    @Test(arguments: [
+        "polars-default", "polars-snappy-nostats", "polars-types-gzip", "polars-types-uncompressed", "polars-types-zstd",
+    ])
     func polars(name: String) throws {
         #expect(try ReaderFixtures.differences(path: try ReaderFixtures.path(name)) == [])
     }

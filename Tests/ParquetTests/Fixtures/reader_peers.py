@@ -54,6 +54,9 @@ def dump(path):
         if isinstance(t, pa.BaseExtensionType):  # arrow.uuid: compare its storage
             column = pa.chunked_array([c.storage for c in column.chunks], t.storage_type)
             t = t.storage_type
+        if pa.types.is_dictionary(t):  # a Categorical column: compare its values
+            column = column.cast(t.value_type)
+            t = t.value_type
         types.append(str(t))
         if pa.types.is_timestamp(t) or pa.types.is_time(t):
             raw = column.cast(pa.int64() if t.bit_width == 64 else pa.int32()).to_pylist()
@@ -215,6 +218,20 @@ def generate(outdir):
     path = os.path.join(outdir, "polars-snappy-nostats.parquet")
     df.write_parquet(path, compression="snappy", statistics=False)
     files.append(path)
+    wide = df.with_columns(
+        pl.col("name").cast(pl.Categorical).alias("category"),
+        pl.col("at").dt.replace_time_zone("UTC").alias("at_utc"),
+        pl.col("at").cast(pl.Datetime("ns")).alias("at_ns"),
+        (pl.col("id") * 37).cast(pl.Decimal(12, 2)).alias("money"),
+        pl.col("name").cast(pl.Binary).alias("raw"),
+        (pl.col("id") % 120 - 60).cast(pl.Int8).alias("tiny"),
+        (pl.col("id") * 1_000_003).cast(pl.UInt64).alias("big"),
+        pl.col("value").cast(pl.Float32).alias("f32"),
+    )
+    for codec in ["gzip", "uncompressed", "zstd"]:
+        path = os.path.join(outdir, f"polars-types-{codec}.parquet")
+        wide.write_parquet(path, compression=codec, row_group_size=1000, data_page_size=4096)
+        files.append(path)
 
     for path in files:
         dump(path)
