@@ -91,6 +91,18 @@ import Testing
         }
     }
 
+    @Test func gzipPageOfSeveralMembers() throws {
+        // Two gzip members back to back in one page body: readers must decode both.
+        let first = Gzip.compress(TestParquetFile.plainInt32([1, 2]))
+        let second = Gzip.compress(TestParquetFile.plainInt32([3]))
+        let file = TestParquetFile(
+            columns: [.init(codec: 2)],
+            pages: [[TestParquetFile.dataPage(values: 3, uncompressedSize: 12, body: first + second)]],
+            rows: 3
+        )
+        #expect(try ParquetReader(bytes: file.bytes()).readRowGroup(0).columns[0].values == .int32([1, 2, 3]))
+    }
+
     @Test func emptyV2PageBodyIsNeverDecompressed() throws {
         // An optional INT32 column with zstd: one page of 3 nulls (levels: an RLE run of 3 × 0) and no value
         // bytes at all, then a page with values [5, 6] compressed and one null, then one stored uncompressed.
