@@ -38,6 +38,19 @@ extension MotoIntegrationTests {
             await flow.shutdown()
         }
 
+        @Test func anUnknownActivityIsAClearError() async throws {
+            let flow = try await FlowHarness()
+            let arn = "arn:aws:states:us-east-1:123456789012:activity:NoSuchActivity"
+            let result = try await flow.run(
+                ["worker", "--activity-arn", arn, "--jobs", FlowHarness.repositoryJobs, "--state", flow.statePath]
+            )
+            #expect(result.status == 1, "\(result.stderr)")
+            let lastLine = result.stderr.split(separator: "\n").last.map(String.init) ?? ""
+            #expect(lastLine.hasPrefix("sluice: error: cannot poll activity \(arn)"), "\(lastLine)")
+            #expect(lastLine.contains("ActivityDoesNotExist"), "\(lastLine)")
+            await flow.shutdown()
+        }
+
         @Test func anUnreachableEndpointIsAClearError() async throws {
             // A port nothing listens on: bind one, note it, close it.
             let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
