@@ -7,7 +7,8 @@ public enum ParquetFuzzing {
     static let options = ParquetReader.Options(
         maximumRowGroupRows: 1 << 12,
         maximumPageSize: 1 << 22,
-        decodesColumnsInParallel: false
+        decodesColumnsInParallel: false,
+        prefetchesRowGroups: false
     )
 
     /// Decodes `data` and discards the result; every failure must be a thrown ``ParquetError``.

@@ -77,56 +77,6 @@ extension ParquetReader {
     }
 }
 
-/// The batches of a ``ParquetReader``, one per row group that may match the predicate.
-///
-/// Iterate it as a sequence of `Result`s, or call ``Iterator/nextBatch()`` to get errors thrown.
-public struct ParquetBatches: Sequence, Sendable {
-    let reader: ParquetReader
-    let columns: [String]?
-    let predicate: ParquetPredicate?
-
-    /// An iterator that reads the row groups one at a time.
-    public func makeIterator() -> Iterator { Iterator(batches: self) }
-
-    /// Reads the row groups one by one.
-    public struct Iterator: IteratorProtocol {
-        let batches: ParquetBatches
-        var groups: [Int]?
-        var position = 0
-        var failed = false
-
-        init(batches: ParquetBatches) { self.batches = batches }
-
-        /// The next batch, or nil at the end; throws ``ParquetError`` when a row group does not decode.
-        public mutating func nextBatch() throws -> RecordBatch? {
-            if failed { return nil }
-            do {
-                if groups == nil {
-                    groups = try batches.reader.rowGroups(matching: batches.predicate)
-                }
-                guard position < groups!.count else { return nil }
-                let group = groups![position]
-                position += 1
-                return try batches.reader.readRowGroup(group, columns: batches.columns)
-            } catch {
-                failed = true
-                throw error
-            }
-        }
-
-        /// The next batch or the error that ended the iteration; nil at the end.
-        public mutating func next() -> Result<RecordBatch, ParquetError>? {
-            do {
-                return try nextBatch().map { .success($0) }
-            } catch let error as ParquetError {
-                return .failure(error)
-            } catch {
-                return .failure(ParquetError(.io, "\(error)", path: batches.reader.path))
-            }
-        }
-    }
-}
-
 /// A statistics bound or a literal, in a form where the column's sort order is the natural order.
 enum StatisticValue {
     case signed(Int64)

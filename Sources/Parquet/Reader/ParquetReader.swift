@@ -26,16 +26,21 @@ public final class ParquetReader: Sendable {
         public var maximumPageSize: Int
         /// Whether to decode the columns of a row group in parallel. Default: true.
         public var decodesColumnsInParallel: Bool
+        /// Whether ``ParquetReader/batches(columns:where:)`` reads the next row group on another thread while the
+        /// caller works on the current one (two row groups in memory instead of one). Default: true.
+        public var prefetchesRowGroups: Bool
 
         /// Creates options.
         public init(
             maximumRowGroupRows: Int = 1 << 28,
             maximumPageSize: Int = 1 << 30,
-            decodesColumnsInParallel: Bool = true
+            decodesColumnsInParallel: Bool = true,
+            prefetchesRowGroups: Bool = true
         ) {
             self.maximumRowGroupRows = maximumRowGroupRows
             self.maximumPageSize = maximumPageSize
             self.decodesColumnsInParallel = decodesColumnsInParallel
+            self.prefetchesRowGroups = prefetchesRowGroups
         }
     }
 
