@@ -97,6 +97,35 @@ final class RecordingSource: ByteSource {
         #expect(rows == 5000)
     }
 
+    @Test(arguments: [true, false])
+    func batchesStopAtTheFirstCorruptRowGroup(prefetch: Bool) throws {
+        let path = try ReaderFixtures.path("pyarrow-delta-sorted")
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        let original = try ParquetReader(bytes: bytes)
+        let meta = try #require(original.metadata.rowGroups[1].columns[0].metaData)
+        let pageOffset = Int(meta.dictionaryPageOffset ?? meta.dataPageOffset)
+        bytes[pageOffset] = 0x1F  // a field header of wire type 15, which does not exist
+        let reader = try ParquetReader(
+            bytes: bytes,
+            name: "corrupt.parquet",
+            options: .init(prefetchesRowGroups: prefetch)
+        )
+        var iterator = reader.batches(columns: ["id"]).makeIterator()
+        let first = iterator.next()
+        #expect(try first?.get().count == 2000)
+        let second = iterator.next()
+        guard case .failure(let error) = second else {
+            Issue.record("row group 1 decoded")
+            return
+        }
+        #expect(error.kind == .invalidMetadata)
+        #expect(error.column == "id")
+        #expect(error.path == "corrupt.parquet")
+        #expect(error.offset == pageOffset)
+        let end = iterator.next()
+        #expect(end == nil)
+    }
+
     @Test func withoutStatisticsNothingIsPruned() throws {
         let reader = try ParquetReader(path: try ReaderFixtures.path("polars-snappy-nostats"))
         let all = Array(0..<reader.rowGroupCount)
