@@ -2,10 +2,12 @@ import Columnar
 import Foundation
 
 extension ExecutionContext {
-    /// The memory the sort and each join may hold before spilling: the request's limit, else half the machine's
-    /// memory.
+    /// The memory a sort or a join may hold before spilling: three quarters of the request's limit (the rest is
+    /// for the batches in flight and the writer), else half the machine's memory. The budgets count only the rows
+    /// an operator holds, not the whole process.
     var memoryBudget: Int {
-        execution.request.memoryLimit ?? Int(clamping: ProcessInfo.processInfo.physicalMemory / 2)
+        if let limit = execution.request.memoryLimit { return limit / 4 * 3 }
+        return Int(clamping: ProcessInfo.processInfo.physicalMemory / 2)
     }
 
     /// `stream` sorted by `keys`, spilling sorted runs beside the output when it outgrows ``memoryBudget``.
@@ -24,9 +26,10 @@ extension ExecutionContext {
         return try sorter.finish()
     }
 
-    /// The inner sort-merge join of `left` and `right` on `keys`; unsorted inputs are sorted first.
+    /// The inner sort-merge join of `left` and `right` on `keys`: in memory when both inputs fit in half the
+    /// budget, otherwise over sorted runs spilled beside the output.
     func joinedStream(_ left: any BatchStream, _ right: any BatchStream, on keys: [String]) throws -> any BatchStream {
-        try MergeJoin.sortingInputs(
+        try MergeJoin.joining(
             left: left,
             right: right,
             leftKeys: keys,

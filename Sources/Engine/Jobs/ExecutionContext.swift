@@ -58,15 +58,26 @@ final class ExecutionContext: @unchecked Sendable {
     }
 
     /// The stream of `step` applied to `stream`.
-    func apply(_ step: JobStep, to stream: any BatchStream, inputs: [String: InputStream]) throws -> any BatchStream {
+    ///
+    /// `order` is what the current stream is known to be sorted by (`nil` when unknown); it is updated for the new
+    /// stream, so that a sort the rows already satisfy — such as a sort by the keys right after a join on them —
+    /// is skipped.
+    func apply(
+        _ step: JobStep,
+        to stream: any BatchStream,
+        inputs: [String: InputStream],
+        order: inout [SortKey]?
+    ) throws -> any BatchStream {
         switch step {
         case .filter(let filter):
             _ = try filter.selection(RecordBatch.empty(stream.schema))
             return MapStream(stream, schema: stream.schema) { try filter.apply($0) }
         case .project(let projection):
+            order = nil
             let schema = try projection.outputSchema(for: stream.schema)
             return MapStream(stream, schema: schema) { try projection.apply($0) }
         case .rename(let mapping):
+            order = nil
             for old in mapping.keys.sorted() where stream.schema.index(of: old) == nil {
                 throw OperatorError(
                     "rename",
@@ -79,6 +90,7 @@ final class ExecutionContext: @unchecked Sendable {
             let schema = try projection.outputSchema(for: stream.schema)
             return MapStream(stream, schema: schema) { try projection.apply($0) }
         case .aggregate(let keys, let aggregates):
+            order = nil
             let groupBy = try GroupBy(keys: keys, aggregates: aggregates, inputSchema: stream.schema)
             var input = stream
             while let batch = try input.next() {
@@ -87,9 +99,21 @@ final class ExecutionContext: @unchecked Sendable {
             }
             return ArrayBatchStream(groupBy.finish())
         case .sort(let keys):
+            for key in keys where stream.schema.index(of: key.column) == nil {
+                throw OperatorError(
+                    "sort",
+                    "no column \"\(key.column)\" (columns: \(stream.schema.names.joined(separator: ", ")))"
+                )
+            }
+            if let known = order, known.count >= keys.count, Array(known.prefix(keys.count)) == keys {
+                return stream
+            }
+            order = keys
             return try sortedStream(stream, by: keys)
         case .join(let other, let keys):
             guard let right = inputs[other] else { throw OperatorError("join", "no input \"\(other)\"") }
+            // The join's output is ascending by its keys, which are never null.
+            order = keys.map { SortKey($0) }
             return try joinedStream(stream, right, on: keys)
         }
     }

@@ -46,9 +46,10 @@ final class JobExecution: Sendable {
             inputs[input.name] = try InputStream.open(input, path: path, context: context)
         }
         var stream: any BatchStream = inputs[job.inputs[0].name]!
+        var order: [SortKey]?
         for (index, step) in job.steps.enumerated() {
             do {
-                stream = try context.apply(step, to: stream, inputs: inputs)
+                stream = try context.apply(step, to: stream, inputs: inputs, order: &order)
             } catch let error as OperatorError {
                 throw JobError("job \(job.name): step \(index + 1) (\(step.kind)): \(error.message)")
             }
