@@ -134,4 +134,18 @@ import Testing
         #expect(json["error"] as? String == "worker restarted: the task is no longer open")
         #expect(RunListing.table([]).contains("(no runs)"))
     }
+
+    @Test func oneWorkerAtATimePerStateFile() throws {
+        let path = try Paths.temporaryDirectory("sluice-state").appendingPathComponent("s.sqlite").path
+        let store = try JobStateStore(path: path)
+        var lock: JobStateLock? = try store.lockForWorker()
+        #expect(lock?.path == path + ".lock")
+        #expect {
+            try JobStateStore(path: path).lockForWorker()
+        } throws: { error in
+            "\(error)".contains("another worker is using this job state")
+        }
+        lock = nil
+        #expect(throws: Never.self) { _ = try store.lockForWorker() }
+    }
 }

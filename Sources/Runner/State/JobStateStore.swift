@@ -63,7 +63,7 @@ public final class JobStateStore: Sendable {
 
     /// Records a new run.
     public func insert(_ run: JobRun) throws {
-        try database.withLock { database in
+        _ = try database.withLock { database in
             try database.run(
                 """
                 INSERT INTO runs (run_id, task_token, activity_arn, worker_name, job, input, state, started_at,
@@ -95,7 +95,7 @@ public final class JobStateStore: Sendable {
 
     /// Records a successful heartbeat.
     public func recordHeartbeat(runId: String, at date: Date = Date()) throws {
-        try database.withLock { database in
+        _ = try database.withLock { database in
             try database.run(
                 "UPDATE runs SET heartbeat_at = ?2 WHERE run_id = ?1",
                 [.text(runId), .text(Self.format(date))]

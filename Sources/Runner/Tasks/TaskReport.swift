@@ -55,7 +55,7 @@ public enum TaskReport {
                 "job": job ?? NSNull(),
                 "runId": runId,
                 "message": message,
-                "glue_job_name": requestedJob ?? job ?? NSNull(),
+                "glue_job_name": (requestedJob ?? job).map { $0 as Any } ?? NSNull(),
                 "glue_job_run_id": runId,
                 "glue_job_run_state": "FAILED",
                 "glue_job_run_error_msg": message,

@@ -75,6 +75,11 @@ public final class ActivityWorker: Service, Sendable {
                 "heartbeat": "\(configuration.heartbeatInterval)", "state": "\(store.path)",
             ]
         )
+        let lock: JobStateLock
+        do { lock = try store.lockForWorker() } catch {
+            throw WorkerError(context: "cannot take the job state \(store.path)", underlying: "\(error)")
+        }
+        defer { withExtendedLifetime(lock) {} }
         let recovered = try await recover()
         try await withGracefulShutdownHandler {
             try await self.serve(recovered)
