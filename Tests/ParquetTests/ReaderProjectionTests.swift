@@ -126,6 +126,26 @@ final class RecordingSource: ByteSource {
         #expect(end == nil)
     }
 
+    @Test func decimalStatisticsOfBigEndianBytes() {
+        let leaf = LeafColumn(
+            index: 0,
+            element: SchemaElement(type: .fixedLenByteArray, typeLength: 9, name: "d"),
+            physicalType: .fixedLenByteArray,
+            typeLength: 9,
+            maxDefinitionLevel: 0,
+            field: Field("d", .decimal(precision: 20, scale: 0))
+        )
+        func value(_ bytes: [UInt8]) -> Int64? {
+            guard case .signed(let v) = StatisticValue(plain: bytes, for: leaf) else { return nil }
+            return v
+        }
+        #expect(value([0xFF, 0x7F]) == -129)
+        #expect(value([0x00, 0x80]) == 128)
+        #expect(value([0xFF] + Array(repeating: 0xFF, count: 8)) == -1)
+        #expect(value([0x00, 0x7F] + Array(repeating: 0xFF, count: 7)) == Int64.max)
+        #expect(value([0x00, 0x80] + Array(repeating: 0, count: 7)) == nil)  // 2^63 does not fit
+    }
+
     @Test func withoutStatisticsNothingIsPruned() throws {
         let reader = try ParquetReader(path: try ReaderFixtures.path("polars-snappy-nostats"))
         let all = Array(0..<reader.rowGroupCount)

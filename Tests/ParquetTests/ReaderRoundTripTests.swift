@@ -94,5 +94,16 @@ import Testing
         // The writer's statistics prune: i32 = 1000 * row - 5000 ascends, so only the last row group has i32 > 2_000_000.
         #expect(try reader.rowGroups(matching: ParquetPredicate("i32", .greater, .int(2_000_000))) == [2])
         #expect(try reader.rowGroups(matching: ParquetPredicate("s", .equal, .string("zzz"))) == [])
+        // Decimals compare by their unscaled value at the column's scale: dec = (13 × row - 999) / 100.
+        let decimalCases: [(ParquetPredicate, [Int])] = [
+            (ParquetPredicate("dec", .greater, .decimal(unscaled: "15000", scale: 2)), [1, 2]),
+            (ParquetPredicate("dec", .greater, .decimal(unscaled: "150", scale: 0)), [1, 2]),
+            (ParquetPredicate("dec", .less, .int(0)), [0]),
+            (ParquetPredicate("dec", .greater, .decimal(unscaled: "1500001", scale: 4)), [0, 1, 2]),  // inexact
+            (ParquetPredicate("dec18", .lessOrEqual, .int(-1)), []),
+        ]
+        for (predicate, groups) in decimalCases {
+            #expect(try reader.rowGroups(matching: predicate) == groups, "\(predicate)")
+        }
     }
 }

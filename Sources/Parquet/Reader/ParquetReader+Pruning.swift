@@ -109,8 +109,22 @@ enum StatisticValue {
         case (.int32, .uint8), (.int32, .uint16), (.int32, .uint32):
             guard let v = little(UInt32.self) else { return nil }
             self = .unsigned(UInt64(v))
-        case (.int32, .decimal), (.int64, .decimal), (.fixedLenByteArray, .decimal), (.byteArray, .decimal):
-            return nil
+        case (.int32, .decimal):
+            guard let v = little(Int32.self) else { return nil }
+            self = .signed(Int64(v))
+        case (.int64, .decimal):
+            guard let v = little(Int64.self) else { return nil }
+            self = .signed(v)
+        case (.fixedLenByteArray, .decimal), (.byteArray, .decimal):
+            // Big-endian two's complement; compared as an integer when it fits 64 bits.
+            guard let first = bytes.first else { return nil }
+            let sign: UInt8 = first & 0x80 != 0 ? 0xFF : 0
+            let significant = bytes.drop { $0 == sign }
+            guard significant.count < 8 || (significant.count == 8 && significant.first! & 0x80 == sign & 0x80)
+            else { return nil }
+            var value: Int64 = sign == 0xFF ? -1 : 0  // sign-extended as the bytes shift in
+            for byte in bytes.suffix(8) { value = value << 8 | Int64(byte) }
+            self = .signed(value)
         case (.int32, _):
             guard let v = little(Int32.self) else { return nil }
             self = .signed(Int64(v))
@@ -163,10 +177,30 @@ enum StatisticValue {
         case (.int(let i), .date): self = .signed(i)
         case (.timestamp(let v, let unit, _), .timestamp(let columnUnit, _)) where unit == columnUnit:
             self = .signed(v)
+        case (.decimal(let unscaled, let scale), .decimal(_, let columnScale)):
+            // Exact only when the literal's scale can be raised to the column's.
+            guard scale <= columnScale, let digits = Int64(unscaled),
+                let value = Self.scaled(digits, by: columnScale - scale)
+            else { return nil }
+            self = .signed(value)
+        case (.int(let i), .decimal(_, let columnScale)):
+            guard let value = Self.scaled(i, by: columnScale) else { return nil }
+            self = .signed(value)
         case (.string(let s), .string), (.string(let s), .binary): self = .bytes(Array(s.utf8))
         case (.bytes(let b), .string), (.bytes(let b), .binary), (.bytes(let b), .fixedBinary): self = .bytes(b)
         default: return nil
         }
+    }
+
+    /// `value × 10^digits`, or nil when it overflows.
+    static func scaled(_ value: Int64, by digits: Int) -> Int64? {
+        var result = value
+        for _ in 0..<digits {
+            let (product, overflow) = result.multipliedReportingOverflow(by: 10)
+            if overflow { return nil }
+            result = product
+        }
+        return result
     }
 
     /// How `self` compares with `other` (nil when they are of different domains).
