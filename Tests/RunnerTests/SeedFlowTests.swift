@@ -40,6 +40,15 @@ extension MotoIntegrationTests {
 
             let history = try await flow.client.getExecutionHistory(executionArn: execution)
             #expect(!history.contains { $0.name == "ETL Job Failed Fallback" })
+            // As on AWS, the Pass states' string Results reach the worker JSON-encoded a second time.
+            let scheduled = history.filter { $0.type == "ActivityScheduled" && $0.resource == machine.glueRunnerArn }
+            #expect(
+                Set(scheduled.compactMap(\.input)) == [
+                    #""{\"GlueJobName\" : \"ProcessSalesData\"}""#,
+                    #""{\"GlueJobName\" : \"ProcessMarketingData\"}""#,
+                    #""{\"GlueJobName\" : \"JoinMarketingAndSalesData\"}""#,
+                ]
+            )
             let workers = history.filter { $0.type == "ActivityStarted" }.map(\.detailsJSON)
             #expect(workers.filter { $0.contains("test-worker") }.count == 3)
             #expect(workers.filter { $0.contains("on_s3_object_created") }.count == 2)

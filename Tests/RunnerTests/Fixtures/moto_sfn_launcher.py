@@ -5,8 +5,9 @@ moto executes Amazon States Language state machines when its config
   * has no GetActivityTask,
   * builds every execution with an empty activity store, and
   * rejects heartbeats for tasks whose state has no HeartbeatSeconds.
-This launcher adds those on top of moto's own classes, and makes calls on a task that is
-already closed (succeeded, failed, timed out, or abandoned) answer `TaskTimedOut`, as AWS does.
+This launcher adds those on top of moto's own classes. Like AWS, it also makes calls on a task that
+is already closed (succeeded, failed, timed out, or abandoned) answer `TaskTimedOut`, and hands an
+activity a string state input JSON-encoded (moto passes it through raw).
 
 Usage: python moto_sfn_launcher.py [--port 0] [--ttl SECONDS] [--poll-seconds SECONDS]
 It binds 127.0.0.1 only, prints `READY <port>` on stdout once it serves, and stops itself after
@@ -17,6 +18,7 @@ launcher then also creates an IAM user whose key it prints as `CREDENTIALS <key 
 """
 
 import argparse
+import json
 import logging
 import os
 import sys
@@ -83,6 +85,18 @@ def _eval_execution(self, env):
 
 
 state_task_activitiy.StateTaskActivity._eval_execution = _eval_execution
+
+# AWS hands an activity the JSON text of the state's input, so a string input (the seed's Pass states have a
+# string Result) arrives JSON-encoded a second time. moto passes strings through raw; encode them as AWS does.
+_original_eval_parameters = state_task_activitiy.StateTaskActivity._eval_parameters
+
+
+def _eval_parameters(self, env):
+    value = _original_eval_parameters(self, env)
+    return json.dumps(value) if isinstance(value, str) else value
+
+
+state_task_activitiy.StateTaskActivity._eval_parameters = _eval_parameters
 
 # Heartbeats on tasks without HeartbeatSeconds are accepted (AWS accepts them too).
 _original_notify_heartbeat = cb.CallbackEndpoint.notify_heartbeat
