@@ -101,6 +101,22 @@ import Testing
             (ParquetPredicate("dec", .less, .int(0)), [0]),
             (ParquetPredicate("dec", .greater, .decimal(unscaled: "1500001", scale: 4)), [0, 1, 2]),  // inexact
             (ParquetPredicate("dec18", .lessOrEqual, .int(-1)), []),
+            // ts = row hours in microseconds; a literal in other units is converted when that is exact.
+            (
+                ParquetPredicate(
+                    "ts",
+                    .greaterOrEqual,
+                    .timestamp(2000 * 3_600_000, .milliseconds, isAdjustedToUTC: true)
+                ), [2]
+            ),
+            (ParquetPredicate("ts", .less, .timestamp(3_600_000_000_000, .nanoseconds, isAdjustedToUTC: true)), [0]),
+            (
+                ParquetPredicate(
+                    "ts",
+                    .greater,
+                    .timestamp(1_000_000_000_000_001, .nanoseconds, isAdjustedToUTC: true)
+                ), [0, 1, 2]
+            ),
         ]
         for (predicate, groups) in decimalCases {
             #expect(try reader.rowGroups(matching: predicate) == groups, "\(predicate)")

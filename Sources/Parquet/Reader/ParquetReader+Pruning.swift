@@ -175,8 +175,17 @@ enum StatisticValue {
             self = .real(Double(f))
         case (.date(let d), .date): self = .signed(Int64(d))
         case (.int(let i), .date): self = .signed(i)
-        case (.timestamp(let v, let unit, _), .timestamp(let columnUnit, _)) where unit == columnUnit:
-            self = .signed(v)
+        case (.timestamp(let v, let unit, _), .timestamp(let columnUnit, _)):
+            // Converted to the column's unit when that is exact.
+            if columnUnit.perSecond >= unit.perSecond {
+                let (value, overflow) = v.multipliedReportingOverflow(by: columnUnit.perSecond / unit.perSecond)
+                guard !overflow else { return nil }
+                self = .signed(value)
+            } else {
+                let ratio = unit.perSecond / columnUnit.perSecond
+                guard v % ratio == 0 else { return nil }
+                self = .signed(v / ratio)
+            }
         case (.decimal(let unscaled, let scale), .decimal(_, let columnScale)):
             // Exact only when the literal's scale can be raised to the column's.
             guard scale <= columnScale, let digits = Int64(unscaled),
