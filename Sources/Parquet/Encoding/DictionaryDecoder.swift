@@ -82,13 +82,14 @@ enum DictionaryDecoder {
             }
             initialized = total
         }
-        out.offsets.reserveAdditional(indices.count)
         dictionary.offsets.withUnsafeBufferPointer { offsets in
-            var end = base
-            for index in indices {
-                let i = Int(index)
-                end += offsets[i + 1] - offsets[i]
-                out.offsets.append(end)
+            out.offsets.append(count: indices.count) { ends in
+                var end = base
+                for (k, index) in indices.enumerated() {
+                    let i = Int(index)
+                    end += offsets[i + 1] - offsets[i]
+                    ends[k] = end
+                }
             }
         }
         if out.data.isEmpty { out.data = data } else { out.data.append(contentsOf: data) }

@@ -37,6 +37,12 @@ enum PlainDecoder {
     /// Appends `count` values of `T` copied from raw little-endian memory of any alignment.
     static func appendCopy<T: BitwiseCopyable>(of bytes: UnsafeRawBufferPointer, count: Int, to out: inout [T]) {
         guard count > 0 else { return }
+        if Int(bitPattern: bytes.baseAddress) % MemoryLayout<T>.alignment == 0 {
+            // Aligned (a decompressed page, a required column): append straight from the page.
+            out.reserveAdditional(count)
+            bytes.withMemoryRebound(to: T.self) { out.append(contentsOf: $0.prefix(count)) }
+            return
+        }
         let values = [T](unsafeUninitializedCapacity: count) { destination, initialized in
             UnsafeMutableRawBufferPointer(destination).copyMemory(from: bytes)
             initialized = count
@@ -78,7 +84,6 @@ enum PlainDecoder {
         guard count <= buffer.count / 4 else {
             throw DecoderError("PLAIN byte arrays: \(count) values cannot fit in \(buffer.count) bytes")
         }
-        out.offsets.reserveAdditional(count)
         var position = 0
         // First pass: validate lengths and total size, so that the data is appended in one reservation.
         var total = 0
@@ -98,27 +103,29 @@ enum PlainDecoder {
             total += length
         }
         let base = out.data.count
-        out.offsets.reserveAdditional(count)
-        let data = [UInt8](unsafeUninitializedCapacity: total) { destination, initialized in
-            var read = 0
-            var write = 0
-            for _ in 0..<count {
-                let length = Int(UInt32(littleEndian: buffer.loadUnaligned(fromByteOffset: read, as: UInt32.self)))
-                read += 4
-                // Values are mostly short: a plain loop beats a memmove call per value.
-                if length <= 16 {
-                    for k in 0..<length { destination[write + k] = buffer[read + k] }
-                } else {
-                    UnsafeMutableRawPointer(destination.baseAddress! + write).copyMemory(
-                        from: buffer.baseAddress! + read,
-                        byteCount: length
-                    )
+        var data: [UInt8] = []
+        out.offsets.append(count: count) { offsets in
+            data = [UInt8](unsafeUninitializedCapacity: total) { destination, initialized in
+                var read = 0
+                var write = 0
+                for i in 0..<count {
+                    let length = Int(UInt32(littleEndian: buffer.loadUnaligned(fromByteOffset: read, as: UInt32.self)))
+                    read += 4
+                    // Values are mostly short: a plain loop beats a memmove call per value.
+                    if length <= 16 {
+                        for k in 0..<length { destination[write + k] = buffer[read + k] }
+                    } else {
+                        UnsafeMutableRawPointer(destination.baseAddress! + write).copyMemory(
+                            from: buffer.baseAddress! + read,
+                            byteCount: length
+                        )
+                    }
+                    read += length
+                    write += length
+                    offsets[i] = base + write
                 }
-                read += length
-                write += length
-                out.offsets.append(base + write)
+                initialized = total
             }
-            initialized = total
         }
         if out.data.isEmpty { out.data = data } else { out.data.append(contentsOf: data) }
         return position

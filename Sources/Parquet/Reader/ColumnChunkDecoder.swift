@@ -468,12 +468,13 @@ struct ColumnChunkDecoder {
             out.modifyBytes { arrays in
                 let base = arrays.data.count
                 arrays.data.append(contentsOf: d.data)
-                arrays.offsets.reserveAdditional(levels.count)
                 d.offsets.withUnsafeBufferPointer { offsets in
-                    var next = 0
-                    for level in levels {
-                        if level == 1 { next += 1 }
-                        arrays.offsets.append(base + offsets[next])
+                    arrays.offsets.append(count: levels.count) { ends in
+                        var next = 0
+                        for (k, level) in levels.enumerated() {
+                            if level == 1 { next += 1 }
+                            ends[k] = base + offsets[next]
+                        }
                     }
                 }
             }
