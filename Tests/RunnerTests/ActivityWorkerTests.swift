@@ -293,4 +293,19 @@ extension ActivityWorkerTests {
         worker.shutdown()
         try await running.value
     }
+
+    @Test func aJobThatCompletesWhileBeingStoppedIsReportedAsSucceeded() async throws {
+        service.enqueue("t-stubborn", #"{"job": "stubborn", "output": "stubborn"}"#)
+        let worker = worker(grace: .milliseconds(100))
+        let running = run(worker)
+        #expect(await eventually(seconds: 10) { executor.running == 1 })
+        worker.shutdown()
+        // The grace period is over; the job is told to stop but completes within the moment it is given.
+        try await Task.sleep(for: .milliseconds(600))
+        executor.release("stubborn")
+        try await running.value
+        #expect(service.successes["t-stubborn"] != nil)
+        #expect(service.failures.isEmpty)
+        #expect(try store.runs().first?.state == .succeeded)
+    }
 }

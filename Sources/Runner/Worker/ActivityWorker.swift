@@ -313,7 +313,7 @@ public final class ActivityWorker: Service, Sendable {
 
         let executor = self.executor
         let job = Task { try await executor.run(invocation, logger: logger) }
-        let watcher = Task { continuation.yield(.finished(await job.result)) }
+        Task { continuation.yield(.finished(await job.result)) }
         let heartbeat = Task { [run] in await self.heartbeat(run, continuation, logger: logger) }
 
         var end = RunEnd.stopped("worker stopped")
@@ -324,6 +324,26 @@ public final class ActivityWorker: Service, Sendable {
         _ = state.withLock { $0.running.removeValue(forKey: run.runId) }
         heartbeat.cancel()
 
+        if case .finished = end {
+        } else {
+            // Cancel the job and give it a moment to unwind (it removes its temporary output and commits nothing)
+            // before the task is reported; never wait on it for long.
+            job.cancel()
+            let limit = Task {
+                try? await Task.sleep(for: .seconds(2))
+                continuation.yield(.stopped("no answer to cancellation"))
+            }
+            for await next in ends {
+                if case .finished(.success) = next {
+                    // It finished (and committed) after all: report that rather than a failure.
+                    logger.info("the job completed while being stopped")
+                    end = next
+                }
+                break
+            }
+            limit.cancel()
+        }
+
         switch end {
         case .finished(.success(let outcome)):
             await succeed(run, invocation: invocation, outcome: outcome, logger: logger)
@@ -331,26 +351,13 @@ public final class ActivityWorker: Service, Sendable {
             logger.error("job failed", metadata: ["error": "\(error)"])
             await fail(run, message: "\(error)", report: true, requested: invocation.job, logger: logger)
         case .taskGone(let error):
-            job.cancel()
             logger.error("the task is closed; job cancelled", metadata: ["error": "\(error)"])
             let message = "job cancelled: heartbeat answered \(error.code): \(error.message)"
             await fail(run, message: message, report: false, requested: invocation.job, logger: logger)
         case .stopped(let reason):
-            job.cancel()
             logger.warning("job stopped", metadata: ["reason": "\(reason)"])
             await fail(run, message: reason, report: true, requested: invocation.job, logger: logger)
         }
-        if case .finished = end {
-        } else {
-            // Give the cancelled job a moment to remove its temporary output; never wait on it for long.
-            let limit = Task {
-                try? await Task.sleep(for: .seconds(2))
-                continuation.yield(.stopped("waited enough"))
-            }
-            for await _ in ends { break }
-            limit.cancel()
-        }
-        _ = watcher
         continuation.finish()
     }
 

@@ -90,7 +90,8 @@ final class FakeActivityService: ActivityService {
     }
 }
 
-/// Jobs for worker tests: `quick` finishes at once, `boom` fails, `slow` runs until released or cancelled.
+/// Jobs for worker tests: `quick` finishes at once, `boom` fails, `slow` runs until released or cancelled,
+/// `stubborn` runs until released.
 final class FakeExecutor: JobExecuting {
     private struct State {
         var released: Set<String> = []
@@ -118,7 +119,7 @@ final class FakeExecutor: JobExecuting {
     var running: Int { state.withLock { $0.running } }
 
     func resolve(_ name: String) throws -> String {
-        guard ["quick", "boom", "slow"].contains(name) else { throw Unknown(name: name) }
+        guard ["quick", "boom", "slow", "stubborn"].contains(name) else { throw Unknown(name: name) }
         return name
     }
 
@@ -142,6 +143,9 @@ final class FakeExecutor: JobExecuting {
                 }
                 try? await Task.sleep(for: .milliseconds(5))
             }
+        case "stubborn":
+            // Ignores cancellation: finishes only when released.
+            while !state.withLock({ $0.released.contains(output) }) { try? await Task.sleep(for: .milliseconds(5)) }
         default:
             break
         }
