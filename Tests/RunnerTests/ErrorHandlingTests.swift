@@ -9,6 +9,7 @@ extension MotoIntegrationTests {
     @Suite struct ErrorHandlingTests {
         @Test func badCredentialsStopTheWorkerWithAClearError() async throws {
             let flow = try await FlowHarness(auth: true)
+            defer { Task { await flow.shutdown() } }
             let credentials = try #require(flow.moto.credentials)
             let glue = try await flow.client.createActivity(name: "GlueRunnerActivity")
 
@@ -40,6 +41,7 @@ extension MotoIntegrationTests {
 
         @Test func anUnknownActivityIsAClearError() async throws {
             let flow = try await FlowHarness()
+            defer { Task { await flow.shutdown() } }
             let arn = "arn:aws:states:us-east-1:123456789012:activity:NoSuchActivity"
             let result = try await flow.run(
                 ["worker", "--activity-arn", arn, "--jobs", FlowHarness.repositoryJobs, "--state", flow.statePath]
@@ -69,6 +71,8 @@ extension MotoIntegrationTests {
             close(socket)
 
             let flow = try await FlowHarness()
+
+            defer { Task { await flow.shutdown() } }
             let arn = "arn:aws:states:us-east-1:123456789012:activity:GlueRunnerActivity"
             let result = try await flow.run(
                 ["worker", "--activity-arn", arn, "--jobs", FlowHarness.repositoryJobs, "--state", flow.statePath],
@@ -84,6 +88,7 @@ extension MotoIntegrationTests {
 
         @Test func malformedInputAndUnknownJobsFailTheirTasksAndTheWorkerGoesOn() async throws {
             let flow = try await FlowHarness()
+            defer { Task { await flow.shutdown() } }
             let glue = try await flow.client.createActivity(name: "GlueRunnerActivity")
             let plain = try await flow.singleTaskMachine("Plain", activityArn: glue)
             let prepped = try await flow.singleTaskMachine("Prepped", activityArn: glue, before: "GlueJobName: psd")
@@ -133,6 +138,7 @@ extension MotoIntegrationTests {
 
         @Test func notifyWithNothingWaitingSaysSo() async throws {
             let flow = try await FlowHarness(pollSeconds: 1)
+            defer { Task { await flow.shutdown() } }
             let arrival = try await flow.client.createActivity(name: "landing-\(SeedStateMachine.salesFile)")
             let path = try flow.land(SeedStateMachine.salesFile)
             let nothing = try await flow.run(["notify", "--activity-arn", arrival, "--file", path])

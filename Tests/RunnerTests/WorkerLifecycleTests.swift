@@ -15,6 +15,7 @@ extension MotoIntegrationTests {
 
         @Test func heartbeatsKeepAJobLongerThanHeartbeatSecondsAlive() async throws {
             let flow = try await FlowHarness()
+            defer { Task { await flow.shutdown() } }
             let glue = try await flow.client.createActivity(name: "GlueRunnerActivity")
             let machine = try await flow.singleTaskMachine("LongJob", activityArn: glue, heartbeatSeconds: 3)
 
@@ -67,6 +68,7 @@ extension MotoIntegrationTests {
 
         @Test func aKilledWorkerRerunsAnOpenTaskOnRestart() async throws {
             let flow = try await FlowHarness()
+            defer { Task { await flow.shutdown() } }
             let glue = try await flow.client.createActivity(name: "GlueRunnerActivity")
             let machine = try await flow.singleTaskMachine("Restartable", activityArn: glue)
             let pipe = try PipeFeeder(path: flow.path("restart.csv"))
@@ -101,6 +103,7 @@ extension MotoIntegrationTests {
 
         @Test func aKilledWorkerWhoseTaskTimedOutRecordsItFailedOnRestart() async throws {
             let flow = try await FlowHarness()
+            defer { Task { await flow.shutdown() } }
             let glue = try await flow.client.createActivity(name: "GlueRunnerActivity")
             let machine = try await flow.singleTaskMachine("Expiring", activityArn: glue, heartbeatSeconds: 2)
             let pipe = try PipeFeeder(path: flow.path("expiring.csv"))
@@ -134,6 +137,7 @@ extension MotoIntegrationTests {
 
         @Test func sigtermWhileIdleExitsPromptly() async throws {
             let flow = try await FlowHarness(pollSeconds: 2)
+            defer { Task { await flow.shutdown() } }
             let glue = try await flow.client.createActivity(name: "GlueRunnerActivity")
             let worker = try flow.startWorker(glue)
             #expect(await worker.waitForStderr(seconds: 30) { $0.contains("worker starting") })
@@ -150,6 +154,7 @@ extension MotoIntegrationTests {
 
         @Test func sigtermWhileBusyRespectsTheGracePeriod() async throws {
             let flow = try await FlowHarness(pollSeconds: 1)
+            defer { Task { await flow.shutdown() } }
             let glue = try await flow.client.createActivity(name: "GlueRunnerActivity")
             let machine = try await flow.singleTaskMachine("Busy", activityArn: glue)
 

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A background process for tests: output captured to files, signals, bounded waits. Killed on deinit.
 final class ChildProcess: @unchecked Sendable {
@@ -29,11 +30,22 @@ final class ChildProcess: @unchecked Sendable {
         process.standardOutput = try FileHandle(forWritingTo: stdoutURL)
         process.standardError = try FileHandle(forWritingTo: stderrURL)
         process.standardInput = FileHandle.nullDevice
+        _ = Self.exitHook
         try process.run()
+        Self.live.withLock { _ = $0.insert(process.processIdentifier) }
     }
+
+    /// Children still running when the test process exits are killed, so none outlives the tests.
+    private static let live = Mutex<Set<Int32>>([])
+    private static let exitHook: Void = {
+        atexit {
+            for pid in ChildProcess.live.withLock({ $0 }) { kill(pid, SIGKILL) }
+        }
+    }()
 
     deinit {
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        Self.live.withLock { _ = $0.remove(process.processIdentifier) }
     }
 
     var pid: Int32 { process.processIdentifier }

@@ -137,10 +137,21 @@ final class FlowHarness: @unchecked Sendable {
         var description: String { message }
     }
 
+    private let shutDown = Mutex(false)
+
+    /// Stops every process, the client and the launcher, and removes the work directory (once).
     func shutdown() async {
+        guard
+            shutDown.withLock({ done in
+                defer { done = true }
+                return !done
+            })
+        else { return }
         for process in processes { await process.stop() }
         try? await client.shutdown()
         await moto.stop()
+        try? FileManager.default.removeItem(at: work)
+        try? FileManager.default.removeItem(at: moto.directory)
     }
 }
 
