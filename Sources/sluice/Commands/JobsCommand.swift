@@ -3,7 +3,7 @@ import Foundation
 import Runner
 
 /// `sluice jobs`: lists the worker's runs from its job-state database.
-struct Jobs: ParsableCommand {
+struct Jobs: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List the worker's job runs recorded in its SQLite job state.",
         discussion: """
@@ -19,7 +19,7 @@ struct Jobs: ParsableCommand {
     @Flag(help: "Print one JSON object per run instead of a table.")
     var json = false
 
-    func run() throws {
+    func run() async throws {
         guard FileManager.default.fileExists(atPath: state) else {
             throw fail(ValidationError("\(state): no job state here (`sluice worker --state PATH` creates it)"))
         }
