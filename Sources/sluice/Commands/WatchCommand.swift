@@ -14,7 +14,8 @@ struct Watch: AsyncParsableCommand {
             than one interval ago (a file renamed into place). Each arrival is reported once, with the output of \
             `sluice notify`, to the activity <prefix>-<file name>, waiting until an execution asks for it. With the \
             seed's naming, the prefix is the activity ARN up to the bucket name: \
-            arn:aws:states:<region>:<account>:activity:<bucket>. SIGTERM or SIGINT stops the watch.
+            arn:aws:states:<region>:<account>:activity:<bucket>. SIGTERM or SIGINT stops the watch once the polls in \
+            flight have returned (a poll is never abandoned while it may hold a task).
 
             \(stepFunctionsEnvironmentHelp)
             """
