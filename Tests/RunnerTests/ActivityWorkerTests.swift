@@ -24,7 +24,8 @@ import Testing
         concurrency: Int = 2,
         heartbeat: Duration = .seconds(20),
         grace: Duration = .seconds(5),
-        errorName: String = "GlueJobFailedError"
+        errorName: String = "GlueJobFailedError",
+        pollRetryBase: Duration = .seconds(1)
     ) -> ActivityWorker {
         var logger = Logger(label: "test.worker") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = .critical
@@ -35,7 +36,8 @@ import Testing
                 concurrency: concurrency,
                 heartbeatInterval: heartbeat,
                 grace: grace,
-                errorName: errorName
+                errorName: errorName,
+                pollRetryBase: pollRetryBase
             ),
             service: service,
             executor: executor,
@@ -307,5 +309,47 @@ extension ActivityWorkerTests {
         #expect(service.successes["t-stubborn"] != nil)
         #expect(service.failures.isEmpty)
         #expect(try store.runs().first?.state == .succeeded)
+    }
+
+    @Test func pollsFailingOnceRunningAreRetriedNotFatal() async throws {
+        let worker = worker(pollRetryBase: .milliseconds(10))
+        let running = run(worker)
+        #expect(await eventually(seconds: 10) { service.polls >= 1 })
+        let outage = StepFunctionsError(
+            code: .network,
+            message: "connection refused",
+            httpStatus: nil,
+            operation: "GetActivityTask"
+        )
+        let throttled = StepFunctionsError(
+            code: .throttling,
+            message: "Rate exceeded",
+            httpStatus: 400,
+            operation: "GetActivityTask"
+        )
+        service.failPolls([outage, throttled, outage])
+        service.enqueue("t-after-outage", #"{"job": "quick"}"#)
+        #expect(await eventually(seconds: 10) { service.successes["t-after-outage"] != nil })
+        worker.shutdown()
+        try await running.value
+    }
+
+    @Test func aNonTransientPollErrorLaterIsFatal() async throws {
+        let worker = worker(pollRetryBase: .milliseconds(10))
+        let running = run(worker)
+        #expect(await eventually(seconds: 10) { service.polls >= 1 })
+        service.failPolls([
+            StepFunctionsError(
+                code: .activityDoesNotExist,
+                message: "gone",
+                httpStatus: 400,
+                operation: "GetActivityTask"
+            )
+        ])
+        await #expect {
+            try await running.value
+        } throws: { error in
+            "\(error)".contains("ActivityDoesNotExist")
+        }
     }
 }

@@ -164,11 +164,13 @@ public final class ActivityWorker: Service, Sendable {
                         break
                     }
                     failures += 1
-                    let cap = min(20.0, pow(2.0, Double(min(failures, 10))))
+                    let base = configuration.pollRetryBase
+                    let baseSeconds = Double(base.components.seconds) + Double(base.components.attoseconds) / 1e18
+                    let cap = min(20.0, baseSeconds * pow(2.0, Double(min(failures, 10))))
                     let delay = Double.random(in: 0.5...1) * cap
                     logger.warning(
                         "poll failed; polling again later",
-                        metadata: ["error": "\(error)", "retry_in_s": "\(Int(delay))"]
+                        metadata: ["error": "\(error)", "retry_in_s": "\(String(format: "%.1f", delay))"]
                     )
                     await sleepUnlessShuttingDown(seconds: delay)
                     continue

@@ -14,6 +14,10 @@ public struct WorkerConfiguration: Sendable, Hashable {
     public var grace: Duration
     /// The `error` of `SendTaskFailure` (the seed's Catch matches `GlueJobFailedError`).
     public var errorName: String
+    /// When polls keep failing with throttling, 5xx or network errors after the client's own retries (and the
+    /// activity was polled successfully before), the worker waits `random(0.5...1) × min(2^n × base, 20 s)`
+    /// before poll `n` again, instead of giving up.
+    public var pollRetryBase: Duration
 
     /// Creates a configuration.
     public init(
@@ -22,7 +26,8 @@ public struct WorkerConfiguration: Sendable, Hashable {
         concurrency: Int = ProcessInfo.processInfo.activeProcessorCount,
         heartbeatInterval: Duration = .seconds(20),
         grace: Duration = .seconds(25),
-        errorName: String = "GlueJobFailedError"
+        errorName: String = "GlueJobFailedError",
+        pollRetryBase: Duration = .seconds(1)
     ) {
         self.activityArn = activityArn
         self.workerName = workerName
@@ -30,6 +35,7 @@ public struct WorkerConfiguration: Sendable, Hashable {
         self.heartbeatInterval = heartbeatInterval
         self.grace = grace
         self.errorName = errorName
+        self.pollRetryBase = pollRetryBase
     }
 
     /// `sluice-<host name>`, at most 80 characters (the API's limit on worker names).

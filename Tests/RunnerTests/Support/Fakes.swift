@@ -21,6 +21,7 @@ final class FakeActivityService: ActivityService {
         var failures: [Failure] = []
         var heartbeats: [String] = []
         var deadTokens: [String: StepFunctionsError.Code] = [:]
+        var pollErrors: [StepFunctionsError] = []
     }
 
     private let state = Mutex(State())
@@ -33,6 +34,9 @@ final class FakeActivityService: ActivityService {
     func kill(_ token: String, code: StepFunctionsError.Code = .taskTimedOut) {
         state.withLock { $0.deadTokens[token] = code }
     }
+
+    /// The next polls fail with `errors`, in order.
+    func failPolls(_ errors: [StepFunctionsError]) { state.withLock { $0.pollErrors = errors } }
 
     /// The next poll waits until ``releasePoll(with:)``.
     func holdNextPoll() { state.withLock { $0.holdPolls = true } }
@@ -54,10 +58,11 @@ final class FakeActivityService: ActivityService {
     func heartbeats(_ token: String) -> Int { state.withLock { $0.heartbeats.filter { $0 == token }.count } }
 
     func getActivityTask(activityArn: String, workerName: String) async throws -> ActivityTask? {
-        let hold = state.withLock { state in
+        let (hold, failure) = state.withLock { state in
             state.polls += 1
-            return state.holdPolls
+            return (state.holdPolls, state.pollErrors.isEmpty ? nil : state.pollErrors.removeFirst())
         }
+        if let failure { throw failure }
         if hold {
             return await withCheckedContinuation { continuation in
                 state.withLock { $0.heldPoll = continuation }
