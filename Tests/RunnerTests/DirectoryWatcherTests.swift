@@ -22,7 +22,9 @@ import Testing
         let watcher = DirectoryWatcher(
             directory: directory,
             activityPrefix: Self.prefix,
-            interval: .milliseconds(300),
+            // Scans far apart compared with the pauses of the growing file below, so that a loaded machine (CI)
+            // cannot stretch a pause over two scans and make the file look finished.
+            interval: .seconds(2),
             notifier: ArrivalNotifier(service: service, logger: Logger(label: "t") { _ in SwiftLogNoOpLogHandler() }),
             logger: Logger(label: "t") { _ in SwiftLogNoOpLogHandler() }
         )
@@ -36,7 +38,7 @@ import Testing
             ofItemAtPath: directory.appendingPathComponent("early.csv").path
         )
         let running = Task { try await watcher.run() }
-        #expect(await eventually(seconds: 10) { service.successes.count == 1 })
+        #expect(await eventually(seconds: 30) { service.successes.count == 1 })
 
         // A file written in pieces is not reported while it grows.
         let growing = directory.appendingPathComponent("growing.csv")
@@ -48,16 +50,16 @@ import Testing
         )
         for piece in 0..<6 {
             try handle.write(contentsOf: Data("row \(piece)\n".utf8))
-            try await Task.sleep(for: .milliseconds(150))
+            try await Task.sleep(for: .milliseconds(50))
             #expect(service.successes.count == 1, "reported while still growing (piece \(piece))")
         }
         try handle.close()
-        #expect(await eventually(seconds: 10) { service.successes.count == 2 })
+        #expect(await eventually(seconds: 30) { service.successes.count == 2 })
 
         // Rewritten: a new arrival, reported again.
         try Data("a,b\n1,2\n3,4\n".utf8).write(to: directory.appendingPathComponent("early.csv"))
-        #expect(await eventually(seconds: 10) { service.successes.count == 3 })
-        try await Task.sleep(for: .milliseconds(900))
+        #expect(await eventually(seconds: 30) { service.successes.count == 3 })
+        try await Task.sleep(for: .seconds(5))
         #expect(service.successes.count == 3, "each arrival is reported once")
 
         watcher.shutdown()
