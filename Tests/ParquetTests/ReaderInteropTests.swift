@@ -42,7 +42,8 @@ import Testing
     }
 
     @Test(arguments: [
-        "polars-default", "polars-snappy-nostats", "polars-types-gzip", "polars-types-uncompressed", "polars-types-zstd",
+        "polars-default", "polars-snappy-nostats", "polars-types-gzip", "polars-types-uncompressed",
+        "polars-types-zstd",
     ])
     func polars(name: String) throws {
         #expect(try ReaderFixtures.differences(path: try ReaderFixtures.path(name)) == [])
