@@ -91,8 +91,13 @@ let package = Package(
     name: "sluice",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "sluice", targets: ["sluice"])
-    ].filter { _ in targets.contains { $0.name == "sluice" } },
+        .executable(name: "sluice", targets: ["sluice"]),
+        .library(name: "Columnar", targets: ["Columnar"]),
+        .library(name: "Codecs", targets: ["Codecs"]),
+        .library(name: "CSV", targets: ["CSV"]),
+        .library(name: "Parquet", targets: ["Parquet"]),
+        .library(name: "Engine", targets: ["Engine"]),
+    ].filter { product in targets.contains { $0.name == product.name } },
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
