@@ -6,21 +6,45 @@ import Darwin
 
 /// Builds the dictionary of a fixed-width column (INT32, INT64, FLOAT, DOUBLE) and maps values to indices.
 ///
-/// Values are keyed by their bit pattern, so distinct NaN payloads and the two zeros stay distinct and
-/// every value round-trips exactly.
-struct FixedWidthDictionaryEncoder {
+/// Values are keyed by their bit pattern widened to 64 bits (integers sign-extended), so distinct NaN payloads
+/// and the two zeros stay distinct and every value round-trips exactly.
+///
+/// Two lookup structures, both one memory access per value:
+/// - while the keys span a range of at most ``maximumDenseSlots`` (as counters, dates and small codes do), a
+///   direct table indexed by `key - base`;
+/// - beyond that, an open-addressing hash table whose slots hold the key next to its index.
+final class FixedWidthDictionaryEncoder {
+    /// The largest direct table, in slots (4 bytes each).
+    static let maximumDenseSlots = 1 << 19
+
     /// The PLAIN width of one entry: 4 or 8.
     let byteWidth: Int
-    /// The entries, in index order, as bit patterns widened to 64 bits.
+    /// The entries, in index order, as widened bit patterns.
     private(set) var entries: [UInt64] = []
-    /// Open-addressing table: 0 is empty, else entry index + 1.
-    private var slots: [Int32]
-    private var shift: UInt64
+
+    /// Direct table: slot `key - denseBase` holds 0 (absent) or the entry index + 1. Nil in hash mode.
+    private var dense: UnsafeMutablePointer<UInt32>?
+    private var denseCount = 0
+    private var denseBase: UInt64 = 0
+    /// The signed range of the keys so far (valid when `entries` is not empty).
+    private var lowest: Int64 = 0
+    private var highest: Int64 = 0
+
+    /// Hash table: pairs (key, entry index + 1), a zero index meaning empty. Nil in dense mode.
+    private var table: UnsafeMutablePointer<UInt64>?
+    private var tableSlots = 0
+    private var shift: UInt64 = 0
 
     init(byteWidth: Int) {
         self.byteWidth = byteWidth
-        slots = Array(repeating: 0, count: 1024)
-        shift = 64 - 10
+        denseCount = 1024
+        dense = .allocate(capacity: denseCount)
+        dense!.initialize(repeating: 0, count: denseCount)
+    }
+
+    deinit {
+        dense?.deallocate()
+        table?.deallocate()
     }
 
     /// The number of entries.
@@ -29,38 +53,115 @@ struct FixedWidthDictionaryEncoder {
     /// The size of the PLAIN-encoded dictionary page body.
     var plainByteSize: Int { entries.count * byteWidth }
 
-    @inline(__always)
-    private func slot(for key: UInt64) -> Int {
-        Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
-    }
-
     /// The index of `key`, adding it to the dictionary when new.
     @inline(__always)
-    mutating func index(of key: UInt64) -> UInt32 {
-        let mask = slots.count - 1
-        var position = slot(for: key)
-        while true {
-            let entry = slots[position]
-            if entry == 0 {
-                let index = entries.count
-                entries.append(key)
-                slots[position] = Int32(index + 1)
-                if entries.count * 2 > slots.count { grow() }
-                return UInt32(index)
+    func index(of key: UInt64) -> UInt32 {
+        if let dense {
+            let offset = key &- denseBase
+            if offset < UInt64(truncatingIfNeeded: denseCount) {
+                let slot = dense[Int(truncatingIfNeeded: offset)]
+                if slot != 0 { return slot &- 1 }
+                return insertDense(key, at: Int(truncatingIfNeeded: offset))
             }
-            if entries[Int(entry) - 1] == key { return UInt32(entry - 1) }
-            position = (position + 1) & mask
+            return insertOutsideDense(key)
+        }
+        return hashIndex(of: key)
+    }
+
+    @inline(__always)
+    private func hashIndex(of key: UInt64) -> UInt32 {
+        let table = table.unsafelyUnwrapped
+        let mask = tableSlots &- 1
+        var position = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
+        while true {
+            let stored = table[position &* 2 &+ 1]
+            if stored == 0 { return insertHashed(key, at: position) }
+            if table[position &* 2] == key { return UInt32(truncatingIfNeeded: stored &- 1) }
+            position = (position &+ 1) & mask
         }
     }
 
-    private mutating func grow() {
-        slots = Array(repeating: 0, count: slots.count * 2)
-        shift -= 1
-        let mask = slots.count - 1
+    private func append(_ key: UInt64) -> UInt32 {
+        let signed = Int64(bitPattern: key)
+        if entries.isEmpty {
+            lowest = signed
+            highest = signed
+        } else {
+            lowest = min(lowest, signed)
+            highest = max(highest, signed)
+        }
+        let index = entries.count
+        entries.append(key)
+        return UInt32(truncatingIfNeeded: index)
+    }
+
+    private func insertDense(_ key: UInt64, at offset: Int) -> UInt32 {
+        let index = append(key)
+        dense![offset] = index &+ 1
+        return index
+    }
+
+    /// Widens the direct table to cover `key`, or switches to hashing when the range grows too wide.
+    private func insertOutsideDense(_ key: UInt64) -> UInt32 {
+        let signed = Int64(bitPattern: key)
+        let low = entries.isEmpty ? signed : min(lowest, signed)
+        let high = entries.isEmpty ? signed : max(highest, signed)
+        let span = UInt64(bitPattern: high &- low)  // high >= low, so the true span fits
+        if span >= UInt64(Self.maximumDenseSlots) {
+            switchToHashing()
+            return hashIndex(of: key)
+        }
+        let needed = Int(span) + 1
+        let count = min(Self.maximumDenseSlots, max(needed + needed / 4 + 64, denseCount + denseCount / 2))
+        // Leave room on both sides: counters and dates tend to keep growing either way.
+        denseBase = UInt64(bitPattern: low) &- UInt64((count - needed) / 2)
+        denseCount = count
+        dense!.deallocate()
+        let slots = UnsafeMutablePointer<UInt32>.allocate(capacity: count)
+        slots.initialize(repeating: 0, count: count)
+        for (index, existing) in entries.enumerated() {
+            slots[Int(truncatingIfNeeded: existing &- denseBase)] = UInt32(truncatingIfNeeded: index &+ 1)
+        }
+        dense = slots
+        let index = append(key)
+        slots[Int(truncatingIfNeeded: key &- denseBase)] = index &+ 1
+        return index
+    }
+
+    private func switchToHashing() {
+        dense!.deallocate()
+        dense = nil
+        denseCount = 0
+        var slots = 1024
+        var bits: UInt64 = 10
+        while slots < entries.count * 4 {
+            slots *= 2
+            bits += 1
+        }
+        rebuildTable(slots: slots, bits: bits)
+    }
+
+    private func insertHashed(_ key: UInt64, at position: Int) -> UInt32 {
+        let index = append(key)
+        table![position &* 2] = key
+        table![position &* 2 &+ 1] = UInt64(index) &+ 1
+        if entries.count * 2 > tableSlots { rebuildTable(slots: tableSlots * 2, bits: 64 - shift + 1) }
+        return index
+    }
+
+    private func rebuildTable(slots: Int, bits: UInt64) {
+        table?.deallocate()
+        let pairs = UnsafeMutablePointer<UInt64>.allocate(capacity: slots * 2)
+        pairs.initialize(repeating: 0, count: slots * 2)
+        table = pairs
+        tableSlots = slots
+        shift = 64 - bits
+        let mask = slots - 1
         for (index, key) in entries.enumerated() {
-            var position = slot(for: key)
-            while slots[position] != 0 { position = (position + 1) & mask }
-            slots[position] = Int32(index + 1)
+            var position = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
+            while pairs[position * 2 + 1] != 0 { position = (position + 1) & mask }
+            pairs[position * 2] = key
+            pairs[position * 2 + 1] = UInt64(index) + 1
         }
     }
 
@@ -84,6 +185,8 @@ struct ByteArrayDictionaryEncoder {
     private(set) var offsets: [Int] = [0]
     private(set) var data: [UInt8] = []
     private var hashes: [UInt64] = []
+    /// Per entry, the last page (``markSeen(_:page:)``) it was seen in.
+    private var pageMarks: [UInt32] = []
     /// Open-addressing table: 0 is empty, else entry index + 1.
     private var slots: [Int32]
 
@@ -137,6 +240,7 @@ struct ByteArrayDictionaryEncoder {
                 data.append(contentsOf: bytes)
                 offsets.append(data.count)
                 hashes.append(h)
+                pageMarks.append(0)
                 slots[position] = Int32(index + 1)
                 if count * 2 > slots.count { grow() }
                 return UInt32(index)
@@ -145,6 +249,15 @@ struct ByteArrayDictionaryEncoder {
             if hashes[index] == h && equals(index, bytes) { return UInt32(index) }
             position = (position + 1) & mask
         }
+    }
+
+    /// Records that entry `index` occurs in `page` (a nonzero page number); returns whether that is new.
+    @inline(__always)
+    mutating func markSeen(_ index: UInt32, page: UInt32) -> Bool {
+        let i = Int(index)
+        if pageMarks[i] == page { return false }
+        pageMarks[i] = page
+        return true
     }
 
     @inline(__always)

@@ -65,6 +65,17 @@ enum RLEHybridEncoder {
         values.withUnsafeBufferPointer { encode($0, bitWidth: bitWidth, into: &output) }
     }
 
+    /// Appends one RLE run of `count` copies of `value` (below `1 << bitWidth`).
+    static func encodeRun(_ value: UInt32, count: Int, bitWidth: Int, into output: inout [UInt8]) {
+        precondition((0...32).contains(bitWidth), "bit width \(bitWidth) out of range")
+        guard count >= 8 else {
+            // As `encode` does: short sequences are bit-packed.
+            encode([UInt32](repeating: value, count: count), bitWidth: bitWidth, into: &output)
+            return
+        }
+        repeated(value, count: count, bitWidth: bitWidth, into: &output)
+    }
+
     private static func writeVarint(_ value: Int, into output: inout [UInt8]) {
         var value = UInt64(value)
         while value >= 0x80 {
@@ -95,19 +106,40 @@ enum RLEHybridEncoder {
             let groups = min((range.upperBound - start + 7) / 8, maxGroupsPerRun)
             writeVarint(groups << 1 | 1, into: &output)
             let end = start + groups * 8
-            var accumulator: UInt64 = 0
-            var bits = 0
-            var k = start
-            while k < end {
-                let value = k < range.upperBound ? UInt64(truncatingIfNeeded: values[k]) : 0
-                accumulator |= value << UInt64(bits)
-                bits &+= bitWidth
-                while bits >= 8 {
-                    output.append(UInt8(truncatingIfNeeded: accumulator))
+            let byteCount = groups * bitWidth
+            let base = output.count
+            // Reserve the run's bytes, then fill them 32 bits at a time (8 values of `bitWidth` bits take a
+            // whole number of bytes, so the run ends on a byte boundary).
+            output.append(contentsOf: repeatElement(0, count: byteCount))
+            output.withUnsafeMutableBytes { raw in
+                let out = raw.baseAddress! + base
+                var written = 0
+                var accumulator: UInt64 = 0
+                var bits = 0
+                var k = start
+                let limit = range.upperBound
+                while k < end {
+                    let value = k < limit ? UInt64(truncatingIfNeeded: values[k]) : 0
+                    accumulator |= value << UInt64(truncatingIfNeeded: bits)
+                    bits &+= bitWidth
+                    if bits >= 32 {
+                        out.storeBytes(
+                            of: UInt32(truncatingIfNeeded: accumulator).littleEndian,
+                            toByteOffset: written,
+                            as: UInt32.self
+                        )
+                        written &+= 4
+                        accumulator >>= 32
+                        bits &-= 32
+                    }
+                    k &+= 1
+                }
+                while bits > 0 {
+                    out.storeBytes(of: UInt8(truncatingIfNeeded: accumulator), toByteOffset: written, as: UInt8.self)
+                    written &+= 1
                     accumulator >>= 8
                     bits &-= 8
                 }
-                k &+= 1
             }
             start = end
         }

@@ -1,12 +1,8 @@
 import Codecs
 import Columnar
 
-/// The encoded pages of one column chunk, ready to be written at `fileOffset`, and their metadata.
+/// The metadata of one column chunk, already written to the file.
 struct EncodedColumnChunk {
-    /// The dictionary page (header and body), or empty.
-    var dictionaryPage: [UInt8]
-    /// The data pages (headers and bodies), back to back.
-    var dataPages: [UInt8]
     /// The chunk metadata, offsets already absolute.
     var chunk: ColumnChunk
     /// The page index entries, when wanted.
@@ -49,7 +45,12 @@ struct ColumnChunkWriter {
     private var booleans: [Bool] = []
     private var pageStats: ValueStatistics
     private var pageValues = 0
+    /// Numbers the pages of the writer (from 1), for ``ByteArrayDictionaryEncoder/markSeen(_:page:)``.
+    private var pageSerial: UInt32 = 1
     private var scratch: [UInt8] = []
+    /// Reused across pages: the uncompressed page body, and its compressed form.
+    private var pageBuffer: [UInt8] = []
+    private var compressedBuffer: [UInt8] = []
 
     init(descriptor: ColumnDescriptor, options: ParquetWriteOptions) {
         self.descriptor = descriptor
@@ -90,7 +91,8 @@ struct ColumnChunkWriter {
 
     /// The approximate encoded size of the current page's values and levels.
     private var pageEstimatedSize: Int {
-        plain.count + indices.count * indexBitWidth / 8 + booleans.count / 8 + levels.count / 8
+        plain.count + indices.count * indexBitWidth / 8 + booleans.count / 8
+            + (descriptor.isOptional ? pageValues / 8 : 0)
     }
 
     /// The approximate number of bytes the chunk will take: finished pages, the open page, the dictionary.
@@ -173,10 +175,15 @@ struct ColumnChunkWriter {
                 // A Bool is stored as one byte, 0 or 1: exactly the definition levels of a flat column.
                 validity.withUnsafeBytes { bytes in
                     let slice = UnsafeRawBufferPointer(rebasing: bytes[range])
-                    levels.append(contentsOf: slice)
                     var valid = 0
                     for byte in slice { valid &+= Int(byte) }
-                    pageStats.nullCount &+= range.count - valid
+                    let nulls = range.count - valid
+                    // `levels` stays empty while the page has no null (all levels are 1).
+                    if nulls > 0 && levels.isEmpty {
+                        levels.append(contentsOf: repeatElement(1, count: pageValues))
+                    }
+                    if !levels.isEmpty || nulls > 0 { levels.append(contentsOf: slice) }
+                    pageStats.nullCount &+= nulls
                 }
             } else if let row = validity[range].firstIndex(of: false) {
                 throw ParquetError(
@@ -185,7 +192,7 @@ struct ColumnChunkWriter {
                     column: descriptor.name
                 )
             }
-        } else if descriptor.isOptional {
+        } else if descriptor.isOptional && !levels.isEmpty {
             levels.append(contentsOf: repeatElement(1, count: range.count))
         }
         pageValues += range.count
@@ -209,64 +216,138 @@ struct ColumnChunkWriter {
             }
         case .int32(let array):
             array.withUnsafeBufferPointer { buffer in
-                let unsigned = order == .unsignedInt32
-                for i in range where valid?[i] ?? true {
-                    let value = buffer[i]
-                    if unsigned {
-                        pageStats.update(unsigned: UInt64(UInt32(bitPattern: value)))
-                    } else {
-                        pageStats.update(signed: Int64(value))
-                    }
-                    if dictionaryActive {
-                        indices.append(fixedDictionary!.index(of: UInt64(UInt32(bitPattern: value))))
-                    } else {
-                        PlainEncoder.append(value, to: &plain)
-                    }
-                }
+                let values = UnsafeBufferPointer(rebasing: buffer[range])
+                updateIntegerBounds(values, range.lowerBound, valid, unsigned: order == .unsignedInt32)
+                // Sign-extended keys keep small negative and positive values in one dense range.
+                appendFixedWidth(values, range.lowerBound, valid) { UInt64(bitPattern: Int64($0)) }
             }
         case .int64(let array):
             array.withUnsafeBufferPointer { buffer in
-                let unsigned = order == .unsignedInt64
-                for i in range where valid?[i] ?? true {
-                    let value = buffer[i]
-                    if unsigned {
-                        pageStats.update(unsigned: UInt64(bitPattern: value))
-                    } else {
-                        pageStats.update(signed: value)
-                    }
-                    if dictionaryActive {
-                        indices.append(fixedDictionary!.index(of: UInt64(bitPattern: value)))
-                    } else {
-                        PlainEncoder.append(value, to: &plain)
-                    }
-                }
+                let values = UnsafeBufferPointer(rebasing: buffer[range])
+                updateIntegerBounds(values, range.lowerBound, valid, unsigned: order == .unsignedInt64)
+                appendFixedWidth(values, range.lowerBound, valid) { UInt64(bitPattern: $0) }
             }
         case .float(let array):
             array.withUnsafeBufferPointer { buffer in
-                for i in range where valid?[i] ?? true {
-                    let value = buffer[i]
-                    pageStats.update(floating: Double(value))
-                    if dictionaryActive {
-                        indices.append(fixedDictionary!.index(of: UInt64(value.bitPattern)))
-                    } else {
-                        PlainEncoder.append(value.bitPattern, to: &plain)
+                let values = UnsafeBufferPointer(rebasing: buffer[range])
+                values.withMemoryRebound(to: UInt32.self) { bits in
+                    for i in bits.indices where valid?[range.lowerBound + i] ?? true {
+                        pageStats.update(floating: Double(Float(bitPattern: bits[i])))
                     }
+                    appendFixedWidth(bits, range.lowerBound, valid) { UInt64($0) }
                 }
             }
         case .double(let array):
             array.withUnsafeBufferPointer { buffer in
-                for i in range where valid?[i] ?? true {
-                    let value = buffer[i]
-                    pageStats.update(floating: value)
-                    if dictionaryActive {
-                        indices.append(fixedDictionary!.index(of: value.bitPattern))
-                    } else {
-                        PlainEncoder.append(value.bitPattern, to: &plain)
+                let values = UnsafeBufferPointer(rebasing: buffer[range])
+                values.withMemoryRebound(to: UInt64.self) { bits in
+                    for i in bits.indices where valid?[range.lowerBound + i] ?? true {
+                        pageStats.update(floating: Double(bitPattern: bits[i]))
                     }
+                    appendFixedWidth(bits, range.lowerBound, valid) { $0 }
                 }
             }
         case .bytes(let arrays):
             try appendByteArrays(arrays, range, valid)
+        }
+    }
+
+    /// Folds the min/max of the non-null `values` (row `first` onward) into the page statistics, in one pass.
+    @inline(__always)
+    private mutating func updateIntegerBounds<T: FixedWidthInteger>(
+        _ values: UnsafeBufferPointer<T>,
+        _ first: Int,
+        _ valid: UnsafeBufferPointer<Bool>?,
+        unsigned: Bool
+    ) {
+        if unsigned {
+            let bounds = Self.bounds(values, first, valid) {
+                UInt64(truncatingIfNeeded: T.Magnitude(truncatingIfNeeded: $0))
+            }
+            if let bounds {
+                pageStats.update(unsigned: bounds.low)
+                pageStats.update(unsigned: bounds.high)
+            }
+        } else {
+            if let bounds = Self.bounds(values, first, valid, { Int64(truncatingIfNeeded: $0) }) {
+                pageStats.update(signed: bounds.low)
+                pageStats.update(signed: bounds.high)
+            }
+        }
+    }
+
+    /// The min and max of the non-null `values` widened by `widen`, branch-free; nil when all are null.
+    @inline(__always)
+    private static func bounds<T, W: FixedWidthInteger>(
+        _ values: UnsafeBufferPointer<T>,
+        _ first: Int,
+        _ valid: UnsafeBufferPointer<Bool>?,
+        _ widen: (T) -> W
+    ) -> (low: W, high: W)? {
+        var low = W.max
+        var high = W.min
+        if let valid {
+            var seen = 0
+            for i in values.indices {
+                let value = widen(values[i])
+                let isValid = valid[first &+ i]
+                low = isValid && value < low ? value : low
+                high = isValid && value > high ? value : high
+                seen &+= isValid ? 1 : 0
+            }
+            return seen > 0 ? (low, high) : nil
+        }
+        guard !values.isEmpty else { return nil }
+        for i in values.indices {
+            let value = widen(values[i])
+            low = value < low ? value : low
+            high = value > high ? value : high
+        }
+        return (low, high)
+    }
+
+    /// Appends the non-null `values` (row `first` onward) as dictionary indices, or PLAIN once the dictionary
+    /// is abandoned. `key` widens a value to its dictionary key.
+    @inline(__always)
+    private mutating func appendFixedWidth<T: FixedWidthInteger>(
+        _ values: UnsafeBufferPointer<T>,
+        _ first: Int,
+        _ valid: UnsafeBufferPointer<Bool>?,
+        key: (T) -> UInt64
+    ) {
+        guard !values.isEmpty else { return }
+        if dictionaryActive {
+            let dictionary = fixedDictionary.unsafelyUnwrapped
+            withUnsafeTemporaryAllocation(of: UInt32.self, capacity: values.count) { out in
+                var n = 0
+                if let valid {
+                    for i in values.indices where valid[first &+ i] {
+                        out[n] = dictionary.index(of: key(values[i]))
+                        n &+= 1
+                    }
+                } else {
+                    for i in values.indices {
+                        out[i] = dictionary.index(of: key(values[i]))
+                    }
+                    n = values.count
+                }
+                indices.append(contentsOf: UnsafeBufferPointer(rebasing: out[0..<n]))
+            }
+            return
+        }
+        #if _endian(little)
+        if valid == nil {
+            plain.append(contentsOf: UnsafeRawBufferPointer(values))
+            return
+        }
+        #endif
+        withUnsafeTemporaryAllocation(of: T.self, capacity: values.count) { out in
+            var n = 0
+            for i in values.indices where valid?[first &+ i] ?? true {
+                out[n] = values[i].littleEndian
+                n &+= 1
+            }
+            plain.append(contentsOf: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: out[0..<n])))
         }
     }
 
@@ -307,10 +388,15 @@ struct ColumnChunkWriter {
 
     @inline(__always)
     private mutating func appendByteArray(_ value: UnsafeRawBufferPointer) {
-        pageStats.update(bytes: value)
         if dictionaryActive {
-            indices.append(bytesDictionary!.index(of: value))
-        } else if descriptor.typeLength != nil {
+            let index = bytesDictionary!.index(of: value)
+            indices.append(index)
+            // A repeated value cannot move the page's bounds: compare only its first occurrence in the page.
+            if bytesDictionary!.markSeen(index, page: pageSerial) { pageStats.update(bytes: value) }
+            return
+        }
+        pageStats.update(bytes: value)
+        if descriptor.typeLength != nil {
             plain.append(contentsOf: value)
         } else {
             PlainEncoder.appendByteArray(value, to: &plain)
@@ -354,72 +440,84 @@ struct ColumnChunkWriter {
         let nullCount = pageStats.nullCount
         let isV2 = options.pageVersion == .v2
 
-        // Values.
-        var values: [UInt8] = []
+        // The page body is built in `pageBuffer`: definition levels (v1: with their 4-byte length), then values.
+        pageBuffer.removeAll(keepingCapacity: true)
+        if descriptor.isOptional {
+            if !isV2 { pageBuffer.append(contentsOf: [0, 0, 0, 0]) }
+            if levels.isEmpty {
+                // No null in the page: one run of 1s.
+                RLEHybridEncoder.encodeRun(1, count: pageValues, bitWidth: 1, into: &pageBuffer)
+            } else {
+                RLEHybridEncoder.encode(levels, bitWidth: 1, into: &pageBuffer)
+            }
+            if !isV2 {
+                let length = UInt32(pageBuffer.count - 4)
+                withUnsafeBytes(of: length.littleEndian) { pageBuffer.replaceSubrange(0..<4, with: $0) }
+            }
+        }
+        let levelsCount = pageBuffer.count
+
         let encoding: Encoding
         if descriptor.physicalType == .boolean {
             if isV2 {
                 // RLE booleans: bit width 1, with a 4-byte length prefix.
-                values = [0, 0, 0, 0]
-                RLEHybridEncoder.encode(booleans.map { $0 ? UInt8(1) : 0 }, bitWidth: 1, into: &values)
-                let length = UInt32(values.count - 4)
-                withUnsafeBytes(of: length.littleEndian) { values.replaceSubrange(0..<4, with: $0) }
+                pageBuffer.append(contentsOf: [0, 0, 0, 0])
+                RLEHybridEncoder.encode(booleans.map { $0 ? UInt8(1) : 0 }, bitWidth: 1, into: &pageBuffer)
+                let length = UInt32(pageBuffer.count - levelsCount - 4)
+                withUnsafeBytes(of: length.littleEndian) {
+                    pageBuffer.replaceSubrange(levelsCount..<levelsCount + 4, with: $0)
+                }
                 encoding = .rle
             } else {
-                PlainEncoder.appendBooleans(booleans, to: &values)
+                PlainEncoder.appendBooleans(booleans, to: &pageBuffer)
                 encoding = .plain
             }
         } else if !indices.isEmpty {
             let width = indexBitWidth
-            values.reserveCapacity(1 + indices.count * width / 8 + 16)
-            values.append(UInt8(width))
-            RLEHybridEncoder.encode(indices, bitWidth: width, into: &values)
+            pageBuffer.reserveCapacity(levelsCount + 1 + indices.count * width / 8 + 16)
+            pageBuffer.append(UInt8(width))
+            RLEHybridEncoder.encode(indices, bitWidth: width, into: &pageBuffer)
             encoding = .rleDictionary
             dictionaryUsed = true
         } else {
-            swap(&values, &plain)
+            pageBuffer.append(contentsOf: plain)
             encoding = .plain
         }
-
-        // Definition levels.
-        var levelBytes: [UInt8] = []
-        if descriptor.isOptional {
-            if !isV2 { levelBytes = [0, 0, 0, 0] }
-            RLEHybridEncoder.encode(levels, bitWidth: 1, into: &levelBytes)
-            if !isV2 {
-                let length = UInt32(levelBytes.count - 4)
-                withUnsafeBytes(of: length.littleEndian) { levelBytes.replaceSubrange(0..<4, with: $0) }
-            }
-        }
+        let valuesCount = pageBuffer.count - levelsCount
 
         let statistics = options.writeStatistics ? pageStats.thrift() : nil
         var header = PageHeader()
-        var body: [UInt8]
+        // v1 compresses levels and values together; v2 only the values, after the uncompressed levels.
+        let compressedStart = isV2 ? levelsCount : 0
+        let compress = codec != .uncompressed && (!isV2 || valuesCount > 0)
+        if compress {
+            compressedBuffer.removeAll(keepingCapacity: true)
+            pageBuffer.withUnsafeBytes { raw in
+                let input = UnsafeRawBufferPointer(rebasing: raw[compressedStart...])
+                if codec == .snappy {
+                    Snappy.compress(input, into: &compressedBuffer)
+                } else {
+                    compressedBuffer = codec.compress(input)
+                }
+            }
+        }
+        let bodyCount = compress ? compressedStart + compressedBuffer.count : pageBuffer.count
+        header.uncompressedPageSize = try int32(pageBuffer.count)
+        header.compressedPageSize = try int32(bodyCount)
         if isV2 {
-            let compress = codec != .uncompressed && !values.isEmpty
-            let compressed = compress ? codec.compress(values) : values
-            body = levelBytes
-            body.append(contentsOf: compressed)
             header.type = .dataPageV2
-            header.uncompressedPageSize = try int32(levelBytes.count + values.count)
-            header.compressedPageSize = try int32(body.count)
             header.dataPageHeaderV2 = DataPageHeaderV2(
                 numValues: try int32(pageValues),
                 numNulls: try int32(nullCount),
                 numRows: try int32(pageValues),
                 encoding: encoding,
-                definitionLevelsByteLength: try int32(levelBytes.count),
+                definitionLevelsByteLength: try int32(levelsCount),
                 repetitionLevelsByteLength: 0,
                 isCompressed: compress,
                 statistics: statistics
             )
         } else {
-            var raw = levelBytes
-            raw.append(contentsOf: values)
-            body = codec == .uncompressed ? raw : codec.compress(raw)
             header.type = .dataPage
-            header.uncompressedPageSize = try int32(raw.count)
-            header.compressedPageSize = try int32(body.count)
             header.dataPageHeader = DataPageHeader(
                 numValues: try int32(pageValues),
                 encoding: encoding,
@@ -432,12 +530,17 @@ struct ColumnChunkWriter {
         pageLocations.append(
             PageLocation(
                 offset: Int64(pages.count),
-                compressedPageSize: try int32(headerBytes.count + body.count),
+                compressedPageSize: try int32(headerBytes.count + bodyCount),
                 firstRowIndex: Int64(chunkValues)
             )
         )
         pages.append(contentsOf: headerBytes)
-        pages.append(contentsOf: body)
+        if compress {
+            pages.append(contentsOf: pageBuffer[0..<compressedStart])
+            pages.append(contentsOf: compressedBuffer)
+        } else {
+            pages.append(contentsOf: pageBuffer)
+        }
         chunkUncompressedBytes += headerBytes.count + Int(header.uncompressedPageSize)
         pageEncodings[encoding, default: 0] += 1
         pageStatistics.append(pageStats)
@@ -451,6 +554,7 @@ struct ColumnChunkWriter {
         booleans.removeAll(keepingCapacity: true)
         pageStats = ValueStatistics(order: descriptor.order)
         pageValues = 0
+        pageSerial &+= 1
     }
 
     private func int32(_ value: Int) throws -> Int32 {
@@ -488,12 +592,15 @@ struct ColumnChunkWriter {
         sealedDictionaryPage = dictionaryPage
     }
 
-    /// Closes the chunk: seals it, builds the metadata for a chunk that starts at `fileOffset`, and resets
-    /// for the next row group.
-    mutating func finishChunk(at fileOffset: Int64) throws -> EncodedColumnChunk {
+    /// Closes the chunk: seals it, writes its pages at the end of `output`, builds the metadata, and resets for
+    /// the next row group (keeping the page buffer's capacity).
+    mutating func finishChunk(writingTo output: FileOutput) throws -> EncodedColumnChunk {
         try seal()
         let dictionaryPage = sealedDictionaryPage ?? []
         sealedDictionaryPage = nil
+        let fileOffset = output.offset
+        try output.write(dictionaryPage)
+        try output.write(pages)
         let uncompressedTotal = chunkUncompressedBytes
         let dataPageOffset = fileOffset + Int64(dictionaryPage.count)
 
@@ -537,15 +644,13 @@ struct ColumnChunkWriter {
         }
 
         let result = EncodedColumnChunk(
-            dictionaryPage: dictionaryPage,
-            dataPages: pages,
             chunk: ColumnChunk(fileOffset: 0, metaData: metaData),
             columnIndex: columnIndex,
             offsetIndex: offsetIndex
         )
 
         // Reset for the next chunk.
-        pages = []
+        pages.removeAll(keepingCapacity: true)
         pageLocations.removeAll()
         pageStatistics.removeAll()
         pageEncodings.removeAll()

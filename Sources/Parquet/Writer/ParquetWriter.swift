@@ -180,7 +180,7 @@ public final class ParquetWriter {
         guard rowsInGroup > 0 else { return 1_024 }
         let bytesPerRow = max(1, estimatedRowGroupSize / rowsInGroup)
         let bytesLeft = max(0, options.rowGroupMaxBytes - estimatedRowGroupSize)
-        return min(16_384, max(64, bytesLeft / bytesPerRow))
+        return min(65_536, max(64, bytesLeft / bytesPerRow))
     }
 
     private var estimatedRowGroupSize: Int {
@@ -225,12 +225,10 @@ public final class ParquetWriter {
         for i in columns.indices {
             let encoded: EncodedColumnChunk
             do {
-                encoded = try columns[i].finishChunk(at: output.offset)
+                encoded = try columns[i].finishChunk(writingTo: output)
             } catch {
                 throw (error as? ParquetError)?.inColumn(columns[i].descriptor.name) ?? error
             }
-            try output.write(encoded.dictionaryPage)
-            try output.write(encoded.dataPages)
             chunks.append(encoded.chunk)
             indexes.append((encoded.columnIndex, encoded.offsetIndex))
             uncompressed += encoded.chunk.metaData!.totalUncompressedSize
