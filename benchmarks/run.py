@@ -178,8 +178,12 @@ def measure(cmd: list[str], output: pathlib.Path) -> tuple[float, int]:
     )
     wall = time.perf_counter() - start
     if proc.returncode != 0:
-        tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-25:])
-        raise RunFailed(f"exit {proc.returncode}: {' '.join(cmd)}\n{tail}")
+        text = (proc.stdout + proc.stderr).strip().splitlines()
+        timing = re.compile(r"^\s*(Command being timed|Command exited|Command terminated)|^\t")
+        errors = [line for line in text if re.search(r"error|crashed|Error", line) and not timing.search(line)]
+        reason = (errors[-1] if errors else next((l for l in reversed(text) if not timing.search(l)), "")).strip()
+        tail = "\n".join(text[-25:])
+        raise RunFailed(f"exit {proc.returncode}: {reason[:300]}\n{' '.join(cmd)}\n{tail}")
     match = re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr)
     if not match:
         raise RunFailed(f"no peak RSS in /usr/bin/time output for {' '.join(cmd)}")
@@ -334,6 +338,16 @@ def fmt_time(e: dict | None) -> str:
     return f"{e['median_s']:.3f} s" if e else "–"
 
 
+def cell(w: dict, engine: str) -> str:
+    e = w["engines"].get(engine)
+    if e:
+        return f"{fmt_time(e)}, {fmt_rss(e)}"
+    if engine in w["errors"]:
+        reason = w["errors"][engine].splitlines()[0].split(": ", 1)[-1]
+        return "failed: " + reason[:90].replace("|", "/")
+    return "–"
+
+
 def fmt_rss(e: dict | None) -> str:
     return f"{e['median_rss_bytes'] / 2**20:.0f} MiB" if e else "–"
 
@@ -368,13 +382,16 @@ def markdown(report: dict) -> str:
         if target and rd and s:
             time_target = ("met" if target[1](rd, s) else "missed") + f" ({target[0]})"
         mem_target = ("met" if rd["rss"] <= 1 else "missed") if rd else "–"
-        errors = "; ".join(f"{k} failed" for k in w["errors"])
+        if w["memory_limit"]:
+            time_target = ("met" if s else "missed") + f" (completes under --memory-limit {w['memory_limit']})"
+        if not rd and s and "duckdb" in w["errors"]:
+            mem_target = "met (DuckDB failed)"
         size = f" ({w['input_bytes'] / 1e6:.0f} MB in)" if w["rows"] else ""
         lines.append(
-            f"| {w['workload']}: {w['description']}{size} | {fmt_time(s)}, {fmt_rss(s)} | {fmt_time(d)}, {fmt_rss(d)} "
-            f"| {fmt_time(p)}, {fmt_rss(p)} | {rd['time'] if rd else '–'} | {rp['time'] if rp else '–'} "
+            f"| {w['workload']}: {w['description']}{size} | {cell(w, 'sluice')} | {cell(w, 'duckdb')} "
+            f"| {cell(w, 'polars')} | {rd['time'] if rd else '–'} | {rp['time'] if rp else '–'} "
             f"| {rd['rss'] if rd else '–'} | {rp['rss'] if rp else '–'} | {time_target} | {mem_target}"
-            + (f" ({errors})" if errors else "") + " |"
+            + " |"
         )  # fmt: skip
     by_name = {w["workload"]: w for w in report["workloads"]}
     for big, small in (("W2", "W5-psd"), ("W3", "W5-pmd"), ("W4", "W5-jmsd")):
@@ -402,7 +419,7 @@ def markdown(report: dict) -> str:
     if errs:
         lines += ["", "Failures:", ""]
         for wname, engine, text in errs:
-            lines.append(f"- {wname} {engine}: `{text.splitlines()[0]}`")
+            lines.append(f"- {wname} {engine}: `{text.splitlines()[1]}` failed: {text.splitlines()[0]}")
     return "\n".join(lines) + "\n"
 
 
@@ -438,6 +455,10 @@ def build_sluice(from_head: bool) -> pathlib.Path:
     env = {k: v for k, v in os.environ.items() if k != "SLUICE_ONLY"}
     subprocess.run(args, cwd=source, check=True, env=env)
     bin_path = subprocess.run(args[:-2] + ["--show-bin-path"], cwd=source, check=True, capture_output=True, text=True, env=env)
+    origin = sh(f"git -C {ROOT} rev-parse --short HEAD") + " (git archive HEAD)" if from_head else sh(
+        f"git -C {ROOT} describe --always --dirty --exclude '*'"
+    )
+    (scratch / "sluice-source.txt").write_text(origin + "\n")
     return pathlib.Path(bin_path.stdout.strip()) / "sluice"
 
 
@@ -483,8 +504,9 @@ def main(argv: list[str]) -> int:
         "workloads": [],
         "verification": [],
     }
-    if args.from_head and sluice:
-        report["machine"]["sluice_commit"] = sh(f"git -C {ROOT} rev-parse --short HEAD") + " (built from git archive HEAD)"
+    marker = ROOT / ".build-bench" / "sluice-source.txt"
+    if sluice and not args.sluice and marker.exists():
+        report["machine"]["sluice_commit"] = marker.read_text().strip()
     problems: list[str] = []
     for w in workloads:
         result = run_workload(w, engines, sluice or pathlib.Path("sluice"), args.runs)
@@ -507,7 +529,10 @@ def main(argv: list[str]) -> int:
     if args.update_readme:
         update_readme(table, report["command"])
     log(f"wrote {RESULTS / (stamp + '.json')} and .md")
-    failures = [f"{w['workload']} {e}" for w in report["workloads"] for e in w["errors"]]
+    failures = [f"{w['workload']} {e}" for w in report["workloads"] for e in w["errors"] if e == "sluice"]
+    peer_failures = [f"{w['workload']} {e}" for w in report["workloads"] for e in w["errors"] if e != "sluice"]
+    if peer_failures:
+        print("peer runs failed (reported, not an error of Sluice): " + ", ".join(peer_failures), file=sys.stderr)
     if problems:
         print("OUTPUTS DIFFER:\n  " + "\n  ".join(problems), file=sys.stderr)
     if failures:
