@@ -182,6 +182,7 @@ def measure(cmd: list[str], output: pathlib.Path) -> tuple[float, int]:
         timing = re.compile(r"^\s*(Command being timed|Command exited|Command terminated)|^\t")
         errors = [line for line in text if re.search(r"error|crashed|Error", line) and not timing.search(line)]
         reason = (errors[-1] if errors else next((l for l in reversed(text) if not timing.search(l)), "")).strip()
+        reason = reason or "(no output)"
         tail = "\n".join(text[-25:])
         raise RunFailed(f"exit {proc.returncode}: {reason[:300]}\n{' '.join(cmd)}\n{tail}")
     match = re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr)
