@@ -11,35 +11,36 @@ import Darwin
 ///
 /// Two lookup structures, both one memory access per value:
 /// - while the keys span a range of at most ``maximumDenseSlots`` (as counters, dates and small codes do), a
-///   direct table indexed by `key - base`;
+///   direct table indexed by `key - base`, of 16-bit slots while there are fewer than 65,535 entries (half
+///   the cache footprint), 32-bit after;
 /// - beyond that, an open-addressing hash table whose slots hold the key next to its index.
 final class FixedWidthDictionaryEncoder {
-    /// The largest direct table, in slots (4 bytes each).
+    /// The largest direct table, in slots.
     static let maximumDenseSlots = 1 << 19
 
     /// The PLAIN width of one entry: 4 or 8.
     let byteWidth: Int
     /// The entries, in index order, as widened bit patterns.
-    private(set) var entries: [UInt64] = []
+    @exclusivity(unchecked) private(set) var entries: [UInt64] = []
 
-    /// Direct table: slot `key - denseBase` holds 0 (absent) or the entry index + 1. Nil in hash mode.
-    private var dense: UnsafeMutablePointer<UInt32>?
-    private var denseCount = 0
-    private var denseBase: UInt64 = 0
+    /// Direct table: slot `key - denseBase` holds 0 (absent) or the entry index + 1, as UInt16 (`denseIsWide`
+    /// false) or UInt32. `denseLimit` is its slot count, 0 in hash mode (so no key falls inside).
+    @exclusivity(unchecked) private var dense: UnsafeMutableRawPointer?
+    @exclusivity(unchecked) private var denseIsWide = false
+    @exclusivity(unchecked) private var denseLimit: UInt64 = 0
+    @exclusivity(unchecked) private var denseBase: UInt64 = 0
     /// The signed range of the keys so far (valid when `entries` is not empty).
     private var lowest: Int64 = 0
     private var highest: Int64 = 0
 
     /// Hash table: pairs (key, entry index + 1), a zero index meaning empty. Nil in dense mode.
-    private var table: UnsafeMutablePointer<UInt64>?
-    private var tableSlots = 0
-    private var shift: UInt64 = 0
+    @exclusivity(unchecked) private var table: UnsafeMutablePointer<UInt64>?
+    @exclusivity(unchecked) private var tableSlots = 0
+    @exclusivity(unchecked) private var shift: UInt64 = 0
 
     init(byteWidth: Int) {
         self.byteWidth = byteWidth
-        denseCount = 1024
-        dense = .allocate(capacity: denseCount)
-        dense!.initialize(repeating: 0, count: denseCount)
+        allocateDense(count: 1024, base: 0, wide: false)
     }
 
     deinit {
@@ -56,16 +57,19 @@ final class FixedWidthDictionaryEncoder {
     /// The index of `key`, adding it to the dictionary when new.
     @inline(__always)
     func index(of key: UInt64) -> UInt32 {
-        if let dense {
-            let offset = key &- denseBase
-            if offset < UInt64(truncatingIfNeeded: denseCount) {
-                let slot = dense[Int(truncatingIfNeeded: offset)]
-                if slot != 0 { return slot &- 1 }
-                return insertDense(key, at: Int(truncatingIfNeeded: offset))
+        let offset = key &- denseBase
+        if offset < denseLimit {
+            let slot: UInt32
+            if denseIsWide {
+                slot = dense.unsafelyUnwrapped.load(fromByteOffset: Int(offset) &* 4, as: UInt32.self)
+            } else {
+                slot = UInt32(dense.unsafelyUnwrapped.load(fromByteOffset: Int(offset) &* 2, as: UInt16.self))
             }
-            return insertOutsideDense(key)
+            if slot != 0 { return slot &- 1 }
+            return insertDense(key, at: Int(truncatingIfNeeded: offset))
         }
-        return hashIndex(of: key)
+        if table != nil { return hashIndex(of: key) }
+        return insertOutsideDense(key)
     }
 
     @inline(__always)
@@ -95,9 +99,36 @@ final class FixedWidthDictionaryEncoder {
         return UInt32(truncatingIfNeeded: index)
     }
 
+    /// Replaces the direct table by an empty one of `count` slots from `base`, and fills it with the entries.
+    private func allocateDense(count: Int, base: UInt64, wide: Bool) {
+        dense?.deallocate()
+        let width = wide ? 4 : 2
+        let slots = UnsafeMutableRawPointer.allocate(byteCount: count * width, alignment: 4)
+        slots.initializeMemory(as: UInt8.self, repeating: 0, count: count * width)
+        dense = slots
+        denseIsWide = wide
+        denseLimit = UInt64(count)
+        denseBase = base
+        for (index, key) in entries.enumerated() { storeDense(UInt32(index), at: Int(truncatingIfNeeded: key &- base)) }
+    }
+
+    @inline(__always)
+    private func storeDense(_ index: UInt32, at offset: Int) {
+        if denseIsWide {
+            dense!.storeBytes(of: index &+ 1, toByteOffset: offset * 4, as: UInt32.self)
+        } else {
+            dense!.storeBytes(of: UInt16(truncatingIfNeeded: index &+ 1), toByteOffset: offset * 2, as: UInt16.self)
+        }
+    }
+
     private func insertDense(_ key: UInt64, at offset: Int) -> UInt32 {
         let index = append(key)
-        dense![offset] = index &+ 1
+        if !denseIsWide && index >= UInt32(UInt16.max) - 1 {
+            // Index + 1 no longer fits 16 bits: widen the slots (the table keeps its range).
+            allocateDense(count: Int(denseLimit), base: denseBase, wide: true)
+        } else {
+            storeDense(index, at: offset)
+        }
         return index
     }
 
@@ -112,26 +143,20 @@ final class FixedWidthDictionaryEncoder {
             return hashIndex(of: key)
         }
         let needed = Int(span) + 1
-        let count = min(Self.maximumDenseSlots, max(needed + needed / 4 + 64, denseCount + denseCount / 2))
+        let current = Int(denseLimit)
+        let count = min(Self.maximumDenseSlots, max(needed + needed / 4 + 64, current + current / 2))
         // Leave room on both sides: counters and dates tend to keep growing either way.
-        denseBase = UInt64(bitPattern: low) &- UInt64((count - needed) / 2)
-        denseCount = count
-        dense!.deallocate()
-        let slots = UnsafeMutablePointer<UInt32>.allocate(capacity: count)
-        slots.initialize(repeating: 0, count: count)
-        for (index, existing) in entries.enumerated() {
-            slots[Int(truncatingIfNeeded: existing &- denseBase)] = UInt32(truncatingIfNeeded: index &+ 1)
-        }
-        dense = slots
+        let base = UInt64(bitPattern: low) &- UInt64((count - needed) / 2)
         let index = append(key)
-        slots[Int(truncatingIfNeeded: key &- denseBase)] = index &+ 1
+        allocateDense(count: count, base: base, wide: denseIsWide || index >= UInt32(UInt16.max) - 1)
         return index
     }
 
     private func switchToHashing() {
         dense!.deallocate()
         dense = nil
-        denseCount = 0
+        denseLimit = 0
+        denseBase = 0
         var slots = 1024
         var bits: UInt64 = 10
         while slots < entries.count * 4 {
