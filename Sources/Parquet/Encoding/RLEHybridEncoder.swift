@@ -26,6 +26,16 @@ enum RLEHybridEncoder {
         var i = 0
         var literalStart = 0
         while i < count {
+            // No two adjacent equal values among the next nine: no run of eight starts in the next eight
+            // positions, which the scalar loop below would step over one by one.
+            if i &+ 9 <= count {
+                var equal = 0
+                for k in 0..<8 { equal |= values[i &+ k] == values[i &+ k &+ 1] ? 1 : 0 }
+                if equal == 0 {
+                    i &+= 8
+                    continue
+                }
+            }
             let value = values[i]
             var j = i &+ 1
             while j < count && values[j] == value { j &+= 1 }
