@@ -335,7 +335,7 @@ struct WriterMetadataTests {
         }
     }
 
-    @Test("the writer streams: finished row groups reach the file before close")
+    @Test("the writer streams: finished row groups reach the file before close, at most one row group behind")
     func streams() throws {
         let directory = try Paths.temporaryDirectory("sluice-writer")
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -352,7 +352,8 @@ struct WriterMetadataTests {
             try writer.write(WriterTestData.allTypes(rows: 1_000, nullable: true, offset: n * 1_000))
             sizes.append(try fileSize())
         }
-        #expect(zip(sizes, sizes.dropFirst()).allSatisfy { $0 < $1 }, "each row group is written out: \(sizes)")
+        // Row groups are written in the background, one at a time: flushing a row group waits for the one before.
+        #expect(zip(sizes, sizes.dropFirst(2)).allSatisfy { $0 < $1 }, "each row group is written out: \(sizes)")
         let footer = try writer.close()
         #expect(footer.rowGroups.count == 4)
         #expect(try fileSize() > sizes.last!)

@@ -1,8 +1,12 @@
 import Codecs
 import Columnar
 
-/// The metadata of one column chunk, already written to the file.
+/// The pages of one column chunk, ready to be written at the offset its metadata was built for.
 struct EncodedColumnChunk {
+    /// The dictionary page (header and body), or empty.
+    var dictionaryPage: [UInt8]
+    /// The data pages (headers and bodies), back to back.
+    var dataPages: [UInt8]
     /// The chunk metadata, offsets already absolute.
     var chunk: ColumnChunk
     /// The page index entries, when wanted.
@@ -592,15 +596,12 @@ struct ColumnChunkWriter {
         sealedDictionaryPage = dictionaryPage
     }
 
-    /// Closes the chunk: seals it, writes its pages at the end of `output`, builds the metadata, and resets for
-    /// the next row group (keeping the page buffer's capacity).
-    mutating func finishChunk(writingTo output: FileOutput) throws -> EncodedColumnChunk {
+    /// Closes the chunk: seals it, builds the metadata for a chunk that starts at `fileOffset`, hands over its
+    /// pages, and resets for the next row group, collecting pages in `spare` (an empty buffer to reuse).
+    mutating func finishChunk(at fileOffset: Int64, spare: [UInt8]) throws -> EncodedColumnChunk {
         try seal()
         let dictionaryPage = sealedDictionaryPage ?? []
         sealedDictionaryPage = nil
-        let fileOffset = output.offset
-        try output.write(dictionaryPage)
-        try output.write(pages)
         let uncompressedTotal = chunkUncompressedBytes
         let dataPageOffset = fileOffset + Int64(dictionaryPage.count)
 
@@ -643,14 +644,17 @@ struct ColumnChunkWriter {
             if options.writeStatistics { columnIndex = makeColumnIndex() }
         }
 
+        var dataPages = spare
+        swap(&dataPages, &pages)
         let result = EncodedColumnChunk(
+            dictionaryPage: dictionaryPage,
+            dataPages: dataPages,
             chunk: ColumnChunk(fileOffset: 0, metaData: metaData),
             columnIndex: columnIndex,
             offsetIndex: offsetIndex
         )
 
         // Reset for the next chunk.
-        pages.removeAll(keepingCapacity: true)
         pageLocations.removeAll()
         pageStatistics.removeAll()
         pageEncodings.removeAll()

@@ -31,6 +31,9 @@ public final class ParquetWriter {
     public let options: ParquetWriteOptions
 
     private let output: FileOutput
+    /// Writes row groups in the background; `offset` is where the next byte will land once it is done.
+    private let writeBehind: WriteBehind
+    private var offset: Int64 = 0
     private var columns: [ColumnChunkWriter]
     private var rowGroups: [RowGroup] = []
     private var pageIndexes: [[(column: ColumnIndex?, offset: OffsetIndex?)]] = []
@@ -67,7 +70,9 @@ public final class ParquetWriter {
                 ColumnChunkWriter(descriptor: try ColumnDescriptor(field: field), options: options)
             }
             output = try FileOutput(path: path)
+            writeBehind = WriteBehind(output: output)
             try output.write(Array("PAR1".utf8))
+            offset = output.offset
         } catch {
             throw error.inFile(path)
         }
@@ -117,6 +122,7 @@ public final class ParquetWriter {
                 throw ParquetError(.invalidArgument, "an earlier write failed (\(failure)); the file is incomplete")
             }
             if rowsInGroup > 0 { try flushRowGroup() }
+            try writeBehind.drain()
             try writePageIndex()
             let metadata = FileMetaData(
                 version: 1,
@@ -211,7 +217,7 @@ public final class ParquetWriter {
     }
 
     private func flushRowGroup() throws {
-        let start = output.offset
+        let start = offset
         var chunks: [ColumnChunk] = []
         var indexes: [(column: ColumnIndex?, offset: OffsetIndex?)] = []
         var uncompressed: Int64 = 0
@@ -222,24 +228,34 @@ public final class ParquetWriter {
                 throw (error as? ParquetError)?.inColumn(writer.descriptor.name) ?? error
             }
         }
+        // Buffers of the previous row group, written by now, collect the next one's pages.
+        // (Submitted as dictionary page, data pages, per column: each column gets its own buffer back.)
+        var spares = try writeBehind.reclaim()
+        var buffers: [[UInt8]] = []
         for i in columns.indices {
             let encoded: EncodedColumnChunk
             do {
-                encoded = try columns[i].finishChunk(writingTo: output)
+                var spare: [UInt8] = []
+                if 2 * i + 1 < spares.count { swap(&spare, &spares[2 * i + 1]) }
+                encoded = try columns[i].finishChunk(at: offset, spare: spare)
             } catch {
                 throw (error as? ParquetError)?.inColumn(columns[i].descriptor.name) ?? error
             }
+            offset += Int64(encoded.dictionaryPage.count + encoded.dataPages.count)
+            buffers.append(encoded.dictionaryPage)
+            buffers.append(encoded.dataPages)
             chunks.append(encoded.chunk)
             indexes.append((encoded.columnIndex, encoded.offsetIndex))
             uncompressed += encoded.chunk.metaData!.totalUncompressedSize
         }
+        writeBehind.submit(consume buffers)
         rowGroups.append(
             RowGroup(
                 columns: chunks,
                 totalByteSize: uncompressed,
                 numRows: Int64(rowsInGroup),
                 fileOffset: start,
-                totalCompressedSize: output.offset - start,
+                totalCompressedSize: offset - start,
                 ordinal: Int16(truncatingIfNeeded: rowGroups.count)
             )
         )
