@@ -367,7 +367,9 @@ def markdown(report: dict) -> str:
         f"Measured {report['date']} on {m['nproc']} cores ({m['cpu']}), {m['memory']} RAM, {m['os']}, "
         f"kernel {m['kernel']}; {m['swift']}; Python {m['python']}, DuckDB {m['duckdb']}, Polars {m['polars']}, "
         f"pyarrow {m['pyarrow']}; Sluice at {m['sluice_commit']}. Load average at start: "
-        f"{', '.join(f'{x:.2f}' for x in m['loadavg_at_start'])}. Median of {report['runs']} runs, wall time incl. "
+        f"{', '.join(f'{x:.2f}' for x in m['loadavg_at_start'])}"
+        + (f", at end: {', '.join(f'{x:.2f}' for x in m['loadavg_at_end'])}" if "loadavg_at_end" in m else "")
+        + f". Median of {report['runs']} runs, wall time incl. "
         "process start, peak RSS from /usr/bin/time -v.",
         "",
         "| workload | Sluice | DuckDB | Polars | time Sluice/DuckDB | time Sluice/Polars | RSS Sluice/DuckDB "
@@ -521,6 +523,7 @@ def main(argv: list[str]) -> int:
                                           + (", sorted by date)" if any(s for _, s in w.datasets()) else ")"))  # fmt: skip
         report["verification"] += [f"MISMATCH {p}" for p in found]
 
+    report["machine"]["loadavg_at_end"] = os.getloadavg()
     RESULTS.mkdir(exist_ok=True)
     stamp = report["date"][:10] + (f"-{args.tag}" if args.tag else "")
     (RESULTS / f"{stamp}.json").write_text(json.dumps(report, indent=2) + "\n")
