@@ -239,11 +239,19 @@ struct ByteArrayDictionaryEncoder {
             i += 8
         }
         var tail: UInt64 = 0
-        var shift: UInt64 = 0
-        while i < count {
-            tail |= UInt64(bytes[i]) << shift
-            shift += 8
-            i += 1
+        let rest = count - i
+        if rest > 0 {
+            if count >= 8 {
+                // The last eight bytes, shifted so only the `rest` not yet mixed in remain.
+                tail = bytes.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self) >> UInt64(64 - 8 * rest)
+            } else {
+                var shift: UInt64 = 0
+                while i < count {
+                    tail |= UInt64(bytes[i]) << shift
+                    shift += 8
+                    i += 1
+                }
+            }
         }
         h = (h ^ tail) &* 0xBF58_476D_1CE4_E5B9
         h ^= h >> 31
@@ -291,7 +299,30 @@ struct ByteArrayDictionaryEncoder {
         let length = offsets[index + 1] - start
         guard length == bytes.count else { return false }
         if length == 0 { return true }
-        return data.withUnsafeBytes { memcmp($0.baseAddress! + start, bytes.baseAddress!, length) == 0 }
+        return data.withUnsafeBytes { data in
+            let entry = data.baseAddress! + start
+            let value = bytes.baseAddress!
+            // Short values (the common case for dictionary columns) compare word by word, without a call.
+            if length <= 32 {
+                var i = 0
+                while i + 8 <= length {
+                    if entry.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                        != value.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                    {
+                        return false
+                    }
+                    i += 8
+                }
+                while i < length {
+                    if entry.load(fromByteOffset: i, as: UInt8.self) != value.load(fromByteOffset: i, as: UInt8.self) {
+                        return false
+                    }
+                    i += 1
+                }
+                return true
+            }
+            return memcmp(entry, value, length) == 0
+        }
     }
 
     private mutating func grow() {
