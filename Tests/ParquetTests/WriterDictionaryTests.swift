@@ -60,6 +60,49 @@ struct WriterDictionaryTests {
         )
     }
 
+    @Test("a column whose previous chunk fell back goes PLAIN after a first page of distinct values")
+    func earlyFallback() throws {
+        let directory = try Paths.temporaryDirectory("sluice-writer-dictionary")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let batch = Self.batch()
+        let path = directory.appendingPathComponent("early.parquet").path
+        var options = ParquetWriteOptions(compression: .snappy)
+        options.rowGroupMaxRows = 100_000
+        options.dictionaryPageSizeLimit = 256 << 10
+        let footer = try WriterInteropTests.write([batch], schema: batch.schema, to: path, options: options)
+        #expect(footer.rowGroups.count == 2)
+        func dataPages(_ group: Int, _ column: Int, _ encoding: Encoding) -> Int32 {
+            footer.rowGroups[group].columns[column].metaData!.encodingStats!.filter {
+                $0.pageType == .dataPage && $0.encoding == encoding
+            }.reduce(0) { $0 + $1.count }
+        }
+        // Row group 1 falls back when the dictionary passes 256 KiB (32,768 entries, in the second page, which
+        // is cut there).
+        #expect(dataPages(0, 3, .rleDictionary) == 2)
+        #expect(dataPages(0, 3, .plain) == 4)
+        // Row group 2 gives up after its first page, which is all distinct values.
+        #expect(dataPages(1, 3, .rleDictionary) == 1)
+        #expect(dataPages(1, 3, .plain) == 4)
+        // The hashed column (5,000 values) never fell back, so it keeps its dictionary in both row groups.
+        #expect(dataPages(1, 2, .rleDictionary) == 5)
+
+        let results = try WriterPeers.read([
+            WriterPeers.Job(
+                path: path,
+                kinds: batch.schema.fields.map { WriterPeers.kind(of: $0.type) },
+                readers: ["pyarrow"]
+            )
+        ])
+        let got = results[path]?["pyarrow"]
+        #expect(got?.error == nil)
+        let rows = got?.rows ?? []
+        let expected = WriterPeers.canonicalRows([batch])
+        #expect(rows.count == expected.count)
+        if let i = (0..<min(rows.count, expected.count)).first(where: { rows[$0] != expected[$0] }) {
+            Issue.record("row \(i): got \(rows[i]), expected \(expected[i])")
+        }
+    }
+
     @Test("direct table (growing both ways, widening), hash table and PLAIN fallback: pyarrow reads the values")
     func lookupPaths() throws {
         let directory = try Paths.temporaryDirectory("sluice-writer-dictionary")

@@ -37,6 +37,8 @@ struct ColumnChunkWriter {
     private var bytesDictionary: ByteArrayDictionaryEncoder?
     /// Whether new values are dictionary-encoded (false once the dictionary outgrew its limit).
     private var dictionaryActive: Bool
+    /// Whether the previous chunk of this column fell back to PLAIN (see ``flushPage()``).
+    private var previousChunkFellBack = false
     /// Whether a data page refers to the dictionary, so the dictionary page must be written.
     private var dictionaryUsed = false
     /// The encoded dictionary page (possibly empty) once the chunk is sealed.
@@ -551,6 +553,14 @@ struct ColumnChunkWriter {
         chunkStatistics.merge(pageStats)
         chunkValues += pageValues
 
+        // Early fallback: when this column's previous chunk outgrew its dictionary and the first page of this
+        // one is still nearly all distinct values, the dictionary would overflow again; write PLAIN from here.
+        if dictionaryActive && previousChunkFellBack && pageLocations.count == 1
+            && dictionaryCount * 10 >= indices.count * 9
+        {
+            dictionaryActive = false
+        }
+
         // Reset the page.
         levels.removeAll(keepingCapacity: true)
         indices.removeAll(keepingCapacity: true)
@@ -661,7 +671,9 @@ struct ColumnChunkWriter {
         chunkStatistics = ValueStatistics(order: descriptor.order)
         chunkValues = 0
         chunkUncompressedBytes = 0
-        dictionaryActive = options.dictionary && descriptor.physicalType != .boolean
+        let dictionaryEnabled = options.dictionary && descriptor.physicalType != .boolean
+        previousChunkFellBack = dictionaryEnabled && !dictionaryActive
+        dictionaryActive = dictionaryEnabled
         dictionaryUsed = false
         resetDictionary()
         return result
