@@ -123,11 +123,14 @@ enum RLEHybridEncoder {
             output.append(contentsOf: repeatElement(0, count: byteCount))
             output.withUnsafeMutableBytes { raw in
                 let out = raw.baseAddress! + base
-                var written = 0
+                let limit = range.upperBound
+                // Whole groups of eight with a width known to the compiler; then the padded last group, if any.
+                let fullGroups = min(groups, (limit - start) / 8)
+                packGroups(values.baseAddress! + start, groups: fullGroups, bitWidth: bitWidth, into: out)
+                var written = fullGroups * bitWidth
                 var accumulator: UInt64 = 0
                 var bits = 0
-                var k = start
-                let limit = range.upperBound
+                var k = start + fullGroups * 8
                 while k < end {
                     let value = k < limit ? UInt64(truncatingIfNeeded: values[k]) : 0
                     accumulator |= value << UInt64(truncatingIfNeeded: bits)
@@ -152,6 +155,87 @@ enum RLEHybridEncoder {
                 }
             }
             start = end
+        }
+    }
+    /// Bit-packs `groups` whole groups of eight values at `values` into `out`, dispatching to a copy of the
+    /// packing loop specialized for each width.
+    private static func packGroups<T: FixedWidthInteger & UnsignedInteger>(
+        _ values: UnsafePointer<T>,
+        groups: Int,
+        bitWidth: Int,
+        into out: UnsafeMutableRawPointer
+    ) {
+        switch bitWidth {
+        case 1: packGroups(values, groups, out, width: 1)
+        case 2: packGroups(values, groups, out, width: 2)
+        case 3: packGroups(values, groups, out, width: 3)
+        case 4: packGroups(values, groups, out, width: 4)
+        case 5: packGroups(values, groups, out, width: 5)
+        case 6: packGroups(values, groups, out, width: 6)
+        case 7: packGroups(values, groups, out, width: 7)
+        case 8: packGroups(values, groups, out, width: 8)
+        case 9: packGroups(values, groups, out, width: 9)
+        case 10: packGroups(values, groups, out, width: 10)
+        case 11: packGroups(values, groups, out, width: 11)
+        case 12: packGroups(values, groups, out, width: 12)
+        case 13: packGroups(values, groups, out, width: 13)
+        case 14: packGroups(values, groups, out, width: 14)
+        case 15: packGroups(values, groups, out, width: 15)
+        case 16: packGroups(values, groups, out, width: 16)
+        case 17: packGroups(values, groups, out, width: 17)
+        case 18: packGroups(values, groups, out, width: 18)
+        case 19: packGroups(values, groups, out, width: 19)
+        case 20: packGroups(values, groups, out, width: 20)
+        case 21: packGroups(values, groups, out, width: 21)
+        case 22: packGroups(values, groups, out, width: 22)
+        case 23: packGroups(values, groups, out, width: 23)
+        case 24: packGroups(values, groups, out, width: 24)
+        case 25: packGroups(values, groups, out, width: 25)
+        case 26: packGroups(values, groups, out, width: 26)
+        case 27: packGroups(values, groups, out, width: 27)
+        case 28: packGroups(values, groups, out, width: 28)
+        case 29: packGroups(values, groups, out, width: 29)
+        case 30: packGroups(values, groups, out, width: 30)
+        case 31: packGroups(values, groups, out, width: 31)
+        case 32: packGroups(values, groups, out, width: 32)
+        default: break  // width 0 takes no bytes
+        }
+    }
+
+    /// The packing loop for one width: with `width` a constant, the eight shifts and stores of a group unroll.
+    @inline(__always)
+    private static func packGroups<T: FixedWidthInteger & UnsignedInteger>(
+        _ values: UnsafePointer<T>,
+        _ groups: Int,
+        _ out: UnsafeMutableRawPointer,
+        width: Int
+    ) {
+        var written = 0
+        var group = values
+        for _ in 0..<groups {
+            var accumulator: UInt64 = 0
+            var bits = 0
+            for k in 0..<8 {
+                accumulator |= UInt64(truncatingIfNeeded: group[k]) << UInt64(truncatingIfNeeded: bits)
+                bits &+= width
+                if bits >= 32 {
+                    out.storeBytes(
+                        of: UInt32(truncatingIfNeeded: accumulator).littleEndian,
+                        toByteOffset: written,
+                        as: UInt32.self
+                    )
+                    written &+= 4
+                    accumulator >>= 32
+                    bits &-= 32
+                }
+            }
+            while bits > 0 {
+                out.storeBytes(of: UInt8(truncatingIfNeeded: accumulator), toByteOffset: written, as: UInt8.self)
+                written &+= 1
+                accumulator >>= 8
+                bits &-= 8
+            }
+            group += 8
         }
     }
 }
