@@ -218,6 +218,78 @@ struct OperatorsJoinTests {
         #expect(sameAgain, "\(sortedFirst.count) pairs, expected \(expected.count)")
     }
 
+    @Test func partitionedJoinMatchesInMemoryJoin() throws {
+        var generator = SeededGenerator(seed: 77)
+        // Duplicates and nulls on both sides; sparse keys on one run (no bitmap), dense on the other.
+        for spread in [Int64(400), Int64(1 << 40)] {
+            let left = (0..<3_000).map { i -> (Int64?, String) in
+                (
+                    Int.random(in: 0..<40, using: &generator) == 0
+                        ? nil : Int64.random(in: 0..<400, using: &generator) * (spread / 400) - 7,
+                    "l\(i)"
+                )
+            }
+            let right = (0..<5_000).map { i -> (Int64?, String) in
+                (
+                    Int.random(in: 0..<40, using: &generator) == 0
+                        ? nil : Int64.random(in: 100..<600, using: &generator) * (spread / 400) - 7,
+                    "r\(i)"
+                )
+            }
+            let leftBatch = side(left, key: "k", tag: "lt")
+            let rightBatch = side(right, key: "k2", tag: "rt")
+            var reference = try InMemoryMergeJoin(
+                left: leftBatch,
+                right: rightBatch,
+                leftKeys: ["k"],
+                rightKeys: ["k2"]
+            )
+            let expected = try reference.collect()
+            #expect(pairs(expected) == referencePairs(left, right))
+            let directory = try Paths.temporaryDirectory("ops-pjoin")
+            defer { try? FileManager.default.removeItem(at: directory) }
+            for partitionRows in [1, 97, 1_000, 100_000] {
+                let chunks = rightBatch.chunked(size: 700)
+                var rest: any BatchStream = ArrayBatchStream(
+                    schema: rightBatch.schema,
+                    batches: Array(chunks.dropFirst(2))
+                )
+                let join = try #require(
+                    try PartitionedMergeJoin.make(
+                        left: leftBatch.chunked(size: 333),
+                        leftSchema: leftBatch.schema,
+                        rightBuffered: Array(chunks.prefix(2)),
+                        right: &rest,
+                        leftKeys: ["k"],
+                        rightKeys: ["k2"],
+                        temporaryDirectory: directory,
+                        batchSize: 500,
+                        partitionRows: partitionRows
+                    )
+                )
+                var stream: any BatchStream = join
+                let out = try stream.collect()
+                #expect(out.schema == expected.schema)
+                #expect(rows(out) == rows(expected), "partition rows \(partitionRows), spread \(spread)")
+                // Every spill file is gone once the output is drained.
+                #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
+            }
+        }
+        // Keys that are not a single fixed-width column use another plan.
+        let strings = makeBatch(["s": stringColumn(["a"]), "lt": stringColumn(["x"])])
+        var right: any BatchStream = ArrayBatchStream(makeBatch(["s": stringColumn(["a"]), "rt": stringColumn(["y"])]))
+        let none = try PartitionedMergeJoin.make(
+            left: [strings],
+            leftSchema: strings.schema,
+            rightBuffered: [],
+            right: &right,
+            leftKeys: ["s"],
+            rightKeys: ["s"],
+            temporaryDirectory: nil
+        )
+        #expect(none == nil)
+    }
+
     @Test func misuseIsReportedClearly() throws {
         let a = side([(1, "a"), (3, "b"), (2, "b")], key: "k", tag: "lt")
         let b = side([(1, "c"), (2, "d"), (3, "e")], key: "k", tag: "rt")

@@ -98,7 +98,7 @@ final class InputStream: BatchStream {
         var doneBytes = 0
         let inputName = input.name
         return InputStream(name: input.name, schema: schema, context: context) { stream in
-            while true {
+            while fileIndex < files.count {
                 if rowGroup < reader.metadata.rowGroups.count {
                     var batch = try reader.readRowGroup(rowGroup)
                     rowGroup += 1
@@ -129,6 +129,8 @@ final class InputStream: BatchStream {
                 reader = try ParquetReader(path: files[fileIndex])
                 rowGroup = 0
             }
+            // Asked again after the end.
+            return nil
         }
     }
 }

@@ -88,7 +88,7 @@ public struct InMemoryMergeJoin: BatchStream {
     }
 
     /// The row numbers of `batch` with no null key, in key order (stable).
-    private static func order(
+    static func order(
         _ batch: RecordBatch,
         _ keys: [String],
         _ normalized: NormalizedKeys

@@ -4,9 +4,13 @@ import Foundation
 extension MergeJoin {
     /// The sort-merge inner join of two unsorted streams, choosing the cheapest way within `memoryBudget`:
     ///
-    /// - when both inputs together fit in half the budget (measured by ``RecordBatch/estimatedByteSize``; the
-    ///   other half is room for keys, permutations, output batches and the rest of the process), they are held
-    ///   in memory and joined by ``InMemoryMergeJoin`` (row numbers sorted, each output row gathered once);
+    /// - when both inputs together fit in half the budget and in `inMemoryJoinLimit` (measured by
+    ///   ``RecordBatch/estimatedByteSize``; the other half is room for keys, permutations, output batches and the
+    ///   rest of the process), they are held in memory and joined by ``InMemoryMergeJoin`` (row numbers sorted,
+    ///   each output row gathered once);
+    /// - when the left input fits in half the budget and the key is one fixed-width column, the left is held and
+    ///   the right is split by key ranges into spill files as it streams in (``PartitionedMergeJoin``), so the
+    ///   right input is never held whole;
     /// - otherwise each input goes through an ``ExternalSorter`` with half of the budget (spilling sorted runs
     ///   to `temporaryDirectory`) and the sorted streams are merged by ``MergeJoin``.
     ///
@@ -19,7 +23,8 @@ extension MergeJoin {
         memoryBudget: Int,
         temporaryDirectory: URL? = nil,
         keepRightKeys: Bool = false,
-        batchSize: Int = 65_536
+        batchSize: Int = 65_536,
+        inMemoryJoinLimit: Int = 64 << 20
     ) throws -> any BatchStream {
         // Validate names and types before reading anything.
         _ = try outputLayout(
@@ -46,7 +51,9 @@ extension MergeJoin {
                 leftDone = true
             }
         }
-        while bytes <= limit, leftDone, !rightDone {
+        // Both sides are held only when small; a bigger right side is split by key ranges into spill files.
+        let inMemoryLimit = min(limit, inMemoryJoinLimit)
+        while bytes <= inMemoryLimit, leftDone, !rightDone {
             if let batch = try right.next() {
                 bytes += batch.estimatedByteSize
                 rightBatches.append(batch)
@@ -66,11 +73,27 @@ extension MergeJoin {
                 batchSize: batchSize
             )
         }
+        if leftDone,
+            let partitioned = try PartitionedMergeJoin.make(
+                left: leftBatches,
+                leftSchema: left.schema,
+                rightBuffered: rightBatches,
+                right: &right,
+                leftKeys: leftKeys,
+                rightKeys: rightKeys,
+                temporaryDirectory: temporaryDirectory,
+                keepRightKeys: keepRightKeys,
+                batchSize: batchSize
+            )
+        {
+            return partitioned
+        }
         // Too big: sort both sides externally, starting with what was already read.
         // The buffered batches move into the sorter one by one, so that a spill can free them.
         func sorted(
             _ buffered: inout [RecordBatch],
             _ rest: inout any BatchStream,
+            _ done: Bool,
             _ keys: [String]
         ) throws -> any BatchStream {
             let sorter = try ExternalSorter(
@@ -82,11 +105,12 @@ extension MergeJoin {
             )
             buffered.reverse()
             while let batch = buffered.popLast() { try sorter.add(batch) }
-            while let batch = try rest.next() { try sorter.add(batch) }
+            // A stream that has returned nil is not asked again.
+            while !done, let batch = try rest.next() { try sorter.add(batch) }
             return try sorter.finish()
         }
-        let sortedLeft = try sorted(&leftBatches, &left, leftKeys)
-        let sortedRight = try sorted(&rightBatches, &right, rightKeys)
+        let sortedLeft = try sorted(&leftBatches, &left, leftDone, leftKeys)
+        let sortedRight = try sorted(&rightBatches, &right, rightDone, rightKeys)
         return try MergeJoin(
             left: sortedLeft,
             right: sortedRight,
