@@ -253,6 +253,35 @@ struct WriterPageTests {
         #expect(Probe().thriftEncoded() == [0x15, 0x0A, 0x06, 0x28, 0x01, 0x11, 0x08, 0x0A, 0x01, 0x61, 0x00])
     }
 
+    @Test("RLE/bit-packed hybrid: levels as bytes encode exactly as the same values as UInt32")
+    func rleHybridLevelBytes() throws {
+        var state: UInt64 = 0x5EED
+        for (pattern, nullPercent) in [(0, 45), (1, 5), (2, 95), (3, 50)] {
+            var levels: [UInt8] = []
+            while levels.count < 10_000 {
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                let random = Int(state >> 33)
+                // Single values, and now and then runs of 2...20 (some reach eight).
+                let length = pattern == 3 && random % 5 == 0 ? 2 + random % 19 : 1
+                let level: UInt8 = (random / 7) % 100 < nullPercent ? 0 : 1
+                levels.append(contentsOf: repeatElement(level, count: length))
+            }
+            for count in [levels.count, 17, 16, 9, 3] {
+                let prefix = Array(levels.prefix(count))
+                var bytes: [UInt8] = []
+                var words: [UInt8] = []
+                RLEHybridEncoder.encode(prefix, bitWidth: 1, into: &bytes)
+                RLEHybridEncoder.encode(prefix.map(UInt32.init), bitWidth: 1, into: &words)
+                #expect(bytes == words, "pattern \(pattern), \(count) levels")
+                let decoded = try bytes.withUnsafeBytes { buffer in
+                    var decoder = try RLEHybridDecoder(buffer, bitWidth: 1)
+                    return try decoder.decode(count: prefix.count)
+                }
+                #expect(decoded == prefix.map(UInt32.init), "pattern \(pattern), \(count) levels")
+            }
+        }
+    }
+
     @Test("RLE/bit-packed hybrid: the spec's example, runs, padding, and a round trip")
     func rleHybrid() throws {
         func encode(_ values: [UInt32], _ width: Int) -> [UInt8] {

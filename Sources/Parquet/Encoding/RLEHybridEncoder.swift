@@ -28,7 +28,24 @@ enum RLEHybridEncoder {
         while i < count {
             // No two adjacent equal values among the next nine: no run of eight starts in the next eight
             // positions, which the scalar loop below would step over one by one.
-            if i &+ 9 <= count {
+            if bitWidth == 1 && T.self == UInt8.self && i &+ 17 <= count {
+                // Levels (bytes 0 or 1), where equal neighbours are common: bit k of `equal` says whether
+                // values i+k and i+k+1 are equal; a run of eight starting at i+p needs bits p...p+6 set.
+                let bytes = UnsafeRawPointer(values.baseAddress! + i)
+                let ones: UInt64 = 0x0101_0101_0101_0101
+                let gather: UInt64 = 0x0102_0408_1020_4080
+                let low =
+                    ~(bytes.loadUnaligned(as: UInt64.self) ^ bytes.loadUnaligned(fromByteOffset: 1, as: UInt64.self))
+                let high =
+                    ~(bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+                    ^ bytes.loadUnaligned(fromByteOffset: 9, as: UInt64.self))
+                let equal = ((low & ones) &* gather) >> 56 | (((high & ones) &* gather) >> 56) << 8
+                let runs = equal & equal >> 1 & equal >> 2 & equal >> 3 & equal >> 4 & equal >> 5 & equal >> 6
+                if runs & 0xFF == 0 {
+                    i &+= 8
+                    continue
+                }
+            } else if i &+ 9 <= count {
                 var equal = 0
                 for k in 0..<8 { equal |= values[i &+ k] == values[i &+ k &+ 1] ? 1 : 0 }
                 if equal == 0 {
