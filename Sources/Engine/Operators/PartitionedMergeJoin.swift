@@ -1,4 +1,5 @@
 import Columnar
+import Dispatch
 import Foundation
 
 /// Sort-merge inner join of a left input held in memory with a right input that is streamed once and spilled in
@@ -167,6 +168,8 @@ public final class PartitionedMergeJoin: BatchStream {
             let reader = try SpillReader(path: spills[partition], schema: rightSchema)
             var pieces: [RecordBatch] = []
             while let piece = try reader.next() { pieces.append(piece) }
+            // One batch: output rows are then taken from it directly, a column per core.
+            pieces = [RecordBatch.concatenate(pieces, schema: rightSchema)]
             let rows = Array(leftOrder[leftStarts[partition]..<leftStarts[partition + 1]])
             let leftPart = RecordBatch(
                 schema: left.schema,
@@ -235,9 +238,65 @@ private struct RangeSplitter {
             rows[next[r]] = Int32(i)
             next[r] += 1
         }
-        for r in 0..<count where sizes[r] > 0 {
-            let piece = Array(rows[starts[r]..<starts[r + 1]])
-            try writers[r].write(piece.count == batch.count ? batch : batch.take(piece))
+        // Each column reordered by range in one sequential pass (both cores, a column each), then cut.
+        let kept = starts[count]
+        let groupStarts = starts
+        let columns = UnsafeMutableBufferPointer<Column?>.allocate(capacity: batch.columns.count)
+        columns.initialize(repeating: nil)
+        defer {
+            _ = columns.deinitialize()
+            columns.deallocate()
         }
+        nonisolated(unsafe) let shared = columns
+        ranges.withUnsafeBufferPointer { ranges in
+            rows.withUnsafeBufferPointer { rows in
+                nonisolated(unsafe) let ranges = ranges
+                nonisolated(unsafe) let rows = UnsafeBufferPointer(rebasing: rows[0..<kept])
+                DispatchQueue.concurrentPerform(iterations: batch.columns.count) { c in
+                    shared[c] = Self.grouped(batch.columns[c], ranges: ranges, rows: rows, starts: groupStarts)
+                }
+            }
+        }
+        let reordered = columns.map { $0! }
+        for r in 0..<count where sizes[r] > 0 {
+            let range = starts[r]..<starts[r + 1]
+            try writers[r].write(RecordBatch(schema: batch.schema, columns: reordered.map { $0.slice(range) }))
+        }
+    }
+
+    /// The kept rows of `column` grouped by range (input order within a range): fixed-width values and validity
+    /// are scattered in one pass over the column; byte arrays are gathered by `rows`.
+    private static func grouped(
+        _ column: Column,
+        ranges: UnsafeBufferPointer<Int32>,
+        rows: UnsafeBufferPointer<Int32>,
+        starts: [Int]
+    ) -> Column {
+        func scatter<T>(_ values: [T]) -> [T] {
+            var next = starts
+            return values.withUnsafeBufferPointer { source in
+                [T](unsafeUninitializedCapacity: rows.count) { destination, initialized in
+                    let base = destination.baseAddress!
+                    let dropped = next.count - 2
+                    for i in 0..<source.count {
+                        let r = Int(ranges[i])
+                        if r == dropped { continue }
+                        (base + next[r]).initialize(to: source[i])
+                        next[r] += 1
+                    }
+                    initialized = rows.count
+                }
+            }
+        }
+        let values: ColumnValues =
+            switch column.values {
+            case .boolean(let v): .boolean(scatter(v))
+            case .int32(let v): .int32(scatter(v))
+            case .int64(let v): .int64(scatter(v))
+            case .float(let v): .float(scatter(v))
+            case .double(let v): .double(scatter(v))
+            case .bytes: Column(type: column.type, values: column.values).take(rows).values
+            }
+        return Column(type: column.type, values: values, validity: column.validity.map { scatter($0) })
     }
 }
