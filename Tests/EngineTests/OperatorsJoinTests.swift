@@ -290,6 +290,32 @@ struct OperatorsJoinTests {
         #expect(none == nil)
     }
 
+    @Test func prefetchStreamKeepsOrderErrorsAndStopsEarly() throws {
+        struct Failing: BatchStream {
+            let schema: Schema
+            var left: [RecordBatch]
+            mutating func next() throws -> RecordBatch? {
+                if left.isEmpty { throw OperatorError("test", "boom") }
+                return left.removeFirst()
+            }
+        }
+        let batch = side((0..<1_000).map { (Int64($0), "t\($0)") }, key: "k", tag: "lt")
+        let chunks = batch.chunked(size: 77)
+        var all: any BatchStream = PrefetchStream(ArrayBatchStream(schema: batch.schema, batches: chunks), depth: 2)
+        #expect(rows(try all.collect()) == rows(batch))
+        #expect(try all.next() == nil)
+        let failing = PrefetchStream(Failing(schema: batch.schema, left: Array(chunks.prefix(3))), depth: 1)
+        for _ in 0..<3 { #expect(try failing.next() != nil) }
+        let error = #expect(throws: OperatorError.self) { try failing.next() }
+        #expect(error?.description.contains("boom") == true)
+        #expect(try failing.next() == nil)
+        // Released before its end: the producer stops (no hang, no crash).
+        for _ in 0..<20 {
+            let early = PrefetchStream(ArrayBatchStream(schema: batch.schema, batches: chunks), depth: 1)
+            _ = try early.next()
+        }
+    }
+
     @Test func misuseIsReportedClearly() throws {
         let a = side([(1, "a"), (3, "b"), (2, "b")], key: "k", tag: "lt")
         let b = side([(1, "c"), (2, "d"), (3, "e")], key: "k", tag: "rt")

@@ -86,7 +86,8 @@ extension MergeJoin {
                 batchSize: batchSize
             )
         {
-            return partitioned
+            // The ranges are joined on another thread while the consumer handles the previous batches.
+            return PrefetchStream(partitioned, depth: 4)
         }
         // Too big: sort both sides externally, starting with what was already read.
         // The buffered batches move into the sorter one by one, so that a spill can free them.
