@@ -43,7 +43,7 @@ public final class PartitionedMergeJoin: BatchStream {
         temporaryDirectory: URL?,
         keepRightKeys: Bool = false,
         batchSize: Int = 65_536,
-        partitionRows: Int = 1 << 19
+        partitionRows: Int = 1 << 18
     ) throws -> PartitionedMergeJoin? {
         guard leftKeys.count == 1, rightKeys.count == 1 else { return nil }
         let input = try InMemoryJoinInput(left, schema: leftSchema, keys: leftKeys)
