@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import Logging
 import Runner
-import ServiceLifecycle
 
 /// `sluice watch`: reports each CSV file that finishes arriving in a directory.
 struct Watch: AsyncParsableCommand {
@@ -59,16 +58,6 @@ struct Watch: AsyncParsableCommand {
             notifier: ArrivalNotifier(service: client, logger: logger),
             logger: logger
         )
-        let group = ServiceGroup(
-            configuration: ServiceGroupConfiguration(
-                services: [.init(service: watcher)],
-                gracefulShutdownSignals: [.sigterm, .sigint],
-                logger: logger
-            )
-        )
-        var failure: (any Error)?
-        do { try await group.run() } catch { failure = error }
-        try? await client.shutdown()
-        if let failure { throw failure }
+        try await runUntilSignalled(watcher, client: client, logger: logger)
     }
 }

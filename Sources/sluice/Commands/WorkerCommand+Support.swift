@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import ServiceLifecycle
 import StepFunctions
 
 /// The help text shared by the commands that call Step Functions.
@@ -19,4 +20,20 @@ func makeStepFunctionsClient(logger: Logger) throws -> StepFunctionsClient {
 /// Seconds given on the command line as a `Duration`.
 func duration(seconds: Double) -> Duration {
     .milliseconds(Int64((seconds * 1000).rounded()))
+}
+
+/// Runs `service` until it ends or SIGTERM/SIGINT shuts it down gracefully, then shuts `client` down; rethrows the
+/// service's error, if any.
+func runUntilSignalled(_ service: some Service, client: StepFunctionsClient, logger: Logger) async throws {
+    let group = ServiceGroup(
+        configuration: ServiceGroupConfiguration(
+            services: [.init(service: service)],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger
+        )
+    )
+    var failure: (any Error)?
+    do { try await group.run() } catch { failure = error }
+    try? await client.shutdown()
+    if let failure { throw failure }
 }

@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import Logging
 import Runner
-import ServiceLifecycle
 
 /// `sluice worker`: the Step Functions activity worker that replaces the seed's Glue runner Lambda.
 struct Worker: AsyncParsableCommand {
@@ -112,16 +111,6 @@ struct Worker: AsyncParsableCommand {
             store: store,
             logger: logger
         )
-        let group = ServiceGroup(
-            configuration: ServiceGroupConfiguration(
-                services: [.init(service: worker)],
-                gracefulShutdownSignals: [.sigterm, .sigint],
-                logger: logger
-            )
-        )
-        var failure: (any Error)?
-        do { try await group.run() } catch { failure = error }
-        try? await client.shutdown()
-        if let failure { throw failure }
+        try await runUntilSignalled(worker, client: client, logger: logger)
     }
 }
