@@ -84,6 +84,24 @@ import Testing
         }
     }
 
+    @Test func largeResultsAreSplitIntoParts() async throws {
+        let root = try Paths.temporaryDirectory("parts")
+        defer { try? FileManager.default.removeItem(at: root) }
+        var job = try Self.runner().catalog.job(named: "pmd")
+        job.output.rowsPerPart = 500
+        let report = try await Self.runner().run(
+            job,
+            request: JobRequest(output: root.appendingPathComponent("pmd").path)
+        )
+        #expect(report.files == ["part-00000.parquet", "part-00001.parquet", "part-00002.parquet"])
+        #expect(report.rowsWritten == 1461)
+        // The dataset reads back whole, in order, with the same values DuckDB computes from the CSV.
+        let figures = try Self.check(root, jobs: ["pmd"])
+        #expect(figures["pmd"]?["duckdb_equal"] as? Bool == true)
+        #expect(figures["pmd"]?["pyarrow_equal"] as? Bool == true)
+        #expect(figures["pmd"]?["polars_equal"] as? Bool == true)
+    }
+
     @Test func csvOutputFormat() async throws {
         let root = try Paths.temporaryDirectory("csv-out")
         defer { try? FileManager.default.removeItem(at: root) }
