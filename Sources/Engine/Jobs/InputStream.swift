@@ -72,20 +72,13 @@ final class InputStream: BatchStream {
         }
     }
 
-    /// The Parquet files of a dataset directory: `*.parquet`, skipping names that start with `_` or `.`, sorted.
-    static func parquetFiles(in directory: String) throws -> [String] {
-        let names = try FileManager.default.contentsOfDirectory(atPath: directory)
-        return names.filter { $0.hasSuffix(".parquet") && !$0.hasPrefix("_") && !$0.hasPrefix(".") }.sorted()
-            .map { (directory as NSString).appendingPathComponent($0) }
-    }
-
     private static func openParquet(
         _ input: JobInput,
         path: String,
         isDirectory: Bool,
         context: ExecutionContext
     ) throws -> InputStream {
-        let files = isDirectory ? try parquetFiles(in: path) : [path]
+        let files = isDirectory ? try ParquetDataset.files(in: path) : [path]
         guard let first = files.first else {
             throw JobError("input \(input.name): \(path): the dataset directory holds no .parquet files")
         }

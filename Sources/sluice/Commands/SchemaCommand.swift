@@ -1,6 +1,7 @@
 import ArgumentParser
 import CSV
 import Columnar
+import Engine
 import Foundation
 import Parquet
 
@@ -40,8 +41,9 @@ extension Sluice {
 
         func run() throws {
             do {
-                if try ParquetSource(path: file).isParquet {
-                    try printParquet(ParquetSource(path: file))
+                let source = try ParquetSource(path: file)
+                if source.isParquet {
+                    try printParquet(source)
                 } else {
                     try printCSV()
                 }
@@ -66,7 +68,9 @@ extension Sluice {
 
         private func printParquet(_ source: ParquetSource) throws {
             let reader = try ParquetReader(path: source.files[0])
-            let rows = try source.files.reduce(0) { $0 + (try ParquetReader(path: $1).rowCount) }
+            let rows = try source.files.dropFirst().reduce(reader.rowCount) {
+                $0 + (try ParquetReader(path: $1).rowCount)
+            }
             if json {
                 let lines = reader.schema.fields.map {
                     "  { \"name\": \(jsonString($0.name)), \"type\": \(jsonString($0.type.description)), "
@@ -104,9 +108,7 @@ struct ParquetSource {
             throw CommandFailure("\(path): no such file or directory")
         }
         if isDirectory.boolValue {
-            let names = try FileManager.default.contentsOfDirectory(atPath: path)
-            files = names.filter { $0.hasSuffix(".parquet") && !$0.hasPrefix("_") && !$0.hasPrefix(".") }.sorted()
-                .map { (path as NSString).appendingPathComponent($0) }
+            files = try ParquetDataset.files(in: path)
             guard !files.isEmpty else { throw CommandFailure("\(path): the directory holds no .parquet files") }
             isParquet = true
         } else {
