@@ -1,7 +1,8 @@
 import Dispatch
 
 /// `items.map(transform)`, spread over the cores when `work` (rows touched) is large enough to pay for it.
-func parallelMap<T, R>(_ items: [T], work: Int, _ transform: (T) -> R) -> [R] {
+/// Results keep the order of `items`.
+public func parallelMap<T, R>(_ items: [T], work: Int, _ transform: (T) -> R) -> [R] {
     if items.count < 2 || work < 16_384 { return items.map(transform) }
     let results = UnsafeMutableBufferPointer<R?>.allocate(capacity: items.count)
     results.initialize(repeating: nil)

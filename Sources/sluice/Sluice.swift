@@ -1,7 +1,15 @@
 import ArgumentParser
 
-/// The `sluice` command: runs the ETL jobs of `jobs/` and the Step Functions activity worker.
+/// The process entry point: tunes the allocator before any thread starts, then runs ``Sluice``.
 @main
+enum SluiceMain {
+    static func main() async {
+        AllocatorTuning.apply()
+        await Sluice.main()
+    }
+}
+
+/// The `sluice` command: runs the ETL jobs of `jobs/` and the Step Functions activity worker.
 struct Sluice: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sluice",

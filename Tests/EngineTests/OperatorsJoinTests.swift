@@ -237,7 +237,24 @@ struct OperatorsJoinTests {
                 )
             }
             let leftBatch = side(left, key: "k", tag: "lt")
-            let rightBatch = side(right, key: "k2", tag: "rt")
+            // Right columns of every kind the held pieces pack: 1, 2 and 4 byte offsets, too wide, int32, others.
+            var tagged = side(right, key: "k2", tag: "rt")
+            let extra = makeBatch([
+                "small": int64Column(right.indices.map { _ in Int64.random(in: 0..<200, using: &generator) }),
+                "mid": int64Column(
+                    right.indices.map { i in i % 7 == 0 ? nil : Int64.random(in: -30_000..<30_000, using: &generator) }
+                ),
+                "big": int64Column(right.indices.map { _ in Int64.random(in: 0..<3_000_000, using: &generator) }),
+                "wide": int64Column(right.indices.map { i in i == 5 ? .min : i == 6 ? .max : Int64(i) }),
+                "i32": int32Column(right.indices.map { _ in Int32.random(in: -5...5, using: &generator) }),
+                "d": doubleColumn(right.indices.map { i in i % 5 == 0 ? nil : Double(i) / 4 }),
+                "b": boolColumn(right.indices.map { i in i % 3 == 0 }),
+            ])
+            tagged = RecordBatch(
+                schema: Schema(tagged.schema.fields + extra.schema.fields),
+                columns: tagged.columns + extra.columns
+            )
+            let rightBatch = tagged
             var reference = try InMemoryMergeJoin(
                 left: leftBatch,
                 right: rightBatch,
@@ -248,29 +265,38 @@ struct OperatorsJoinTests {
             #expect(pairs(expected) == referencePairs(left, right))
             let directory = try Paths.temporaryDirectory("ops-pjoin")
             defer { try? FileManager.default.removeItem(at: directory) }
-            for partitionRows in [1, 97, 1_000, 100_000] {
+            // Held in memory, spilled, and held at first then spilled once the budget is used up.
+            for (partitionRows, holdBudget) in [(1, 0), (97, 0), (1_000, 0), (100_000, 0), (97, Int.max), (1, 60_000)] {
                 let chunks = rightBatch.chunked(size: 700)
                 var rest: any BatchStream = ArrayBatchStream(
                     schema: rightBatch.schema,
                     batches: Array(chunks.dropFirst(2))
                 )
+                var leftChunks = leftBatch.chunked(size: 333)
                 let join = try #require(
                     try PartitionedMergeJoin.make(
-                        left: leftBatch.chunked(size: 333),
+                        left: &leftChunks,
                         leftSchema: leftBatch.schema,
                         rightBuffered: Array(chunks.prefix(2)),
                         right: &rest,
                         leftKeys: ["k"],
                         rightKeys: ["k2"],
                         temporaryDirectory: directory,
+                        holdBudget: holdBudget,
                         batchSize: 500,
                         partitionRows: partitionRows
                     )
                 )
+                let spillFiles = try FileManager.default.contentsOfDirectory(atPath: directory.path).count
+                #expect((spillFiles == 0) == (holdBudget == Int.max), "budget \(holdBudget): \(spillFiles) spill files")
+                #expect(leftChunks.isEmpty, "the left batches are taken")
                 var stream: any BatchStream = join
                 let out = try stream.collect()
                 #expect(out.schema == expected.schema)
-                #expect(rows(out) == rows(expected), "partition rows \(partitionRows), spread \(spread)")
+                #expect(
+                    rows(out) == rows(expected),
+                    "partition rows \(partitionRows), spread \(spread), hold budget \(holdBudget)"
+                )
                 // Every spill file is gone once the output is drained.
                 #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
             }
@@ -278,8 +304,9 @@ struct OperatorsJoinTests {
         // Keys that are not a single fixed-width column use another plan.
         let strings = makeBatch(["s": stringColumn(["a"]), "lt": stringColumn(["x"])])
         var right: any BatchStream = ArrayBatchStream(makeBatch(["s": stringColumn(["a"]), "rt": stringColumn(["y"])]))
+        var stringBatches = [strings]
         let none = try PartitionedMergeJoin.make(
-            left: [strings],
+            left: &stringBatches,
             leftSchema: strings.schema,
             rightBuffered: [],
             right: &right,
@@ -288,6 +315,52 @@ struct OperatorsJoinTests {
             temporaryDirectory: nil
         )
         #expect(none == nil)
+        #expect(stringBatches.count == 1, "the left batches are untouched when another plan is needed")
+    }
+
+    @Test func packedColumnsKeepEveryValue() throws {
+        let cases: [(Column, String)] = [
+            (int64Column([5, 200, nil, 7]), "narrow8"),
+            (int64Column([-40_000, 20_000, 0]), "narrow16"),
+            (int64Column([0, 4_000_000_000]), "narrow32"),
+            (int64Column([.min, .max, 0]), "plain"),
+            (int64Column([-1, 5_000_000_000]), "plain"),
+            (int32Column([.min, .max]), "plain"),
+            (int32Column([100, 400]), "narrow16"),
+            (stringColumn(["a", nil, "ccc"]), "plain"),
+            (doubleColumn([1.5, nil]), "plain"),
+        ]
+        for (column, expected) in cases {
+            // Reversed, with the first row dropped: the kind is chosen from all rows, dropped ones included.
+            let n = column.count
+            let destinations: [Int32] = (0..<n).map { $0 == 0 ? -1 : Int32(n - 1 - $0) }
+            let rows: [Int32] = (1..<n).reversed().map { Int32($0) }
+            let packed = rows.withUnsafeBufferPointer { rows in
+                destinations.withUnsafeBufferPointer { PackedColumn.scattering(column, rows: rows, destinations: $0) }
+            }
+            let kind =
+                switch packed.storage {
+                case .plain: "plain"
+                case .narrow8: "narrow8"
+                case .narrow16: "narrow16"
+                case .narrow32: "narrow32"
+                }
+            #expect(kind == expected, "\(column)")
+            let whole = PackedColumn.concatenate([(packed, 0..<(n - 1))], type: column.type)
+            #expect((0..<(n - 1)).map { whole.value(at: $0) } == rows.map { column.value(at: Int($0)) })
+        }
+        // Pieces of different widths unpack into one column.
+        func packed(_ column: Column) -> PackedColumn {
+            let identity = (0..<Int32(column.count)).map { $0 }
+            return identity.withUnsafeBufferPointer { PackedColumn.scattering(column, rows: $0, destinations: $0) }
+        }
+        let narrow = packed(int64Column([1, 2, 3]))
+        let wide = packed(int64Column([.min, nil, .max]))
+        let mixed = PackedColumn.concatenate([(narrow, 1..<3), (wide, 0..<3), (narrow, 0..<1)], type: .int64)
+        #expect(
+            (0..<mixed.count).map { mixed.value(at: $0) }
+                == [.int(2), .int(3), .int(.min), .null, .int(.max), .int(1)]
+        )
     }
 
     @Test func prefetchStreamKeepsOrderErrorsAndStopsEarly() throws {

@@ -9,8 +9,8 @@ extension MergeJoin {
     ///   rest of the process), they are held in memory and joined by ``InMemoryMergeJoin`` (row numbers sorted,
     ///   each output row gathered once);
     /// - when the left input fits in half the budget and the key is one fixed-width column, the left is held and
-    ///   the right is split by key ranges into spill files as it streams in (``PartitionedMergeJoin``), so the
-    ///   right input is never held whole;
+    ///   the right is split by key ranges as it streams in (``PartitionedMergeJoin``), held packed while the rest
+    ///   of that half of the budget lasts and spilled to files after, so the right input is never held whole;
     /// - otherwise each input goes through an ``ExternalSorter`` with half of the budget (spilling sorted runs
     ///   to `temporaryDirectory`) and the sorted streams are merged by ``MergeJoin``.
     ///
@@ -75,13 +75,14 @@ extension MergeJoin {
         }
         if leftDone,
             let partitioned = try PartitionedMergeJoin.make(
-                left: leftBatches,
+                left: &leftBatches,
                 leftSchema: left.schema,
                 rightBuffered: rightBatches,
                 right: &right,
                 leftKeys: leftKeys,
                 rightKeys: rightKeys,
                 temporaryDirectory: temporaryDirectory,
+                holdBudget: max(0, limit - bytes),
                 keepRightKeys: keepRightKeys,
                 batchSize: batchSize
             )

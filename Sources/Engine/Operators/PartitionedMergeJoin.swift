@@ -2,64 +2,74 @@ import Columnar
 import Dispatch
 import Foundation
 
-/// Sort-merge inner join of a left input held in memory with a right input that is streamed once and spilled in
-/// key ranges, for one fixed-width key (integers, dates, timestamps, floats, booleans).
+/// Sort-merge inner join that splits both inputs by key range, for one fixed-width key (integers, dates,
+/// timestamps, floats, booleans): the left input is held, the right input is streamed once.
 ///
-/// The left rows' keys are sorted (row numbers only) and cut into ranges of about `partitionRows` rows. Each
-/// right batch is split by those ranges as it arrives (rows with a null key, or a key absent from the left when
-/// the keys are dense enough for a bitmap, are dropped) and each piece appended to the range's spill file (at
-/// most ``maxPartitions`` of them), so
-/// the right input is never held whole. The ranges are then joined one after another by ``InMemoryMergeJoin``,
-/// so the output comes out in key order a batch at a time. Output order and columns are those of ``MergeJoin``.
+/// Range boundaries are quantiles of a sample of the left keys, about `partitionRows` left rows a range (at most
+/// ``maxPartitions`` ranges). Both inputs are split by those ranges batch by batch, in input order; rows with a
+/// null key, and right rows whose key the left does not hold (when the left keys are dense enough for a
+/// bitmap), are dropped. The pieces are held packed (``PackedColumn``: integers as narrow offsets); the left
+/// always, the right while it fits in `holdBudget` bytes, after which the right pieces of later batches go to
+/// one spill file per range. The ranges are then joined in key order by ``InMemoryMergeJoin``, each within a
+/// few megabytes that stay in the caches, so the output comes out in key order a batch at a time. Output order
+/// and columns are those of ``MergeJoin``.
 ///
-/// Memory: the left input, its sorted keys, one right batch with its pieces, and one range of both sides.
+/// Memory: both inputs packed (the right one up to `holdBudget`), one right batch with its pieces, and one
+/// range of both sides unpacked.
 public final class PartitionedMergeJoin: BatchStream {
     public let schema: Schema
-    private let left: InMemoryJoinInput
-    private let leftOrder: [Int32]
-    /// `leftStarts[p] ..< leftStarts[p + 1]` are the positions in `leftOrder` of the rows of range `p`.
-    private let leftStarts: [Int]
+    private let leftSchema: Schema
     private let rightSchema: Schema
     private let leftKeys: [String]
     private let rightKeys: [String]
     private let keepRightKeys: Bool
     private let batchSize: Int
-    private let spills: [String]
+    /// The left rows of each range, in input order.
+    private var leftHeld: [[HeldPiece]]
+    /// The right rows of each range held in memory, in input order.
+    private var rightHeld: [[HeldPiece]]
+    /// The spill file of each range that has one; its rows follow the held ones in input order.
+    private var spills: [String?]
     private var partition = 0
-    /// At most this many spill files are open at once.
+    /// At most this many ranges (and spill files).
     static let maxPartitions = 64
     private var current: InMemoryMergeJoin?
 
-    /// Joins `left` (in memory) with the right input: `rightBuffered` first, then the rest of `right`.
-    /// Returns `nil` when the keys are not a single fixed-width column (the caller uses another plan); the
-    /// right input is untouched then. Spill files go to `temporaryDirectory` (default: the system's).
+    /// Joins `left` (in memory; the batches are taken out of the array as they are split) with the right
+    /// input: `rightBuffered` first, then the rest of `right`. Returns `nil`, leaving both inputs untouched, when
+    /// the keys are not a single fixed-width column (the caller uses another plan). Spill files go to
+    /// `temporaryDirectory` (default: the system's).
     public static func make(
-        left: [RecordBatch],
+        left: inout [RecordBatch],
         leftSchema: Schema,
         rightBuffered: [RecordBatch],
         right: inout any BatchStream,
         leftKeys: [String],
         rightKeys: [String],
         temporaryDirectory: URL?,
+        holdBudget: Int = 0,
         keepRightKeys: Bool = false,
         batchSize: Int = 65_536,
         partitionRows: Int = 1 << 18
     ) throws -> PartitionedMergeJoin? {
         guard leftKeys.count == 1, rightKeys.count == 1 else { return nil }
-        let input = try InMemoryJoinInput(left, schema: leftSchema, keys: leftKeys)
-        let normalized = try NormalizedKeys(input.keyBatch, names: leftKeys, operation: "join")
-        guard let fixed = normalized.columns[0].fixed else { return nil }
-        let order = try InMemoryMergeJoin.order(input.keyBatch, leftKeys, normalized)
-        let sortedKeys = withExtendedLifetime(normalized) { order.map { fixed[Int($0)] } }
+        let keyIndex = try leftSchema.requireIndex(of: leftKeys[0], for: "join")
+        let keyType = leftSchema.fields[keyIndex].type
+        let probe = try NormalizedKeyColumn(
+            Column(type: keyType, values: ColumnValues.empty(for: keyType)),
+            name: leftKeys[0],
+            operation: "join"
+        )
+        guard probe.fixed != nil else { return nil }
         return try PartitionedMergeJoin(
-            left: input,
-            leftOrder: order,
-            sortedKeys: sortedKeys,
+            left: &left,
+            leftSchema: leftSchema,
             rightBuffered: rightBuffered,
             right: &right,
             leftKeys: leftKeys,
             rightKeys: rightKeys,
             temporaryDirectory: temporaryDirectory,
+            holdBudget: holdBudget,
             keepRightKeys: keepRightKeys,
             batchSize: batchSize,
             partitionRows: partitionRows
@@ -67,91 +77,90 @@ public final class PartitionedMergeJoin: BatchStream {
     }
 
     private init(
-        left: InMemoryJoinInput,
-        leftOrder: [Int32],
-        sortedKeys: [UInt64],
+        left: inout [RecordBatch],
+        leftSchema: Schema,
         rightBuffered: [RecordBatch],
         right: inout any BatchStream,
         leftKeys: [String],
         rightKeys: [String],
         temporaryDirectory: URL?,
+        holdBudget: Int,
         keepRightKeys: Bool,
         batchSize: Int,
         partitionRows: Int
     ) throws {
         precondition(batchSize > 0 && partitionRows > 0, "batch and partition sizes must be positive")
         schema = try MergeJoin.outputLayout(
-            left: left.schema,
+            left: leftSchema,
             right: right.schema,
             leftKeys: leftKeys,
             rightKeys: rightKeys,
             keepRightKeys: keepRightKeys
         ).schema
-        self.left = left
-        self.leftOrder = leftOrder
+        self.leftSchema = leftSchema
         self.rightSchema = right.schema
         self.leftKeys = leftKeys
         self.rightKeys = rightKeys
         self.keepRightKeys = keepRightKeys
         self.batchSize = batchSize
-        // Range p holds the keys k with boundaries[p - 1] <= k < boundaries[p].
-        let n = sortedKeys.count
-        let count = min(Self.maxPartitions, max(1, (n + partitionRows - 1) / partitionRows))
-        var boundaries: [UInt64] = []
-        for p in 1..<count { boundaries.append(sortedKeys[p * n / count]) }
-        var starts = [0]
-        for b in boundaries { starts.append(Self.lowerBound(sortedKeys, b)) }
-        starts.append(n)
-        leftStarts = starts
-        // A bitmap of the left keys when they are dense: right rows without a partner are not spilled.
-        var bitmap: [UInt64] = []
-        var low: UInt64 = 0
-        var span: UInt64 = 0
-        if let first = sortedKeys.first, let last = sortedKeys.last, last - first < UInt64(max(n, 1 << 16)) * 16 {
-            low = first
-            span = last - first + 1
-            bitmap = [UInt64](repeating: 0, count: Int(span / 64) + 1)
-            bitmap.withUnsafeMutableBufferPointer { bits in
-                for k in sortedKeys {
-                    let d = k &- low
-                    bits[Int(d >> 6)] |= 1 << (d & 63)
-                }
+        let leftKey = try leftSchema.requireIndex(of: leftKeys[0], for: "join")
+        let summary = try KeySummary(left.map { $0.columns[leftKey] }, name: leftKeys[0])
+        let lookup = summary.lookup(
+            min(Self.maxPartitions, max(1, (summary.count + partitionRows - 1) / partitionRows))
+        )
+        let count = lookup.boundaries.count + 1
+        leftHeld = Array(repeating: [], count: count)
+        rightHeld = Array(repeating: [], count: count)
+        spills = Array(repeating: nil, count: count)
+        // The left batches are split and released one by one.
+        let leftSplitter = RangeSplitter(lookup: lookup, bitmap: nil, key: leftKey, keyName: leftKeys[0])
+        left.reverse()
+        while let batch = left.popLast() {
+            for (r, piece) in try leftSplitter.split(batch).enumerated() where !piece.rows.isEmpty {
+                leftHeld[r].append(piece)
             }
         }
+        let splitter = RangeSplitter(
+            lookup: lookup,
+            bitmap: summary.bitmap,
+            key: try right.schema.requireIndex(of: rightKeys[0], for: "join"),
+            keyName: rightKeys[0]
+        )
         let directory = temporaryDirectory ?? FileManager.default.temporaryDirectory
         let tag = UUID().uuidString
-        spills = (0..<count).map { directory.appendingPathComponent("join-\(tag)-\($0).spill").path }
-        let writers = try spills.map { try SpillWriter(path: $0) }
+        var writers: [SpillWriter?] = Array(repeating: nil, count: count)
+        var heldBytes = 0
+        var spilling = false
         do {
-            let splitter = RangeSplitter(
-                boundaries: boundaries,
-                bitmap: bitmap,
-                low: low,
-                span: span,
-                key: try right.schema.requireIndex(of: rightKeys[0], for: "join"),
-                keyName: rightKeys[0]
-            )
-            for batch in rightBuffered { try splitter.split(batch, into: writers) }
-            while let batch = try right.next() { try splitter.split(batch, into: writers) }
-            for writer in writers { try writer.close() }
+            func add(_ batch: RecordBatch) throws {
+                let pieces = try splitter.split(batch)
+                let bytes = pieces.first?.columns.reduce(0) { $0 + $1.byteSize } ?? 0
+                spilling = spilling || heldBytes + bytes > holdBudget
+                if !spilling {
+                    heldBytes += bytes
+                    for (r, piece) in pieces.enumerated() where !piece.rows.isEmpty { rightHeld[r].append(piece) }
+                    return
+                }
+                for (r, piece) in pieces.enumerated() where !piece.rows.isEmpty {
+                    if writers[r] == nil {
+                        let path = directory.appendingPathComponent("join-\(tag)-\(r).spill").path
+                        spills[r] = path
+                        writers[r] = try SpillWriter(path: path)
+                    }
+                    try writers[r]!.write(piece.unpacked(schema: batch.schema))
+                }
+            }
+            for batch in rightBuffered { try add(batch) }
+            while let batch = try right.next() { try add(batch) }
+            for writer in writers { try writer?.close() }
         } catch {
-            for path in spills { unlink(path) }
+            for path in spills { if let path { unlink(path) } }
             throw error
         }
     }
 
     deinit {
-        for p in partition..<spills.count { unlink(spills[p]) }
-    }
-
-    private static func lowerBound(_ keys: [UInt64], _ value: UInt64) -> Int {
-        var low = 0
-        var high = keys.count
-        while low < high {
-            let middle = (low + high) / 2
-            if keys[middle] < value { low = middle + 1 } else { high = middle }
-        }
-        return low
+        for p in partition..<spills.count { if let path = spills[p] { unlink(path) } }
     }
 
     public func next() throws -> RecordBatch? {
@@ -161,24 +170,16 @@ public final class PartitionedMergeJoin: BatchStream {
                 current = join
                 if let batch { return batch }
                 current = nil
-                unlink(spills[partition])
+                leftHeld[partition] = []
+                rightHeld[partition] = []
+                if let path = spills[partition] { unlink(path) }
                 partition += 1
             }
             guard partition < spills.count else { return nil }
-            let reader = try SpillReader(path: spills[partition], schema: rightSchema)
-            var pieces: [RecordBatch] = []
-            while let piece = try reader.next() { pieces.append(piece) }
-            // One batch: output rows are then taken from it directly, a column per core.
-            pieces = [RecordBatch.concatenate(pieces, schema: rightSchema)]
-            let rows = Array(leftOrder[leftStarts[partition]..<leftStarts[partition + 1]])
-            let leftPart = RecordBatch(
-                schema: left.schema,
-                columns: left.gather(rows, columns: Array(0..<left.schema.fields.count))
-            )
             current = try InMemoryMergeJoin(
-                left: [leftPart],
-                leftSchema: left.schema,
-                right: pieces,
+                left: [Self.unpack(leftHeld[partition], schema: leftSchema)],
+                leftSchema: leftSchema,
+                right: [try rightRows(of: partition)],
                 rightSchema: rightSchema,
                 leftKeys: leftKeys,
                 rightKeys: rightKeys,
@@ -187,116 +188,240 @@ public final class PartitionedMergeJoin: BatchStream {
             )
         }
     }
+
+    /// The rows of `pieces`, one after another, unpacked into one batch (a column per core).
+    private static func unpack(_ pieces: [HeldPiece], schema: Schema) -> RecordBatch {
+        guard !pieces.isEmpty else { return .empty(schema) }
+        let columns = parallelMap(Array(0..<schema.fields.count), work: pieces.reduce(0) { $0 + $1.rows.count }) {
+            c in
+            PackedColumn.concatenate(pieces.map { ($0.columns[c], $0.rows) }, type: schema.fields[c].type)
+        }
+        return RecordBatch(schema: schema, columns: columns)
+    }
+
+    /// The right rows of range `p` as one batch: the held pieces unpacked, then the spilled ones.
+    private func rightRows(of p: Int) throws -> RecordBatch {
+        var batches = [Self.unpack(rightHeld[p], schema: rightSchema)]
+        if let path = spills[p] {
+            let reader = try SpillReader(path: path, schema: rightSchema)
+            while let piece = try reader.next() { batches.append(piece) }
+        }
+        return RecordBatch.concatenate(batches.filter { $0.count > 0 }, schema: rightSchema)
+    }
 }
 
-/// Splits right batches by key range into spill files.
-private struct RangeSplitter {
-    let boundaries: [UInt64]
-    let bitmap: [UInt64]
+/// What the range split needs to know of the left keys: their count, a sample for the range boundaries, and a
+/// bitmap of them when they are dense.
+private struct KeySummary {
+    /// Non-null keys.
+    var count = 0
+    /// Every `stride`-th normalized key, sorted.
+    var sample: [UInt64] = []
+    /// The smallest and the largest key (when `count > 0`).
+    var low = UInt64.max
+    var high = UInt64.min
+    var bitmap: KeyBitmap?
+
+    static let sampleSize = 1 << 16
+
+    init(_ columns: [Column], name: String) throws {
+        let total = columns.reduce(0) { $0 + $1.count }
+        let stride = max(1, total / Self.sampleSize)
+        var position = 0
+        for column in columns {
+            let keys = try NormalizedKeyColumn(column, name: name, operation: "join")
+            withExtendedLifetime(keys) {
+                let fixed = keys.fixed!
+                for i in 0..<keys.count where !keys.isNull(i) {
+                    let k = fixed[i]
+                    count += 1
+                    low = min(low, k)
+                    high = max(high, k)
+                    if position % stride == 0 { sample.append(k) }
+                    position += 1
+                }
+            }
+        }
+        sample.sort()
+        // A bitmap of the keys when they are dense: right rows without a partner are then not held.
+        guard count > 0, high - low < UInt64(max(count, 1 << 16)) * 16 else { return }
+        let span = high - low + 1
+        var bits = [UInt64](repeating: 0, count: Int(span / 64) + 1)
+        for column in columns {
+            let keys = try NormalizedKeyColumn(column, name: name, operation: "join")
+            withExtendedLifetime(keys) {
+                let fixed = keys.fixed!
+                bits.withUnsafeMutableBufferPointer { bits in
+                    for i in 0..<keys.count where !keys.isNull(i) {
+                        let d = fixed[i] &- low
+                        bits[Int(d >> 6)] |= 1 << (d & 63)
+                    }
+                }
+            }
+        }
+        bitmap = KeyBitmap(bits: bits, low: low, span: span)
+    }
+
+    /// At most `count - 1` increasing boundaries that cut the sample into `count` ranges of about equal size.
+    func lookup(_ count: Int) -> RangeLookup {
+        guard !sample.isEmpty else { return RangeLookup(boundaries: [], low: 0, high: 0) }
+        var result: [UInt64] = []
+        for p in 1..<max(count, 1) {
+            let b = sample[p * sample.count / count]
+            if result.last.map({ $0 < b }) ?? true { result.append(b) }
+        }
+        return RangeLookup(boundaries: result, low: low, high: high)
+    }
+}
+
+/// The right rows of one key range from one input batch: rows `rows` of the batch's packed columns.
+struct HeldPiece {
+    let columns: [PackedColumn]
+    let rows: Range<Int>
+
+    func unpacked(schema: Schema) -> RecordBatch {
+        RecordBatch(
+            schema: schema,
+            columns: columns.map { PackedColumn.concatenate([($0, rows)], type: $0.type) }
+        )
+    }
+}
+
+/// One bit for each key in `low ..< low + span` that the left input holds.
+struct KeyBitmap {
+    let bits: [UInt64]
     let low: UInt64
     let span: UInt64
+}
+
+/// The range of a normalized key: the number of boundaries at or below it. A table over `low ... high` in at most
+/// 4096 cells gives the range of each cell's first key, so a lookup is one load and rarely a step or two.
+struct RangeLookup {
+    /// Increasing; range `p` holds the keys `k` with `boundaries[p - 1] <= k < boundaries[p]`.
+    let boundaries: [UInt64]
+    let low: UInt64
+    let shift: UInt64
+    /// `table[c]` is the range of the key `low + c << shift`.
+    let table: [Int32]
+
+    /// Boundaries must lie in `low ... high` (they are left keys).
+    init(boundaries: [UInt64], low: UInt64, high: UInt64) {
+        self.boundaries = boundaries
+        self.low = low
+        let span = high &- low
+        let shift = UInt64(max(0, (64 - span.leadingZeroBitCount) - 12))
+        self.shift = shift
+        var table: [Int32] = []
+        var r = 0
+        for cell in 0...(span >> shift) {
+            let first = low + cell << shift
+            while r < boundaries.count && boundaries[r] <= first { r += 1 }
+            table.append(Int32(r))
+        }
+        self.table = table
+    }
+
+    func withTables<R>(_ body: (Tables) -> R) -> R {
+        boundaries.withUnsafeBufferPointer { bounds in
+            table.withUnsafeBufferPointer { table in
+                body(Tables(bounds: bounds, table: table, low: low, shift: shift))
+            }
+        }
+    }
+
+    struct Tables {
+        let bounds: UnsafeBufferPointer<UInt64>
+        let table: UnsafeBufferPointer<Int32>
+        let low: UInt64
+        let shift: UInt64
+
+        @inline(__always)
+        func range(of k: UInt64) -> Int {
+            if k < low { return 0 }
+            let cell = (k &- low) >> shift
+            if cell >= UInt64(table.count) { return bounds.count }
+            var r = Int(table[Int(cell)])
+            while r < bounds.count && bounds[r] <= k { r &+= 1 }
+            return r
+        }
+    }
+}
+
+/// Splits right batches by key range into packed pieces.
+private struct RangeSplitter {
+    let lookup: RangeLookup
+    let bitmap: KeyBitmap?
     let key: Int
     let keyName: String
 
-    func split(_ batch: RecordBatch, into writers: [SpillWriter]) throws {
-        guard batch.count > 0 else { return }
+    /// The rows of `batch` for each range (input order within a range), packed; rows with a null key or (with
+    /// a bitmap) a key the left does not hold are dropped. All pieces share the same packed columns.
+    func split(_ batch: RecordBatch) throws -> [HeldPiece] {
+        let count = lookup.boundaries.count + 1
+        let n = batch.count
+        guard n > 0 else { return Array(repeating: HeldPiece(columns: [], rows: 0..<0), count: count) }
         let keys = try NormalizedKeyColumn(batch.columns[key], name: keyName, operation: "join")
-        let count = writers.count
         // Range of every row (count = dropped), then the rows grouped by range, in input order.
         var sizes = [Int](repeating: 0, count: count + 1)
-        var ranges = [Int32](repeating: 0, count: batch.count)
+        var ranges = [Int32](repeating: 0, count: n)
         withExtendedLifetime(keys) {
             let fixed = keys.fixed!
-            let useBitmap = !bitmap.isEmpty
-            boundaries.withUnsafeBufferPointer { bounds in
-                bitmap.withUnsafeBufferPointer { bits in
-                    for i in 0..<batch.count {
-                        var range = count
-                        let k = fixed[i]
-                        let d = k &- low
-                        if !keys.isNull(i) && (!useBitmap || (d < span && bits[Int(d >> 6)] & (1 << (d & 63)) != 0)) {
-                            var lo = 0
-                            var hi = bounds.count
-                            while lo < hi {
-                                let middle = (lo + hi) / 2
-                                if bounds[middle] <= k { lo = middle + 1 } else { hi = middle }
+            let validity = keys.validity
+            let bits = bitmap?.bits ?? []
+            let low = bitmap?.low ?? 0
+            let span = bitmap?.span ?? 0
+            let useBitmap = bitmap != nil
+            lookup.withTables { lookup in
+                bits.withUnsafeBufferPointer { bits in
+                    sizes.withUnsafeMutableBufferPointer { sizes in
+                        ranges.withUnsafeMutableBufferPointer { ranges in
+                            for i in 0..<n {
+                                let k = fixed[i]
+                                let d = k &- low
+                                let kept =
+                                    (validity == nil || validity![i])
+                                    && (!useBitmap || (d < span && bits[Int(d >> 6)] & (1 << (d & 63)) != 0))
+                                let range = kept ? lookup.range(of: k) : count
+                                ranges[i] = Int32(truncatingIfNeeded: range)
+                                sizes[range] &+= 1
                             }
-                            range = lo
                         }
-                        ranges[i] = Int32(range)
-                        sizes[range] += 1
                     }
                 }
             }
         }
         var starts = [Int](repeating: 0, count: count + 2)
         for r in 0...count { starts[r + 1] = starts[r] + sizes[r] }
+        // Where each row goes (-1: dropped) and, inversely, the source row of each place.
         var next = starts
-        var rows = [Int32](repeating: 0, count: batch.count)
-        for i in 0..<batch.count {
-            let r = Int(ranges[i])
-            rows[next[r]] = Int32(i)
-            next[r] += 1
-        }
-        // Each column reordered by range in one sequential pass (both cores, a column each), then cut.
         let kept = starts[count]
-        let groupStarts = starts
-        let columns = UnsafeMutableBufferPointer<Column?>.allocate(capacity: batch.columns.count)
-        columns.initialize(repeating: nil)
-        defer {
-            _ = columns.deinitialize()
-            columns.deallocate()
-        }
-        nonisolated(unsafe) let shared = columns
+        var destinations = [Int32](repeating: -1, count: n)
+        var rows = [Int32](repeating: 0, count: kept)
         ranges.withUnsafeBufferPointer { ranges in
-            rows.withUnsafeBufferPointer { rows in
-                nonisolated(unsafe) let ranges = ranges
-                nonisolated(unsafe) let rows = UnsafeBufferPointer(rebasing: rows[0..<kept])
-                DispatchQueue.concurrentPerform(iterations: batch.columns.count) { c in
-                    shared[c] = Self.grouped(batch.columns[c], ranges: ranges, rows: rows, starts: groupStarts)
-                }
-            }
-        }
-        let reordered = columns.map { $0! }
-        for r in 0..<count where sizes[r] > 0 {
-            let range = starts[r]..<starts[r + 1]
-            try writers[r].write(RecordBatch(schema: batch.schema, columns: reordered.map { $0.slice(range) }))
-        }
-    }
-
-    /// The kept rows of `column` grouped by range (input order within a range): fixed-width values and validity
-    /// are scattered in one pass over the column; byte arrays are gathered by `rows`.
-    private static func grouped(
-        _ column: Column,
-        ranges: UnsafeBufferPointer<Int32>,
-        rows: UnsafeBufferPointer<Int32>,
-        starts: [Int]
-    ) -> Column {
-        func scatter<T>(_ values: [T]) -> [T] {
-            var next = starts
-            return values.withUnsafeBufferPointer { source in
-                [T](unsafeUninitializedCapacity: rows.count) { destination, initialized in
-                    let base = destination.baseAddress!
-                    let dropped = next.count - 2
-                    for i in 0..<source.count {
-                        let r = Int(ranges[i])
-                        if r == dropped { continue }
-                        (base + next[r]).initialize(to: source[i])
-                        next[r] += 1
+            next.withUnsafeMutableBufferPointer { next in
+                destinations.withUnsafeMutableBufferPointer { destinations in
+                    rows.withUnsafeMutableBufferPointer { rows in
+                        for i in 0..<n {
+                            let r = Int(ranges[i])
+                            if r == count { continue }
+                            let slot = next[r]
+                            next[r] = slot &+ 1
+                            destinations[i] = Int32(truncatingIfNeeded: slot)
+                            rows[slot] = Int32(truncatingIfNeeded: i)
+                        }
                     }
-                    initialized = rows.count
                 }
             }
         }
-        let values: ColumnValues =
-            switch column.values {
-            case .boolean(let v): .boolean(scatter(v))
-            case .int32(let v): .int32(scatter(v))
-            case .int64(let v): .int64(scatter(v))
-            case .float(let v): .float(scatter(v))
-            case .double(let v): .double(scatter(v))
-            case .bytes: Column(type: column.type, values: column.values).take(rows).values
+        let columns = destinations.withUnsafeBufferPointer { destinations in
+            rows.withUnsafeBufferPointer { rows in
+                nonisolated(unsafe) let destinations = destinations
+                nonisolated(unsafe) let rows = rows
+                return parallelMap(batch.columns, work: batch.count) {
+                    PackedColumn.scattering($0, rows: rows, destinations: destinations)
+                }
             }
-        return Column(type: column.type, values: values, validity: column.validity.map { scatter($0) })
+        }
+        return (0..<count).map { HeldPiece(columns: columns, rows: starts[$0]..<starts[$0 + 1]) }
     }
 }
