@@ -24,11 +24,19 @@ struct OperatorsSortTests {
         let small = (0..<n).map { _ in Int64.random(in: 0..<20, using: &generator) }
         let wide = (0..<n).map { i in i % 11 == 0 ? nil : Int64.random(in: Int64.min...Int64.max, using: &generator) }
         let reals = (0..<n).map { i in i % 13 == 0 ? nil : Double.random(in: -1e6...1e6, using: &generator) }
+        let smallNulls = small.enumerated().map { $0.offset % 7 == 0 ? nil : $0.element - 10 }
         let batch = makeBatch([
             "small": int64Column(small), "wide": int64Column(wide), "real": doubleColumn(reals),
-            "seq": int64Column((0..<n).map { Int64($0) }),
+            "seq": int64Column((0..<n).map { Int64($0) }), "smallNulls": int64Column(smallNulls),
         ])
+        // One dense key takes the counting sort (with nulls either end, either direction), others the radix or
+        // comparison sort.
         for keys in [
+            [SortKey("small")],
+            [SortKey("smallNulls")],
+            [SortKey("smallNulls", ascending: false, nullsFirst: true)],
+            [SortKey("smallNulls", nullsFirst: true)],
+            [SortKey("smallNulls", ascending: false)],
             [SortKey("small"), SortKey("real", ascending: false)],
             [SortKey("wide")],
             [SortKey("small", ascending: false), SortKey("wide", nullsFirst: true)],
@@ -44,17 +52,21 @@ struct OperatorsSortTests {
     @Test func largeInputUsesBothHalvesAndStaysStable() throws {
         var generator = SeededGenerator(seed: 11)
         let n = (1 << 20) + 3
-        let keys = (0..<n).map { _ in Int32.random(in: 15_000..<16_000, using: &generator) }
-        let batch = makeBatch(["d": int32Column(keys, type: .date)])
-        let permutation = try batch.sortPermutation(by: [SortKey("d")])
-        var ok = true
-        for k in 1..<n {
-            let a = Int(permutation[k - 1])
-            let b = Int(permutation[k])
-            if keys[a] > keys[b] || (keys[a] == keys[b] && a > b) { ok = false }
+        // Dense dates take the counting sort; values over the whole Int32 range the radix sort in two halves.
+        let dense = (0..<n).map { _ in Int32.random(in: 15_000..<16_000, using: &generator) }
+        let spread = (0..<n).map { _ in Int32.random(in: Int32.min...Int32.max, using: &generator) / 1024 }
+        for keys in [dense, spread] {
+            let batch = makeBatch(["d": int32Column(keys, type: .date)])
+            let permutation = try batch.sortPermutation(by: [SortKey("d")])
+            var ok = true
+            for k in 1..<n {
+                let a = Int(permutation[k - 1])
+                let b = Int(permutation[k])
+                if keys[a] > keys[b] || (keys[a] == keys[b] && a > b) { ok = false }
+            }
+            #expect(ok)
+            #expect(Set(permutation).count == n)
         }
-        #expect(ok)
-        #expect(Set(permutation).count == n)
         // Strings take the comparison sort, also in two halves on both cores; it must be stable too.
         let texts = (0..<200_000).map { _ in String(Int.random(in: 0..<5000, using: &generator)) }
         let strings = makeBatch(["s": stringColumn(texts), "seq": int64Column((0..<200_000).map { Int64($0) })])

@@ -90,6 +90,9 @@ private func packedSortPermutation(_ normalized: NormalizedKeys, _ keys: [SortKe
         if totalBits > 64 { return nil }
         plans.append((low, high, slots, bits, hasNulls))
     }
+    if plans.count == 1 && plans[0].slots < UInt64(max(2 * n, 1 << 16)) {
+        return countingSortPermutation(normalized.columns[0], plans[0], keys[0])
+    }
     let packed = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: n)
     let scratch = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: n)
     defer {
@@ -146,6 +149,43 @@ private func packedSortPermutation(_ normalized: NormalizedKeys, _ keys: [SortKe
     let mask = indexBits >= 64 ? UInt64.max : (UInt64(1) << indexShift) - 1
     return [Int32](unsafeUninitializedCapacity: n) { out, initialized in
         for i in 0..<n { out[i] = Int32(truncatingIfNeeded: sorted[i] & mask) }
+        initialized = n
+    }
+}
+
+/// A stable counting sort of the row numbers by one fixed-width key whose codes span at most a few times the
+/// row count (dense keys such as the dates of a range): one pass counts, one places each row.
+private func countingSortPermutation(
+    _ column: NormalizedKeyColumn,
+    _ plan: (low: UInt64, high: UInt64, slots: UInt64, bits: Int, hasNulls: Bool),
+    _ key: SortKey
+) -> [Int32] {
+    let n = column.count
+    let fixed = column.fixed!
+    let offset: UInt64 = plan.hasNulls && key.nullsFirst ? 1 : 0
+    let nullCode: UInt64 = key.nullsFirst ? 0 : plan.slots
+    let ascending = key.ascending
+    let codes = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: n)
+    defer { codes.deallocate() }
+    var starts = [Int32](repeating: 0, count: Int(plan.slots) + 2)
+    starts.withUnsafeMutableBufferPointer { starts in
+        for i in 0..<n {
+            let code =
+                column.isNull(i) ? nullCode : (ascending ? fixed[i] &- plan.low : plan.high &- fixed[i]) &+ offset
+            codes[i] = UInt32(truncatingIfNeeded: code)
+            starts[Int(code) &+ 1] &+= 1
+        }
+        for c in 1..<starts.count { starts[c] &+= starts[c - 1] }
+    }
+    return [Int32](unsafeUninitializedCapacity: n) { out, initialized in
+        starts.withUnsafeMutableBufferPointer { starts in
+            for i in 0..<n {
+                let c = Int(codes[i])
+                let slot = Int(starts[c])
+                starts[c] = Int32(truncatingIfNeeded: slot &+ 1)
+                out[slot] = Int32(truncatingIfNeeded: i)
+            }
+        }
         initialized = n
     }
 }
