@@ -9,9 +9,10 @@ import Darwin
 
 /// Streams a CSV file into typed columnar batches.
 ///
-/// The file is read in chunks of ``CSVOptions/chunkSize`` bytes into two reused buffers (the next chunk is read
-/// while the current one is parsed), so memory does not grow with the file. Each chunk is cut at row boundaries (quote-aware) into one part per thread, the parts are parsed in
-/// parallel straight from the bytes, and their batches are returned in file order.
+/// The file is read in chunks of ``CSVOptions/chunkSize`` bytes into two reused buffers, so memory does not grow with
+/// the file. Each chunk is cut at row boundaries (quote-aware) into one part per thread, the parts are parsed in
+/// parallel straight from the bytes, and their batches are returned in file order. The reader works ahead on threads
+/// of its own: while the caller consumes one chunk's batches, the next chunk is parsed and the one after it is read.
 ///
 /// The dialect is RFC 4180: fields separated by ``CSVOptions/delimiter``; a field may be quoted with
 /// ``CSVOptions/quote`` and then hold delimiters, line breaks and doubled quotes; rows end in LF or CRLF; the last row
@@ -71,6 +72,17 @@ public final class CSVReader {
     private var pending: [RecordBatch] = []
     private var pendingIndex = 0
     private var failure: CSVError?
+    /// The parse of the next chunk, running on another thread while the caller consumes the current one.
+    private var ahead: ParseAhead?
+    /// Whether the last chunk (or a failing one) has been taken.
+    private var finished = false
+    /// Bytes read by the producing side; handed to ``bytesRead`` with each chunk.
+    private var producedBytes = 0
+    /// The reader's own threads, started when first needed: one reads ahead, one parses ahead, and the others parse
+    /// the parts of a chunk after the first.
+    private var readThread: WorkerThread?
+    private var parseThread: WorkerThread?
+    private var partThreads: [WorkerThread] = []
     /// Chunks parsed in more than one part, and parts re-parsed because a cut was not a row boundary (for tests).
     private(set) var parallelChunks = 0
     private(set) var splitFallbacks = 0
@@ -186,7 +198,11 @@ public final class CSVReader {
     }
 
     deinit {
+        ahead?.group.wait()
         prefetch?.group.wait()
+        readThread?.stop()
+        parseThread?.stop()
+        for thread in partThreads { thread.stop() }
         for buffer in buffers { buffer.deallocate() }
     }
 
@@ -197,10 +213,10 @@ public final class CSVReader {
     public func next() throws -> RecordBatch? {
         while pendingIndex == pending.count {
             if let failure { throw failure }
-            if atEnd && start == filled { return nil }
+            if finished { return nil }
             pending.removeAll(keepingCapacity: true)
             pendingIndex = 0
-            try step()
+            try accept(takeChunk())
         }
         defer { pendingIndex += 1 }
         return pending[pendingIndex]
@@ -254,7 +270,7 @@ public final class CSVReader {
         current = other
         start = front - unparsed
         filled = front + count
-        bytesRead += count
+        producedBytes += count
         if count < options.chunkSize {
             atEnd = true
         } else {
@@ -263,7 +279,8 @@ public final class CSVReader {
             let target = Prefetch.Target(pointer: buffers[1 - current] + front)
             let size = options.chunkSize
             pending.group.enter()
-            DispatchQueue.global().async {
+            if readThread == nil { readThread = WorkerThread(name: "csv-read") }
+            readThread!.submit {
                 do {
                     pending.count = try source.read(into: target.pointer, count: size)
                 } catch {
@@ -275,21 +292,78 @@ public final class CSVReader {
         }
     }
 
-    /// Reads a chunk when needed and parses what is buffered.
-    private func step() throws {
-        if needsData && !atEnd {
-            if filled - start > options.maxLineBytes {
-                throw fail(CSVError(file: path, line: lineBase, kind: .lineTooLong(limit: options.maxLineBytes)))
-            }
-            try fill()
+    // MARK: - Chunks
+
+    /// The next parsed chunk: the one parsed ahead, or one parsed now. The parse of the chunk after it starts on
+    /// another thread, so that it overlaps the caller's work on this one.
+    private func takeChunk() -> ParsedChunk {
+        let chunk: ParsedChunk
+        if let ahead {
+            ahead.group.wait()
+            chunk = ahead.result
+            self.ahead = nil
+        } else {
+            chunk = produce()
         }
-        needsData = true
-        try parseBuffered()
+        if chunk.isLast {
+            finished = true
+        } else {
+            let ahead = ParseAhead()
+            let producer = Producer(reader: self)
+            ahead.group.enter()
+            if parseThread == nil { parseThread = WorkerThread(name: "csv-parse") }
+            parseThread!.submit {
+                ahead.result = producer.reader.produce()
+                ahead.group.leave()
+            }
+            self.ahead = ahead
+        }
+        return chunk
     }
 
-    private func fail(_ error: CSVError) -> CSVError {
-        failure = error
-        return error
+    /// Hands a chunk's batches to `next()`, counts its rows, passes on its rejects and records its failure.
+    private func accept(_ chunk: ParsedChunk) throws {
+        pending.append(contentsOf: chunk.batches)
+        rowsRead += chunk.rowsSeen
+        bytesRead = chunk.bytesRead
+        for rejected in chunk.rejects {
+            rowsRejected += 1
+            if let onReject {
+                do {
+                    try onReject(rejected)
+                } catch {
+                    failure = CSVError(file: path, line: rejected.lineNumber, kind: .io("reject handler: \(error)"))
+                    throw error
+                }
+            }
+        }
+        if let error = chunk.error {
+            // Rows before the bad one are still returned; `next()` throws once they are.
+            failure = error
+        }
+    }
+
+    /// Reads a chunk when needed and parses what is buffered (the producing side: it alone touches the buffers, the
+    /// parsers and the read position, on one thread at a time).
+    private func produce() -> ParsedChunk {
+        var chunk = ParsedChunk()
+        do {
+            if needsData && !atEnd {
+                if filled - start > options.maxLineBytes {
+                    throw CSVError(file: path, line: lineBase, kind: .lineTooLong(limit: options.maxLineBytes))
+                }
+                try fill()
+            }
+            needsData = true
+            parseBuffered(into: &chunk)
+        } catch let error as CSVError {
+            chunk.error = error
+        } catch {
+            chunk.error = CSVError(file: path, kind: .io("\(error)"))
+        }
+        chunk.bytesRead = producedBytes
+        chunk.isLast = chunk.error != nil || (atEnd && start == filled)
+        return chunk
     }
 
     /// Where to cut `[start, filled)` into one part per parser: after line feeds that quote parity says are outside
@@ -326,14 +400,14 @@ public final class CSVReader {
         return points
     }
 
-    private func parseBuffered() throws {
+    private func parseBuffered(into chunk: inout ParsedChunk) {
         let points = splitPoints()
         let base = UnsafePointer(buffer)
         let isFinal = atEnd
         var line = lineBase
         if points.count == 2 {
             parsers[0].parse(base, from: start, to: filled, isFinal: isFinal)
-            try deliver(parsers[0], lineOffset: &line)
+            collect(parsers[0], into: &chunk, lineOffset: &line)
             start = parsers[0].consumed
             lineBase = line
             return
@@ -342,17 +416,27 @@ public final class CSVReader {
         let parts = points.count - 1
         parallelChunks += 1
         let work = ParallelParse(parsers: parsers, base: base, points: points, isFinal: isFinal)
-        DispatchQueue.concurrentPerform(iterations: parts) { k in work.run(k) }
+        while partThreads.count < parts - 1 { partThreads.append(WorkerThread(name: "csv-part")) }
+        let group = DispatchGroup()
+        for k in 1..<parts {
+            group.enter()
+            partThreads[k - 1].submit {
+                work.run(k)
+                group.leave()
+            }
+        }
+        work.run(0)
+        group.wait()
         for k in 0..<parts {
             let parser = parsers[k]
-            try deliver(parser, lineOffset: &line)
-            if failure != nil { return }
+            collect(parser, into: &chunk, lineOffset: &line)
+            if chunk.error != nil { return }
             if k < parts - 1 && parser.consumed != points[k + 1] {
                 // The cut was not a row boundary: parse the rest in one piece.
                 splitFallbacks += 1
                 let resume = parser.consumed
                 parsers[0].parse(base, from: resume, to: filled, isFinal: isFinal)
-                try deliver(parsers[0], lineOffset: &line)
+                collect(parsers[0], into: &chunk, lineOffset: &line)
                 start = parsers[0].consumed
                 lineBase = line
                 return
@@ -362,31 +446,48 @@ public final class CSVReader {
         lineBase = line
     }
 
-    /// Queues a parser's batches, hands on its rejects with absolute line numbers, and throws its failure.
-    private func deliver(_ parser: ChunkParser, lineOffset line: inout Int) throws {
-        pending.append(contentsOf: parser.batches)
-        rowsRead += parser.rowsSeen
+    /// Adds a parser's batches, rejects (with absolute line numbers) and failure to `chunk`.
+    private func collect(_ parser: ChunkParser, into chunk: inout ParsedChunk, lineOffset line: inout Int) {
+        chunk.batches.append(contentsOf: parser.batches)
+        chunk.rowsSeen += parser.rowsSeen
         let offset = line
         line += parser.lines
         for var rejected in parser.rejects {
             rejected.lineNumber += offset
             rejected.error.line = rejected.lineNumber
-            rowsRejected += 1
-            if let onReject {
-                do {
-                    try onReject(rejected)
-                } catch {
-                    failure = CSVError(file: path, line: rejected.lineNumber, kind: .io("reject handler: \(error)"))
-                    throw error
-                }
-            }
+            chunk.rejects.append(rejected)
         }
         if var error = parser.failure {
-            // Rows before the bad one are still returned; `next()` throws once they are.
             error.line = (error.line ?? 0) + offset
-            failure = error
+            chunk.error = error
         }
     }
+}
+
+/// The results of parsing one chunk, handed from the producing thread to the caller's.
+private struct ParsedChunk: Sendable {
+    var batches: [RecordBatch] = []
+    /// Rejected rows with absolute line numbers.
+    var rejects: [CSVRejectedRow] = []
+    /// Rows emitted plus rejected.
+    var rowsSeen = 0
+    /// The bytes of the file read so far.
+    var bytesRead = 0
+    /// The first bad row, a row that is too long, or a read error: it ends the read after `batches`.
+    var error: CSVError?
+    /// Whether no chunk follows.
+    var isLast = false
+}
+
+/// A chunk being parsed on another thread; `result` is written before `group` is left and read after it is waited.
+private final class ParseAhead: @unchecked Sendable {
+    let group = DispatchGroup()
+    var result = ParsedChunk()
+}
+
+/// The reader, handed to the thread that parses ahead; only the producing side of it is used there.
+private struct Producer: @unchecked Sendable {
+    let reader: CSVReader
 }
 
 /// A chunk being read on another thread; its fields are written before `group` is left and read after it is waited.

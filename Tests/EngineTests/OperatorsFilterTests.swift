@@ -39,6 +39,53 @@ struct OperatorsFilterTests {
         #expect(try ids(Filter("stage", in: [.string("Won"), .string("Lost")])) == [.int(2), .int(5)])
     }
 
+    @Test func byteEqualityMatchesAReferenceAtEveryLength() throws {
+        // Values of lengths 0...20 that differ from the literal in one byte at every position, nulls that hold the
+        // literal's bytes, and literals of every length: =, != and in must agree with a plain comparison.
+        let alphabet = Array("abcdefghijklmnopqrstu".utf8)
+        var values: [[UInt8]] = []
+        for length in 0...20 {
+            let word = Array(alphabet.prefix(length))
+            values.append(word)
+            for position in 0..<length {
+                var changed = word
+                changed[position] = UInt8(ascii: "z")
+                values.append(changed)
+            }
+        }
+        var valid = values.indices.map { $0 % 7 != 3 }
+        valid[0] = true
+        let column = Column(
+            type: .string,
+            values: .bytes(
+                ByteArrays(
+                    offsets: [0] + values.reduce(into: [Int]()) { $0.append(($0.last ?? 0) + $1.count) },
+                    data: values.flatMap { $0 }
+                )
+            ),
+            validity: valid
+        )
+        let rows = RecordBatch(schema: Schema([Field("s", .string)]), columns: [column])
+        for length in 0...20 {
+            let literal = Array(alphabet.prefix(length))
+            let text = String(decoding: literal, as: UTF8.self)
+            let equal = values.indices.filter { valid[$0] && values[$0] == literal }.map { Int32($0) }
+            let notEqual = values.indices.filter { valid[$0] && values[$0] != literal }.map { Int32($0) }
+            #expect(try Filter("s", .equal, .string(text)).selection(rows) == equal)
+            #expect(try Filter("s", .notEqual, .string(text)).selection(rows) == notEqual)
+            let other = String(decoding: values[values.count - 1 - length], as: UTF8.self)
+            let either = values.indices.filter {
+                valid[$0] && (values[$0] == literal || values[$0] == Array(other.utf8))
+            }.map { Int32($0) }
+            #expect(try Filter("s", in: [.string(text), .string(other)]).selection(rows) == either)
+        }
+        let allValid = RecordBatch(
+            schema: rows.schema,
+            columns: [Column(type: .string, values: column.values, validity: nil)]
+        )
+        #expect(try Filter("s", .notEqual, .string("abc")).selection(allValid).count == values.count - 1)
+    }
+
     @Test func dateDoubleAndBooleanLiterals() throws {
         #expect(try ids(Filter("day", .equal, .string("2016-01-02"))) == [.int(2), .int(5)])
         #expect(try ids(Filter("day", .less, .date(day(2016, 1, 2)))) == [.int(1), .int(4)])

@@ -90,6 +90,11 @@ public struct Filter: Sendable, Hashable {
 
     /// Rows of a byte column matching the byte-string literals.
     private func selectBytes(_ values: ByteArrays, _ validity: [Bool]?, _ literals: [[UInt8]]) -> [Int32] {
+        switch comparison {
+        case .equal, .in: return selectBytesEqual(values, validity, literals, keepEqual: true)
+        case .notEqual: return selectBytesEqual(values, validity, literals, keepEqual: false)
+        default: break
+        }
         var result: [Int32] = []
         let comparison = self.comparison
         values.offsets.withUnsafeBufferPointer { offsets in
@@ -131,6 +136,91 @@ public struct Filter: Sendable, Hashable {
         }
         return result
     }
+}
+
+extension Filter {
+    /// Rows of a byte column equal to one of `literals` (`keepEqual`), or equal to none of them: lengths are
+    /// compared first, then the bytes in place, a word at a time.
+    fileprivate func selectBytesEqual(
+        _ values: ByteArrays,
+        _ validity: [Bool]?,
+        _ literals: [[UInt8]],
+        keepEqual: Bool
+    ) -> [Int32] {
+        var result: [Int32] = []
+        let count = values.count
+        guard count > 0 else { return result }
+        result.reserveCapacity(count)
+        values.offsets.withUnsafeBufferPointer { offsets in
+            values.data.withUnsafeBufferPointer { data in
+                let base = UnsafeRawPointer(data.baseAddress ?? UnsafePointer(bitPattern: 1)!)
+                func matches(_ start: Int, _ length: Int) -> Bool {
+                    for literal in literals where literal.count == length {
+                        if length == 0 { return true }
+                        let equal = literal.withUnsafeBytes { l in bytesEqual(base + start, l.baseAddress!, length) }
+                        if equal { return true }
+                    }
+                    return false
+                }
+                if literals.count == 1 && (validity == nil || keepEqual) {
+                    // One literal: most rows differ in length and are passed over without touching their bytes.
+                    literals[0].withUnsafeBytes { literal in
+                        let wanted = literal.count
+                        let l = literal.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!
+                        var previous = offsets[0]
+                        for i in 0..<count {
+                            let end = offsets[i + 1]
+                            let length = end - previous
+                            let equal = length == wanted && (length == 0 || bytesEqual(base + previous, l, length))
+                            previous = end
+                            if equal == keepEqual { result.append(Int32(truncatingIfNeeded: i)) }
+                        }
+                    }
+                    if let validity, keepEqual {
+
+                        result.removeAll { !validity[Int($0)] }
+                    }
+                    return
+                }
+                for i in 0..<count {
+                    if let validity, !validity[i] { continue }
+                    let start = offsets[i]
+                    if matches(start, offsets[i + 1] - start) == keepEqual {
+                        result.append(Int32(truncatingIfNeeded: i))
+                    }
+                }
+            }
+        }
+        return result
+    }
+}
+
+/// Whether `length` (> 0) bytes at `a` and `b` are equal, compared with unaligned loads that stay inside both.
+@inline(__always)
+private func bytesEqual(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ length: Int) -> Bool {
+    if length >= 8 {
+        var i = 0
+        while i < length - 8 {
+            if a.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                != b.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            {
+                return false
+            }
+            i += 8
+        }
+        return a.loadUnaligned(fromByteOffset: length - 8, as: UInt64.self)
+            == b.loadUnaligned(fromByteOffset: length - 8, as: UInt64.self)
+    }
+    if length >= 4 {
+        return a.loadUnaligned(as: UInt32.self) == b.loadUnaligned(as: UInt32.self)
+            && a.loadUnaligned(fromByteOffset: length - 4, as: UInt32.self)
+                == b.loadUnaligned(fromByteOffset: length - 4, as: UInt32.self)
+    }
+    if length >= 2 {
+        return a.loadUnaligned(as: UInt16.self) == b.loadUnaligned(as: UInt16.self)
+            && a.load(fromByteOffset: length - 1, as: UInt8.self) == b.load(fromByteOffset: length - 1, as: UInt8.self)
+    }
+    return a.load(as: UInt8.self) == b.load(as: UInt8.self)
 }
 
 /// The test `value op literals` on a value converted by `convert`.
