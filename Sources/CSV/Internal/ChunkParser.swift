@@ -26,6 +26,8 @@ final class ChunkParser: @unchecked Sendable {
     let dateCache: UnsafeMutablePointer<DateCacheEntry>
     /// Per field: whether it is not projected.
     let skipped: UnsafeMutablePointer<Bool>
+    /// Per field: how many unprojected fields follow from it on (0 for a projected field).
+    let skipRuns: UnsafeMutablePointer<Int>
     let slots: UnsafeMutablePointer<ColumnSlot>
     let slotCount: Int
     let schema: Schema
@@ -69,6 +71,12 @@ final class ChunkParser: @unchecked Sendable {
         dateCache.initialize(repeating: DateCacheEntry(), count: max(plans.count, 1))
         skipped = .allocate(capacity: max(plans.count, 1))
         skipped.initialize(from: plans.map { $0.conversion == .skip }, count: plans.count)
+        skipRuns = .allocate(capacity: max(plans.count, 1))
+        var run = 0
+        for field in plans.indices.reversed() {
+            run = plans[field].conversion == .skip ? run + 1 : 0
+            (skipRuns + field).initialize(to: run)
+        }
         rowCapacity = max(1, options.batchSize)
         slotCount = slotTypes.count
         slots = .allocate(capacity: max(slotCount, 1))
@@ -87,6 +95,7 @@ final class ChunkParser: @unchecked Sendable {
         plans.deinitialize(count: fieldCount)
         plans.deallocate()
         skipped.deallocate()
+        skipRuns.deallocate()
         dateCache.deallocate()
         scratch.deallocate()
     }
@@ -126,6 +135,48 @@ final class ChunkParser: @unchecked Sendable {
             return q
         }
 
+        /// Steps over up to `count` unquoted fields from `start` (not a quote) that end in a delimiter, eight bytes
+        /// at a time, and returns how many it stepped over; `next` is the start of the field after them. It stops
+        /// early before a field that starts with a quote, and at a line feed, which it then stores in `lineFeed`:
+        /// the field at `next` ends the row there.
+        @inline(__always) func skipFields(
+            _ start: UnsafePointer<UInt8>,
+            _ count: Int,
+            next: inout UnsafePointer<UInt8>,
+            lineFeed: inout UnsafePointer<UInt8>?
+        ) -> Int {
+            var q = start
+            var fieldStart = start
+            var n = 0
+            while end - q >= 8 {
+                let word = ByteParsing.load(q)
+                var m = ByteParsing.exactMatches(word, delimiterMask) | ByteParsing.exactMatches(word, lfMask)
+                while m != 0 {
+                    let hit = q + (m.trailingZeroBitCount >> 3)
+                    if hit.pointee == lf {
+                        lineFeed = hit
+                        next = fieldStart
+                        return n
+                    }
+                    let after = hit + 1
+                    if after == end {
+                        next = fieldStart
+                        return n
+                    }
+                    n += 1
+                    fieldStart = after
+                    if n == count || after.pointee == quote {
+                        next = after
+                        return n
+                    }
+                    m &= m &- 1
+                }
+                q += 8
+            }
+            next = fieldStart
+            return n
+        }
+
         rowLoop: while p < end {
             let rowStart = p
             let rowLine = line
@@ -160,14 +211,21 @@ final class ChunkParser: @unchecked Sendable {
             var innerLines = 0
             var rowEnd = p
             while true {
-                // Unprojected, unquoted fields that end in a delimiter are only stepped over.
+                // Unprojected, unquoted fields are only stepped over.
                 if field < fieldCount && skipped[field] && p < end && p.pointee != quote {
-                    let q = fieldEnd(p)
-                    if q < end && q.pointee == delimiter {
-                        field += 1
-                        p = q + 1
-                        continue
+                    var next = p
+                    var lineFeed: UnsafePointer<UInt8>? = nil
+                    let n = skipFields(p, skipRuns[field], next: &next, lineFeed: &lineFeed)
+                    field += n
+                    p = next
+                    if let lineFeed {
+                        // The last field read is unprojected too: the row ends at the line feed.
+                        rowEnd = lineFeed
+                        p = lineFeed + 1
+                        line += 1
+                        break
                     }
+                    if n > 0 { continue }
                 }
                 var fs: UnsafePointer<UInt8>
                 var fe: UnsafePointer<UInt8>
@@ -412,7 +470,14 @@ final class ChunkParser: @unchecked Sendable {
         case .invalidUTF8:
             return CSVError(file: file, line: line, column: names[field], text: text(), kind: .invalidUTF8)
         case .textAfterQuote:
-            return CSVError(file: file, line: line, column: names[field], text: text(), kind: .textAfterClosingQuote)
+            // An extra field past the header's may be the one.
+            return CSVError(
+                file: file,
+                line: line,
+                column: field < names.count ? names[field] : nil,
+                text: text(),
+                kind: .textAfterClosingQuote
+            )
         case .unterminatedQuote:
             return CSVError(
                 file: file,
