@@ -50,6 +50,19 @@ final class RecordingSource: ByteSource {
         #expect(batch.columns[1] == full.column(named: "i32"))
     }
 
+    @Test func rowGroupsReadTogetherEqualOneByOne() throws {
+        let reader = try ParquetReader(path: try ReaderFixtures.path("pyarrow-delta-sorted"))
+        #expect(reader.rowGroupCount == 3)
+        for columns in [nil, ["name", "id"]] as [[String]?] {
+            let together = try reader.readRowGroups([2, 0, 1], columns: columns)
+            let separately = try [2, 0, 1].map { try reader.readRowGroup($0, columns: columns) }
+            #expect(together.map(\.count) == [1000, 2000, 2000])
+            #expect(together.map(\.schema) == separately.map(\.schema))
+            #expect(together.map(\.columns) == separately.map(\.columns))
+        }
+        #expect(throws: ParquetError.self) { try reader.readRowGroups([0, 3]) }
+    }
+
     @Test func unknownColumnIsAnError() throws {
         let reader = try ParquetReader(path: try ReaderFixtures.path("pyarrow-one-row"))
         #expect(throws: ParquetError.self) { try reader.readRowGroup(0, columns: ["nope"]) }

@@ -90,10 +90,17 @@ final class InputStream: BatchStream {
         var rowGroup = 0
         var doneBytes = 0
         let inputName = input.name
+        // Narrow row groups are decoded two at a time, so that their few columns keep both cores busy.
+        let groupsAtOnce = schema.fields.count < 2 * ProcessInfo.processInfo.activeProcessorCount ? 2 : 1
+        var decoded: [RecordBatch] = []
         return InputStream(name: input.name, schema: schema, context: context) { stream in
             while fileIndex < files.count {
-                if rowGroup < reader.metadata.rowGroups.count {
-                    var batch = try reader.readRowGroup(rowGroup)
+                if !decoded.isEmpty || rowGroup < reader.metadata.rowGroups.count {
+                    if decoded.isEmpty {
+                        let indices = Array(rowGroup..<min(rowGroup + groupsAtOnce, reader.metadata.rowGroups.count))
+                        decoded = try reader.readRowGroups(indices).reversed()
+                    }
+                    var batch = decoded.removeLast()
                     rowGroup += 1
                     if batch.schema != schema {
                         guard batch.schema.fields.map(\.type) == schema.fields.map(\.type),

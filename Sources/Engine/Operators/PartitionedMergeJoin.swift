@@ -151,7 +151,10 @@ public final class PartitionedMergeJoin: BatchStream {
                 }
             }
             for batch in rightBuffered { try add(batch) }
-            while let batch = try right.next() { try add(batch) }
+            // The next batch is read (decoded) on another thread while this one is split.
+            let rest = PrefetchStream(right, depth: 1)
+            right = rest
+            while let batch = try rest.next() { try add(batch) }
             for writer in writers { try writer?.close() }
         } catch {
             for path in spills { if let path { unlink(path) } }

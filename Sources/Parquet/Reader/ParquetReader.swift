@@ -201,6 +201,32 @@ public final class ParquetReader: Sendable {
         return RecordBatch(schema: Schema(selected.map(\.field)), columns: columns)
     }
 
+    /// Reads the row groups `indices`, only the `columns` named (all when nil), into one batch each.
+    ///
+    /// Every column chunk of every row group is one task spread over the cores, so a few narrow row groups keep
+    /// both cores busy where ``readRowGroup(_:columns:)`` of a two- or three-column row group could not.
+    public func readRowGroups(_ indices: [Int], columns: [String]? = nil) throws -> [RecordBatch] {
+        if indices.count == 1 { return [try readRowGroup(indices[0], columns: columns)] }
+        for index in indices where !metadata.rowGroups.indices.contains(index) {
+            throw ParquetError(
+                .invalidArgument,
+                "row group \(index) does not exist (the file has \(metadata.rowGroups.count))",
+                path: path
+            )
+        }
+        let selected = try leaves(for: columns)
+        let tasks = indices.flatMap { index in selected.map { (index, $0) } }
+        let decode: @Sendable ((Int, LeafColumn)) -> Result<Column, ParquetError> = { task in
+            Result { () throws(ParquetError) in try self.readColumn(task.1, rowGroup: task.0) }
+        }
+        let decoded = options.decodesColumnsInParallel ? Self.concurrentMap(tasks, decode) : tasks.map(decode)
+        let schema = Schema(selected.map(\.field))
+        return try indices.indices.map { k in
+            let columns = try decoded[(k * selected.count)..<((k + 1) * selected.count)].map { try $0.get() }
+            return RecordBatch(schema: schema, columns: columns)
+        }
+    }
+
     /// `items.map(transform)` over both cores.
     static func concurrentMap<T: Sendable, R: Sendable>(_ items: [T], _ transform: @Sendable (T) -> R) -> [R] {
         let results = UnsafeMutableBufferPointer<R?>.allocate(capacity: items.count)
