@@ -81,6 +81,10 @@ public final class CSVReader {
     /// The reader's own threads, started when first needed: one reads ahead, one parses ahead, and the others parse
     /// the parts of a chunk after the first.
     private var readThread: WorkerThread?
+    /// For the chunk in the current buffer, when it was read ahead: the number of quotes in `[front, front + n / t * k)`
+    /// for `k` in `1..<t` (`n` bytes read, `t` parsers), counted on the read thread so that finding where to cut the
+    /// chunk does not hold up the parse.
+    private var quoteMarks: [Int] = []
     private var parseThread: WorkerThread?
     private var partThreads: [WorkerThread] = []
     /// Chunks parsed in more than one part, and parts re-parsed because a cut was not a row boundary (for tests).
@@ -261,8 +265,10 @@ public final class CSVReader {
             prefetch = nil
             if let error = pending.error { throw error }
             count = pending.count
+            quoteMarks = pending.quoteMarks
         } else {
             count = try source.read(into: buffers[other] + front, count: options.chunkSize)
+            quoteMarks = []
         }
         let unparsed = filled - start
         precondition(unparsed <= front, "unparsed bytes exceed the line limit")
@@ -278,11 +284,19 @@ public final class CSVReader {
             let source = self.source
             let target = Prefetch.Target(pointer: buffers[1 - current] + front)
             let size = options.chunkSize
+            let threads = parsers.count
+            let quote = options.quote
             pending.group.enter()
             if readThread == nil { readThread = WorkerThread(name: "csv-read") }
             readThread!.submit {
                 do {
                     pending.count = try source.read(into: target.pointer, count: size)
+                    pending.quoteMarks = Self.quoteMarks(
+                        UnsafePointer(target.pointer),
+                        count: pending.count,
+                        threads: threads,
+                        quote: quote
+                    )
                 } catch {
                     pending.error = error
                 }
@@ -378,10 +392,21 @@ public final class CSVReader {
         let lf = UInt8(ascii: "\n")
         var points = [start]
         var position = start
+        let marked = quoteMarks.count == threads - 1
+        // With marks, quotes are counted from `front`: those between `start` and `front` decide the parity too.
+        let leftoverQuotes =
+            !marked
+            ? 0
+            : start <= front
+                ? ByteParsing.count(quote, buffer + start, buffer + front)
+                : ByteParsing.count(quote, buffer + front, buffer + start)
         for k in 1..<threads {
-            let target = start + length / threads * k
-            guard target > position else { continue }
-            var parity = ByteParsing.count(quote, buffer + position, buffer + target) & 1
+            let target = marked ? front + (filled - front) / threads * k : start + length / threads * k
+            guard target > position, target < filled else { continue }
+            var parity =
+                marked
+                ? (leftoverQuotes + quoteMarks[k - 1]) & 1
+                : ByteParsing.count(quote, buffer + position, buffer + target) & 1
             var i = target
             while i < filled {
                 let c = buffer[i]
@@ -398,6 +423,21 @@ public final class CSVReader {
         }
         points.append(filled)
         return points
+    }
+
+    /// The number of quotes in `[start, start + count / threads * k)` for `k` in `1..<threads`.
+    private static func quoteMarks(_ start: UnsafePointer<UInt8>, count: Int, threads: Int, quote: UInt8) -> [Int] {
+        guard threads > 1 else { return [] }
+        var marks: [Int] = []
+        var position = start
+        var total = 0
+        for k in 1..<threads {
+            let target = start + count / threads * k
+            total += ByteParsing.count(quote, position, target)
+            marks.append(total)
+            position = target
+        }
+        return marks
     }
 
     private func parseBuffered(into chunk: inout ParsedChunk) {
@@ -499,6 +539,7 @@ private final class Prefetch: @unchecked Sendable {
     let group = DispatchGroup()
     var count = 0
     var error: Error?
+    var quoteMarks: [Int] = []
 }
 
 /// The work of one parallel parse, shared by the threads of `concurrentPerform`; each thread touches only its part.

@@ -150,7 +150,6 @@ extension Filter {
         var result: [Int32] = []
         let count = values.count
         guard count > 0 else { return result }
-        result.reserveCapacity(count)
         values.offsets.withUnsafeBufferPointer { offsets in
             values.data.withUnsafeBufferPointer { data in
                 let base = UnsafeRawPointer(data.baseAddress ?? UnsafePointer(bitPattern: 1)!)
@@ -163,21 +162,39 @@ extension Filter {
                     return false
                 }
                 if literals.count == 1 && (validity == nil || keepEqual) {
-                    // One literal: most rows differ in length and are passed over without touching their bytes.
-                    literals[0].withUnsafeBytes { literal in
+                    // One literal: without branches, lengths and (for a literal of at most 8 bytes) one masked word.
+                    let dataCount = data.count
+                    result = literals[0].withUnsafeBytes { literal in
                         let wanted = literal.count
                         let l = literal.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!
-                        var previous = offsets[0]
-                        for i in 0..<count {
-                            let end = offsets[i + 1]
-                            let length = end - previous
-                            let equal = length == wanted && (length == 0 || bytesEqual(base + previous, l, length))
-                            previous = end
-                            if equal == keepEqual { result.append(Int32(truncatingIfNeeded: i)) }
+                        var word: UInt64 = 0
+                        for (k, byte) in literal.prefix(8).enumerated() { word |= UInt64(byte) << (8 * UInt64(k)) }
+                        let mask: UInt64 = wanted >= 8 ? ~0 : (1 << (8 * UInt64(wanted))) &- 1
+                        let keep = keepEqual ? 1 : 0
+                        return [Int32](unsafeUninitializedCapacity: count) { out, initialized in
+                            var n = 0
+                            var previous = offsets[0]
+                            for i in 0..<count {
+                                let end = offsets[i + 1]
+                                let length = end - previous
+                                var equal: Int
+                                if wanted <= 8 && previous + 8 <= dataCount {
+                                    let value = (base + previous).loadUnaligned(as: UInt64.self)
+                                    equal = (length == wanted ? 1 : 0) & (value & mask == word ? 1 : 0)
+                                } else {
+                                    equal =
+                                        length == wanted && (length == 0 || bytesEqual(base + previous, l, length))
+                                        ? 1 : 0
+                                }
+                                previous = end
+                                out[n] = Int32(truncatingIfNeeded: i)
+                                n &+= equal ^ keep ^ 1
+                            }
+                            initialized = n
                         }
                     }
                     if let validity, keepEqual {
-
+                        // A null never matches, whatever bytes it holds.
                         result.removeAll { !validity[Int($0)] }
                     }
                     return
