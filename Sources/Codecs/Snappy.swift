@@ -14,6 +14,35 @@ public enum Snappy {
         32 + length + length / 6
     }
 
+    /// Appends a valid Snappy block for `input` that stores it as literals without looking for matches: a copy at
+    /// memory speed, for data known to compress poorly (any Snappy decoder reads it).
+    /// - Precondition: `input.count <= Snappy.maximumBlockLength`.
+    public static func store(_ input: UnsafeRawBufferPointer, into output: inout [UInt8]) {
+        precondition(input.count <= maximumBlockLength, "Snappy blocks hold at most 4 GiB - 1")
+        output.reserveCapacity(output.count + maxCompressedLength(input.count))
+        var length = UInt32(input.count)
+        while length >= 0x80 {
+            output.append(UInt8(truncatingIfNeeded: length) | 0x80)
+            length >>= 7
+        }
+        output.append(UInt8(length))
+        var position = 0
+        while position < input.count {
+            // Literals of at most 64 KiB: a tag with the length - 1 in the tag (< 60) or in 1 or 2 bytes after.
+            let count = min(input.count - position, fragmentSize)
+            let n = count - 1
+            if n < 60 {
+                output.append(UInt8(n << 2))
+            } else if n < 256 {
+                output.append(contentsOf: [60 << 2, UInt8(n)])
+            } else {
+                output.append(contentsOf: [61 << 2, UInt8(truncatingIfNeeded: n), UInt8(truncatingIfNeeded: n >> 8)])
+            }
+            output.append(contentsOf: UnsafeRawBufferPointer(rebasing: input[position..<(position + count)]))
+            position += count
+        }
+    }
+
     /// Compresses `input`, appending the block to `output`.
     /// - Precondition: `input.count <= Snappy.maximumBlockLength`.
     public static func compress(_ input: UnsafeRawBufferPointer, into output: inout [UInt8]) {

@@ -97,6 +97,39 @@ import Testing
         }
     }
 
+    /// Blocks written by `Snappy.store` (literals only, for poorly compressing pages) decompress with Arrow's Snappy
+    /// and ours, at every literal-length boundary (tag, 1- and 2-byte lengths, 64 KiB chunks).
+    @Test func storedSnappyBlocksDecompressWithPyarrow() throws {
+        let directory = try Paths.temporaryDirectory("codecs-stored")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let sizes = [0, 1, 59, 60, 61, 255, 256, 257, 65_535, 65_536, 65_537, 200_000]
+        for size in sizes {
+            let input = Samples.make(.random, count: size)
+            var stored: [UInt8] = [7]
+            input.withUnsafeBytes { Snappy.store($0, into: &stored) }
+            #expect(stored.first == 7, "appends")
+            let block = Array(stored.dropFirst())
+            #expect(block.count <= Snappy.maxCompressedLength(size))
+            #expect(try Codec.snappy.decompress(block, expectedLength: size) == input, "size \(size)")
+            try Data(input).write(to: directory.appendingPathComponent("\(size).raw"))
+            try Data(block).write(to: directory.appendingPathComponent("\(size).compressed"))
+        }
+        let report = try Python.run(
+            """
+            import sys, pathlib, pyarrow as pa
+            for raw in sorted(pathlib.Path(sys.argv[1]).glob('*.raw')):
+                original = raw.read_bytes()
+                compressed = raw.with_suffix('.compressed').read_bytes()
+                out = pa.decompress(compressed, decompressed_size=len(original), codec='snappy', asbytes=True)
+                print(raw.stem, 'same' if out == original else 'DIFFERENT')
+            """,
+            [directory.path]
+        )
+        let lines = report.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+        #expect(Set(lines.map { Int($0[0])! }) == Set(sizes))
+        #expect(lines.allSatisfy { $0[1] == "same" }, "\(report)")
+    }
+
     /// Several gzip members in one buffer (Python's gzip module plus pyarrow's stream writer) decompress to the
     /// concatenation of their contents.
     @Test func decompressesMultiMemberGzip() throws {

@@ -54,6 +54,9 @@ struct ColumnChunkWriter {
     /// Numbers the pages of the writer (from 1), for ``ByteArrayDictionaryEncoder/markSeen(_:page:)``.
     private var pageSerial: UInt32 = 1
     private var scratch: [UInt8] = []
+    /// Snappy pages to store as literals before compressing again, after a page that compressed poorly.
+    private var storeNextPages = 0
+    static let pagesStoredAfterPoorRatio = 15
     /// Reused across pages: the uncompressed page body, and its compressed form.
     private var pageBuffer: [UInt8] = []
     private var compressedBuffer: [UInt8] = []
@@ -500,8 +503,14 @@ struct ColumnChunkWriter {
             compressedBuffer.removeAll(keepingCapacity: true)
             pageBuffer.withUnsafeBytes { raw in
                 let input = UnsafeRawBufferPointer(rebasing: raw[compressedStart...])
-                if codec == .snappy {
+                if codec == .snappy && storeNextPages > 0 {
+                    Snappy.store(input, into: &compressedBuffer)
+                    storeNextPages -= 1
+                } else if codec == .snappy {
                     Snappy.compress(input, into: &compressedBuffer)
+                    // Pages of this column barely compress: store the next ones as literals (valid Snappy at
+                    // copy speed), then try again.
+                    if compressedBuffer.count * 10 > input.count * 9 { storeNextPages = Self.pagesStoredAfterPoorRatio }
                 } else {
                     compressedBuffer = codec.compress(input)
                 }
