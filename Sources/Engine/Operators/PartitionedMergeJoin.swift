@@ -32,7 +32,7 @@ public final class PartitionedMergeJoin: BatchStream {
     private var spills: [String?]
     private var partition = 0
     /// At most this many ranges (and spill files).
-    static let maxPartitions = 64
+    static let maxPartitions = 256
     private var current: InMemoryMergeJoin?
 
     /// Joins `left` (in memory; the batches are taken out of the array as they are split) with the right
@@ -50,7 +50,7 @@ public final class PartitionedMergeJoin: BatchStream {
         holdBudget: Int = 0,
         keepRightKeys: Bool = false,
         batchSize: Int = 65_536,
-        partitionRows: Int = 1 << 18
+        partitionRows: Int = 1 << 16
     ) throws -> PartitionedMergeJoin? {
         guard leftKeys.count == 1, rightKeys.count == 1 else { return nil }
         let keyIndex = try leftSchema.requireIndex(of: leftKeys[0], for: "join")
