@@ -10,7 +10,7 @@ import Foundation
 /// null key, and right rows whose key the left does not hold (when the left keys are dense enough for a
 /// bitmap), are dropped. The pieces are held packed (``PackedColumn``: integers as narrow offsets); the left
 /// always, the right while it fits in `holdBudget` bytes, after which the right pieces of later batches go to
-/// one spill file per range. The ranges are then joined in key order by ``InMemoryMergeJoin``, each within a
+/// one spill file per range (opened for each piece appended). The ranges are then joined in key order by ``InMemoryMergeJoin``, each within a
 /// few megabytes that stay in the caches, so the output comes out in key order a batch at a time. Output order
 /// and columns are those of ``MergeJoin``.
 ///
@@ -32,7 +32,7 @@ public final class PartitionedMergeJoin: BatchStream {
     private var spills: [String?]
     private var partition = 0
     /// At most this many ranges (and spill files).
-    static let maxPartitions = 256
+    static let maxPartitions = 512
     private var current: InMemoryMergeJoin?
 
     /// Joins `left` (in memory; the batches are taken out of the array as they are split) with the right
@@ -50,7 +50,7 @@ public final class PartitionedMergeJoin: BatchStream {
         holdBudget: Int = 0,
         keepRightKeys: Bool = false,
         batchSize: Int = 65_536,
-        partitionRows: Int = 1 << 16
+        partitionRows: Int = 1 << 15
     ) throws -> PartitionedMergeJoin? {
         guard leftKeys.count == 1, rightKeys.count == 1 else { return nil }
         let keyIndex = try leftSchema.requireIndex(of: leftKeys[0], for: "join")
@@ -128,7 +128,6 @@ public final class PartitionedMergeJoin: BatchStream {
         )
         let directory = temporaryDirectory ?? FileManager.default.temporaryDirectory
         let tag = UUID().uuidString
-        var writers: [SpillWriter?] = Array(repeating: nil, count: count)
         var heldBytes = 0
         var spilling = false
         do {
@@ -141,13 +140,15 @@ public final class PartitionedMergeJoin: BatchStream {
                     for (r, piece) in pieces.enumerated() where !piece.rows.isEmpty { rightHeld[r].append(piece) }
                     return
                 }
+                // Appended and closed piece by piece: hundreds of ranges must not hold as many open files and
+                // stdio buffers.
                 for (r, piece) in pieces.enumerated() where !piece.rows.isEmpty {
-                    if writers[r] == nil {
-                        let path = directory.appendingPathComponent("join-\(tag)-\(r).spill").path
-                        spills[r] = path
-                        writers[r] = try SpillWriter(path: path)
-                    }
-                    try writers[r]!.write(piece.unpacked(schema: batch.schema))
+                    let appending = spills[r] != nil
+                    let path = spills[r] ?? directory.appendingPathComponent("join-\(tag)-\(r).spill").path
+                    spills[r] = path
+                    let writer = try SpillWriter(path: path, appending: appending)
+                    try writer.write(piece.unpacked(schema: batch.schema))
+                    try writer.close()
                 }
             }
             for batch in rightBuffered { try add(batch) }
@@ -155,7 +156,6 @@ public final class PartitionedMergeJoin: BatchStream {
             let rest = PrefetchStream(right, depth: 1)
             right = rest
             while let batch = try rest.next() { try add(batch) }
-            for writer in writers { try writer?.close() }
         } catch {
             for path in spills { if let path { unlink(path) } }
             throw error

@@ -9,9 +9,10 @@ final class SpillWriter {
     let path: String
     private var file: UnsafeMutablePointer<FILE>?
 
-    init(path: String) throws(OperatorError) {
+    /// Creates (or, `appending`, extends) the spill file at `path`.
+    init(path: String, appending: Bool = false) throws(OperatorError) {
         self.path = path
-        guard let file = fopen(path, "wb") else {
+        guard let file = fopen(path, appending ? "ab" : "wb") else {
             throw OperatorError(
                 "external sort",
                 "cannot create spill file \(path): \(String(cString: strerror(errno)))"
