@@ -1,5 +1,6 @@
 import Columnar
 import Dispatch
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -10,9 +11,10 @@ import Darwin
 /// Streams a CSV file into typed columnar batches.
 ///
 /// The file is read in chunks of ``CSVOptions/chunkSize`` bytes into two reused buffers, so memory does not grow with
-/// the file. Each chunk is cut at row boundaries (quote-aware) into one part per thread, the parts are parsed in
+/// the file. Each chunk is cut at row boundaries (quote-aware) into a few parts per thread, the parts are parsed in
 /// parallel straight from the bytes, and their batches are returned in file order. The reader works ahead on threads
-/// of its own: while the caller consumes one chunk's batches, the next chunk is parsed and the one after it is read.
+/// of its own: while the caller consumes one chunk's batches, the next chunk is parsed, and the one after it is read
+/// by whichever parsing thread is free first.
 ///
 /// The dialect is RFC 4180: fields separated by ``CSVOptions/delimiter``; a field may be quoted with
 /// ``CSVOptions/quote`` and then hold delimiters, line breaks and doubled quotes; rows end in LF or CRLF; the last row
@@ -59,6 +61,9 @@ public final class CSVReader {
     private var current = 0
     /// The read of the next chunk into the other buffer, while the current one is parsed.
     private var prefetch: Prefetch?
+    /// The read of `prefetch`, until it is started: by the next parallel parse as one of its tasks (so that it does
+    /// not compete with the parse threads for the cores), or on the read thread.
+    private var prefetchJob: (@Sendable () -> Void)?
     private var buffer: UnsafeMutablePointer<UInt8> { buffers[current] }
     /// The bytes `[start, filled)` of `buffer` are read and not yet parsed.
     private var start = 0
@@ -67,7 +72,11 @@ public final class CSVReader {
     private var needsData = true
     /// The physical line number at `start`.
     private var lineBase = 1
+    /// One parser per part: ``partsPerThread`` per thread, taken by the threads as they become free, so that a
+    /// thread slowed down by other work leaves its remaining parts to the others instead of holding up the chunk.
     private var parsers: [ChunkParser] = []
+    private var threadCount = 1
+    private static let partsPerThread = 4
     private var formats: [DateTimeFormat] = []
     private var pending: [RecordBatch] = []
     private var pendingIndex = 0
@@ -188,7 +197,8 @@ public final class CSVReader {
             return (schema.fields[index].type, compiled.plans[field].conversion)
         }
         let threads = max(1, min(64, options.threads ?? Self.processorCount))
-        parsers = (0..<threads).map { _ in
+        threadCount = threads
+        parsers = (0..<(threads == 1 ? 1 : threads * Self.partsPerThread)).map { _ in
             ChunkParser(
                 file: path,
                 names: layout.names,
@@ -203,7 +213,7 @@ public final class CSVReader {
 
     deinit {
         ahead?.group.wait()
-        prefetch?.group.wait()
+        if prefetchJob == nil { prefetch?.group.wait() }
         readThread?.stop()
         parseThread?.stop()
         for thread in partThreads { thread.stop() }
@@ -261,6 +271,7 @@ public final class CSVReader {
         let other = 1 - current
         let count: Int
         if let pending = prefetch {
+            startPrefetch()
             pending.group.wait()
             prefetch = nil
             if let error = pending.error { throw error }
@@ -287,8 +298,7 @@ public final class CSVReader {
             let threads = parsers.count
             let quote = options.quote
             pending.group.enter()
-            if readThread == nil { readThread = WorkerThread(name: "csv-read") }
-            readThread!.submit {
+            prefetchJob = {
                 do {
                     pending.count = try source.read(into: target.pointer, count: size)
                     pending.quoteMarks = Self.quoteMarks(
@@ -304,6 +314,14 @@ public final class CSVReader {
             }
             prefetch = pending
         }
+    }
+
+    /// Starts the read ahead on the read thread, unless it is started.
+    private func startPrefetch() {
+        guard let job = prefetchJob else { return }
+        prefetchJob = nil
+        if readThread == nil { readThread = WorkerThread(name: "csv-read") }
+        readThread!.submit(job)
     }
 
     // MARK: - Chunks
@@ -384,10 +402,12 @@ public final class CSVReader {
     /// quotes. A wrong guess (stray quotes inside unquoted fields) is caught when the part before it does not end
     /// exactly there.
     private func splitPoints() -> [Int] {
-        let threads = parsers.count
         let length = filled - start
         let minimumPart = 32 * 1024
-        guard threads > 1, length >= threads * minimumPart else { return [start, filled] }
+        let threads =
+            length >= parsers.count * minimumPart
+            ? parsers.count : length >= threadCount * minimumPart ? threadCount : 1
+        guard threads > 1 else { return [start, filled] }
         let quote = options.quote
         let lf = UInt8(ascii: "\n")
         var points = [start]
@@ -446,6 +466,7 @@ public final class CSVReader {
         let isFinal = atEnd
         var line = lineBase
         if points.count == 2 {
+            startPrefetch()
             parsers[0].parse(base, from: start, to: filled, isFinal: isFinal)
             collect(parsers[0], into: &chunk, lineOffset: &line)
             start = parsers[0].consumed
@@ -455,17 +476,20 @@ public final class CSVReader {
 
         let parts = points.count - 1
         parallelChunks += 1
-        let work = ParallelParse(parsers: parsers, base: base, points: points, isFinal: isFinal)
-        while partThreads.count < parts - 1 { partThreads.append(WorkerThread(name: "csv-part")) }
+        // The read ahead is the first task: one thread reads while the others parse, then it parses too.
+        let work = ParallelParse(parsers: parsers, base: base, points: points, isFinal: isFinal, read: prefetchJob)
+        prefetchJob = nil
+        let helpers = min(threadCount, parts) - 1
+        while partThreads.count < helpers { partThreads.append(WorkerThread(name: "csv-part")) }
         let group = DispatchGroup()
-        for k in 1..<parts {
+        for thread in partThreads.prefix(helpers) {
             group.enter()
-            partThreads[k - 1].submit {
-                work.run(k)
+            thread.submit {
+                work.runTasks()
                 group.leave()
             }
         }
-        work.run(0)
+        work.runTasks()
         group.wait()
         for k in 0..<parts {
             let parser = parsers[k]
@@ -542,15 +566,44 @@ private final class Prefetch: @unchecked Sendable {
     var quoteMarks: [Int] = []
 }
 
-/// The work of one parallel parse, shared by the threads of `concurrentPerform`; each thread touches only its part.
-private struct ParallelParse: @unchecked Sendable {
+/// The work of one parallel parse, shared by the parsing threads: the read ahead (if any) and the parts, each taken
+/// by the next thread free, so that each part (and its parser) is touched by one thread.
+private final class ParallelParse: @unchecked Sendable {
     let parsers: [ChunkParser]
     let base: UnsafePointer<UInt8>
     let points: [Int]
     let isFinal: Bool
+    let read: (@Sendable () -> Void)?
+    private let nextTask = Atomic<Int>(0)
 
-    func run(_ k: Int) {
-        let last = k == points.count - 2
-        parsers[k].parse(base, from: points[k], to: points[k + 1], isFinal: last ? isFinal : false)
+    init(
+        parsers: [ChunkParser],
+        base: UnsafePointer<UInt8>,
+        points: [Int],
+        isFinal: Bool,
+        read: (@Sendable () -> Void)?
+    ) {
+        self.parsers = parsers
+        self.base = base
+        self.points = points
+        self.isFinal = isFinal
+        self.read = read
+    }
+
+    /// Runs tasks until none is left.
+    func runTasks() {
+        let parts = points.count - 1
+        let first = read == nil ? 0 : 1
+        while true {
+            let task = nextTask.add(1, ordering: .relaxed).oldValue
+            if task < first {
+                read!()
+                continue
+            }
+            let k = task - first
+            guard k < parts else { return }
+            let last = k == parts - 1
+            parsers[k].parse(base, from: points[k], to: points[k + 1], isFinal: last ? isFinal : false)
+        }
     }
 }
