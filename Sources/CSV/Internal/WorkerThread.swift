@@ -9,6 +9,10 @@ import Foundation
 final class WorkerThread: @unchecked Sendable {
     private let lock = NSLock()
     private let available = DispatchSemaphore(value: 0)
+    /// How much nicer the reader's threads are than the thread that starts them. Measured on the 2-core machine: at 5,
+    /// PMD on 10M rows (Parquet encoding on the caller's side) is as fast as without working ahead, while at 0 it was
+    /// 7% slower; PSD (parse-bound) is the same at 0 and 5.
+    static let niceness: Int32 = 5
     /// Pending jobs; `nil` ends the thread.
     private var jobs: [(@Sendable () -> Void)?] = []
 
@@ -36,7 +40,27 @@ final class WorkerThread: @unchecked Sendable {
         available.signal()
     }
 
+    #if os(Linux)
+    /// The kernel's id of the calling thread, from `/proc/thread-self` (`<pid>/task/<tid>`).
+    static func threadID() -> id_t? {
+        var link = [CChar](repeating: 0, count: 64)
+        let length = readlink("/proc/thread-self", &link, link.count - 1)
+        guard length > 0 else { return nil }
+        let text = String(decoding: link.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return text.split(separator: "/").last.flatMap { id_t($0) }
+    }
+    #endif
+
     private func run() {
+        #if os(Linux)
+        // A little below the caller's threads: the reader works ahead, so when the caller's own work (encoding,
+        // writing) needs a core, it gets it first, and the parse takes the cycles left. Best effort: a failure leaves
+        // the thread at the caller's priority.
+        if let thread = Self.threadID() {
+            let which = __priority_which_t(PRIO_PROCESS.rawValue)
+            _ = setpriority(which, thread, min(19, getpriority(which, thread) + WorkerThread.niceness))
+        }
+        #endif
         while true {
             available.wait()
             lock.lock()
