@@ -72,11 +72,14 @@ public final class CSVReader {
     private var needsData = true
     /// The physical line number at `start`.
     private var lineBase = 1
-    /// One parser per part: ``partsPerThread`` per thread, taken by the threads as they become free, so that a
+    /// One parser per part: up to ``partsPerThread`` per thread, taken by the threads as they become free, so that a
     /// thread slowed down by other work leaves its remaining parts to the others instead of holding up the chunk.
+    /// When the caller is the slower side (the chunk parsed ahead is ready before it asks), fewer, larger parts
+    /// (``fewerPartsPerThread``) cost it less per batch.
     private var parsers: [ChunkParser] = []
     private var threadCount = 1
     private static let partsPerThread = 4
+    private static let fewerPartsPerThread = 2
     private var formats: [DateTimeFormat] = []
     private var pending: [RecordBatch] = []
     private var pendingIndex = 0
@@ -330,22 +333,28 @@ public final class CSVReader {
     /// another thread, so that it overlaps the caller's work on this one.
     private func takeChunk() -> ParsedChunk {
         let chunk: ParsedChunk
+        var partsPerThread = Self.partsPerThread
         if let ahead {
-            ahead.group.wait()
+            if ahead.group.wait(timeout: .now()) == .success {
+                partsPerThread = Self.fewerPartsPerThread
+            } else {
+                ahead.group.wait()
+            }
             chunk = ahead.result
             self.ahead = nil
         } else {
-            chunk = produce()
+            chunk = produce(partsPerThread: partsPerThread)
         }
         if chunk.isLast {
             finished = true
         } else {
             let ahead = ParseAhead()
             let producer = Producer(reader: self)
+            let parts = partsPerThread
             ahead.group.enter()
             if parseThread == nil { parseThread = WorkerThread(name: "csv-parse") }
             parseThread!.submit {
-                ahead.result = producer.reader.produce()
+                ahead.result = producer.reader.produce(partsPerThread: parts)
                 ahead.group.leave()
             }
             self.ahead = ahead
@@ -377,7 +386,7 @@ public final class CSVReader {
 
     /// Reads a chunk when needed and parses what is buffered (the producing side: it alone touches the buffers, the
     /// parsers and the read position, on one thread at a time).
-    private func produce() -> ParsedChunk {
+    private func produce(partsPerThread: Int) -> ParsedChunk {
         var chunk = ParsedChunk()
         do {
             if needsData && !atEnd {
@@ -387,7 +396,7 @@ public final class CSVReader {
                 try fill()
             }
             needsData = true
-            parseBuffered(into: &chunk)
+            parseBuffered(into: &chunk, partsPerThread: partsPerThread)
         } catch let error as CSVError {
             chunk.error = error
         } catch {
@@ -398,21 +407,24 @@ public final class CSVReader {
         return chunk
     }
 
-    /// Where to cut `[start, filled)` into one part per parser: after line feeds that quote parity says are outside
-    /// quotes. A wrong guess (stray quotes inside unquoted fields) is caught when the part before it does not end
-    /// exactly there.
-    private func splitPoints() -> [Int] {
+    /// Where to cut `[start, filled)` into `partsPerThread` parts per thread (one per thread for a short chunk): after
+    /// line feeds that quote parity says are outside quotes. A wrong guess (stray quotes inside unquoted fields) is
+    /// caught when the part before it does not end exactly there.
+    private func splitPoints(partsPerThread: Int) -> [Int] {
         let length = filled - start
         let minimumPart = 32 * 1024
+        let wanted = min(parsers.count, threadCount * partsPerThread)
         let threads =
-            length >= parsers.count * minimumPart
-            ? parsers.count : length >= threadCount * minimumPart ? threadCount : 1
+            length >= wanted * minimumPart
+            ? wanted : length >= threadCount * minimumPart ? threadCount : 1
         guard threads > 1 else { return [start, filled] }
         let quote = options.quote
         let lf = UInt8(ascii: "\n")
         var points = [start]
         var position = start
-        let marked = quoteMarks.count == threads - 1
+        // Marks are counted for one part per parser; `stride` of them make one of these parts.
+        let stride = parsers.count / threads
+        let marked = quoteMarks.count == parsers.count - 1 && stride * threads == parsers.count
         // With marks, quotes are counted from `front`: those between `start` and `front` decide the parity too.
         let leftoverQuotes =
             !marked
@@ -421,11 +433,11 @@ public final class CSVReader {
                 ? ByteParsing.count(quote, buffer + start, buffer + front)
                 : ByteParsing.count(quote, buffer + front, buffer + start)
         for k in 1..<threads {
-            let target = marked ? front + (filled - front) / threads * k : start + length / threads * k
+            let target = marked ? front + (filled - front) / parsers.count * (k * stride) : start + length / threads * k
             guard target > position, target < filled else { continue }
             var parity =
                 marked
-                ? (leftoverQuotes + quoteMarks[k - 1]) & 1
+                ? (leftoverQuotes + quoteMarks[k * stride - 1]) & 1
                 : ByteParsing.count(quote, buffer + position, buffer + target) & 1
             var i = target
             while i < filled {
@@ -460,8 +472,8 @@ public final class CSVReader {
         return marks
     }
 
-    private func parseBuffered(into chunk: inout ParsedChunk) {
-        let points = splitPoints()
+    private func parseBuffered(into chunk: inout ParsedChunk, partsPerThread: Int) {
+        let points = splitPoints(partsPerThread: partsPerThread)
         let base = UnsafePointer(buffer)
         let isFinal = atEnd
         var line = lineBase

@@ -253,3 +253,36 @@ import Testing
         }
     }
 }
+
+@Suite struct CSVByteCountTests {
+    @Test func countMatchesAByteByByteCountAtEveryLengthAndOffset() {
+        var state: UInt64 = 0x1234_5678
+        func random() -> UInt8 {
+            state ^= state << 13
+            state ^= state >> 7
+            state ^= state << 17
+            // Mostly the bytes counted and their neighbours in value, including bytes with the high bit set.
+            let pool: [UInt8] = [0x22, 0x22, 0x0A, 0x2C, 0x21, 0x23, 0xA2, 0xFF, 0x00, 0x80]
+            return pool[Int(state % UInt64(pool.count))]
+        }
+        // Long runs: every lane counts past 255 (all bytes match), and a mixed tail.
+        let long = [UInt8](repeating: 0x22, count: 20_000) + (0..<77).map { _ in random() }
+        long.withUnsafeBufferPointer { buffer in
+            let expected = long.filter { $0 == 0x22 }.count
+            #expect(ByteParsing.count(0x22, buffer.baseAddress!, buffer.baseAddress! + long.count) == expected)
+            #expect(ByteParsing.count(0x22, buffer.baseAddress! + 3, buffer.baseAddress! + 19_999) == 19_996)
+        }
+        let bytes = (0..<300).map { _ in random() }
+        bytes.withUnsafeBufferPointer { buffer in
+            let base = buffer.baseAddress!
+            for start in 0..<9 {
+                for length in 0..<(bytes.count - start) {
+                    for byte: UInt8 in [0x22, 0x0A, 0xA2, 0x00] {
+                        let expected = bytes[start..<(start + length)].filter { $0 == byte }.count
+                        #expect(ByteParsing.count(byte, base + start, base + start + length) == expected)
+                    }
+                }
+            }
+        }
+    }
+}
