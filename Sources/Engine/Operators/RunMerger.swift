@@ -11,12 +11,17 @@ final class RunMerger: BatchStream {
     /// The current block of each run, its normalized keys, and the position in it.
     private var blocks: [RecordBatch?]
     private var blockKeys: [NormalizedKeys?]
-    private var positions: [Int]
+    // The state read for every row lives in buffers the merger owns (not arrays in stored properties), so the
+    // heap operations pay no exclusivity checks or reference counting per comparison.
+    private let positions: UnsafeMutableBufferPointer<Int>
+    /// The row count of each run's current block.
+    private let blockCounts: UnsafeMutableBufferPointer<Int>
     /// Fast path: one fixed-width key without nulls in the current block (`nil` otherwise).
-    private var fixedKeys: [UnsafeMutableBufferPointer<UInt64>?]
+    private let fixedKeys: UnsafeMutableBufferPointer<UnsafeMutableBufferPointer<UInt64>?>
     private let singleAscendingFixed: Bool
-    /// Run indices, a min-heap by the current row.
-    private var heap: [Int] = []
+    /// Run indices, a min-heap by the current row: `heap[0 ..< heapCount]`.
+    private let heap: UnsafeMutableBufferPointer<Int>
+    private var heapCount = 0
 
     init(schema: Schema, keys: [SortKey], runs: [SpillReader], batchSize: Int, files: SpillFiles) throws(OperatorError)
     {
@@ -28,13 +33,31 @@ final class RunMerger: BatchStream {
         self.runs = runs
         self.blocks = Array(repeating: nil, count: runs.count)
         self.blockKeys = Array(repeating: nil, count: runs.count)
-        self.positions = Array(repeating: 0, count: runs.count)
-        self.fixedKeys = Array(repeating: nil, count: runs.count)
+        let positions = UnsafeMutableBufferPointer<Int>.allocate(capacity: runs.count)
+        positions.initialize(repeating: 0)
+        self.positions = positions
+        let blockCounts = UnsafeMutableBufferPointer<Int>.allocate(capacity: runs.count)
+        blockCounts.initialize(repeating: 0)
+        self.blockCounts = blockCounts
+        let fixedKeys = UnsafeMutableBufferPointer<UnsafeMutableBufferPointer<UInt64>?>.allocate(capacity: runs.count)
+        fixedKeys.initialize(repeating: nil)
+        self.fixedKeys = fixedKeys
+        let heap = UnsafeMutableBufferPointer<Int>.allocate(capacity: runs.count)
+        heap.initialize(repeating: 0)
+        self.heap = heap
         self.singleAscendingFixed = keys.count == 1 && keys[0].ascending
         for run in 0..<runs.count where try load(run) {
-            heap.append(run)
-            siftUp(heap.count - 1)
+            heap[heapCount] = run
+            heapCount += 1
+            siftUp(heapCount - 1)
         }
+    }
+
+    deinit {
+        positions.deallocate()
+        blockCounts.deallocate()
+        fixedKeys.deallocate()
+        heap.deallocate()
     }
 
     /// Loads the next non-empty block of `run`; false at the end of the run.
@@ -45,6 +68,7 @@ final class RunMerger: BatchStream {
             blocks[run] = block
             blockKeys[run] = keys
             positions[run] = 0
+            blockCounts[run] = block.count
             if singleAscendingFixed, let fixed = keys.columns[0].fixed, !keys.columns[0].hasNulls {
                 fixedKeys[run] = fixed
             } else {
@@ -80,13 +104,13 @@ final class RunMerger: BatchStream {
         }
     }
 
-    private func siftDown(_ index: Int) {
+    private func siftDown(_ index: Int, count: Int) {
         var parent = index
         while true {
             let left = 2 * parent + 1
-            guard left < heap.count else { return }
+            guard left < count else { return }
             var smallest = left
-            if left + 1 < heap.count && less(heap[left + 1], heap[left]) { smallest = left + 1 }
+            if left + 1 < count && less(heap[left + 1], heap[left]) { smallest = left + 1 }
             guard less(heap[smallest], heap[parent]) else { return }
             heap.swapAt(smallest, parent)
             parent = smallest
@@ -94,27 +118,30 @@ final class RunMerger: BatchStream {
     }
 
     func next() throws(OperatorError) -> RecordBatch? {
-        guard !heap.isEmpty else { return nil }
+        guard heapCount > 0 else { return nil }
         // Sources of this output batch: each (run, block) gets an index when first used.
         var sources: [RecordBatch] = []
         var sourceOfRun = [Int](repeating: -1, count: runs.count)
         var references: [RowReference] = []
         references.reserveCapacity(batchSize)
-        while references.count < batchSize, let run = heap.first {
+        var count = heapCount
+        defer { heapCount = count }
+        while references.count < batchSize, count > 0 {
+            let run = heap[0]
             if sourceOfRun[run] < 0 {
                 sourceOfRun[run] = sources.count
                 sources.append(blocks[run]!)
             }
             references.append(RowReference(source: UInt32(sourceOfRun[run]), row: UInt32(positions[run])))
             positions[run] += 1
-            if positions[run] == blocks[run]!.count {
+            if positions[run] == blockCounts[run] {
                 sourceOfRun[run] = -1
                 if try !load(run) {
-                    heap.swapAt(0, heap.count - 1)
-                    heap.removeLast()
+                    heap.swapAt(0, count - 1)
+                    count -= 1
                 }
             }
-            if !heap.isEmpty { siftDown(0) }
+            if count > 0 { siftDown(0, count: count) }
         }
         return RecordBatch.gather(references, from: sources)
     }
