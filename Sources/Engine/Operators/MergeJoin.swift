@@ -134,6 +134,14 @@ public final class MergeJoin: BatchStream {
             } else {
                 let l = try left.takeWindow(&nextWindowID)
                 let r = try right.takeWindow(&nextWindowID)
+                if l.rows.count == 1 && r.rows.count == 1 {
+                    // One pair (unique keys, the common case): no cross product to set up.
+                    preparePending(l, r)
+                    pending!.append(left: Int32(l.rows.lowerBound), right: Int32(r.rows.lowerBound))
+                    if pending!.leftRows.count >= batchSize { flush() }
+                    if !left.hasCurrent || !right.hasCurrent { finish() }
+                    continue
+                }
                 cross = CrossProduct(left: l, right: r, a: l.rows.lowerBound, b: r.rows.lowerBound)
                 emitCross()
                 if cross == nil && (!left.hasCurrent || !right.hasCurrent) { finish() }
@@ -236,6 +244,11 @@ struct PendingPairs {
     var rightID: Int
     var leftRows: [Int32] = []
     var rightRows: [Int32] = []
+
+    mutating func append(left: Int32, right: Int32) {
+        leftRows.append(left)
+        rightRows.append(right)
+    }
 
     mutating func append(left: Int32, right: Range<Int32>) {
         for r in right {
