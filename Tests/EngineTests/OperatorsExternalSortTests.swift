@@ -74,6 +74,41 @@ struct OperatorsExternalSortTests {
         #expect(try again.collect() == sorted)
     }
 
+    @Test func spillFilesKeepEveryValue() throws {
+        let directory = try Paths.temporaryDirectory("ops-spill-file")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("run.spill").path
+        // Integers of every width class (1, 2, 4 bytes from the minimum, and too wide), with nulls, then others.
+        let batches = [
+            makeBatch([
+                "narrow": int64Column([5, 200, nil, 7]),
+                "mid": int64Column([-40_000, 20_000, 0, 1]),
+                "wide32": int64Column([0, 4_000_000_000, 2, 3]),
+                "wide": int64Column([.min, .max, 0, nil]),
+                "i32": int32Column([.min, .max, 0, 1]),
+                "small32": int32Column([100, 400, nil, 101], type: .date),
+                "s": stringColumn(["a", nil, "", "ccc"]),
+                "d": doubleColumn([1.5, nil, -0.0, 3]),
+            ]),
+            makeBatch([
+                "narrow": int64Column([]), "mid": int64Column([]), "wide32": int64Column([]), "wide": int64Column([]),
+                "i32": int32Column([]), "small32": int32Column([], type: .date), "s": stringColumn([]),
+                "d": doubleColumn([]),
+            ]),
+        ]
+        let writer = try SpillWriter(path: path)
+        for batch in batches { try writer.write(batch) }
+        try writer.close()
+        // Appending adds blocks after the existing ones.
+        let appender = try SpillWriter(path: path, appending: true)
+        try appender.write(batches[0].slice(1..<3))
+        try appender.close()
+        let reader = try SpillReader(path: path, schema: batches[0].schema)
+        var read: [RecordBatch] = []
+        while let batch = try reader.next() { read.append(batch) }
+        #expect(read.map(rows) == [rows(batches[0]), [], rows(batches[0].slice(1..<3))])
+    }
+
     @Test func emptyAndSingleRowInputs() throws {
         let schema = Schema([Field("k", .int64)])
         let empty = try ExternalSorter(schema: schema, keys: [SortKey("k")], memoryBudget: 1)

@@ -2,9 +2,11 @@ import Columnar
 import Foundation
 
 /// A private binary columnar format for sorted runs: a sequence of blocks, each a row count then every
-/// column as a validity flag (and one byte per row when set), then its raw values (`count` fixed-width values,
-/// or `count + 1` offsets, a byte length and the bytes). Written and read with buffered stdio; only this
-/// process reads it back, so there is no versioning or endianness handling.
+/// column as a validity flag (and one byte per row when set), then its values: integers as a width byte and,
+/// when narrower than their type, the block's minimum and each value's offset from it in 1, 2 or 4 bytes
+/// (frame of reference: counts and measures usually take a quarter of the bytes); other fixed-width values raw;
+/// byte arrays as `count + 1` offsets, a byte length and the bytes. Written and read with buffered stdio; only
+/// this process reads it back, so there is no versioning or endianness handling.
 final class SpillWriter {
     let path: String
     private var file: UnsafeMutablePointer<FILE>?
@@ -35,8 +37,8 @@ final class SpillWriter {
             if let validity = column.validity { try array(validity) }
             switch column.values {
             case .boolean(let v): try array(v)
-            case .int32(let v): try array(v)
-            case .int64(let v): try array(v)
+            case .int32(let v): try integers(v)
+            case .int64(let v): try integers(v)
             case .float(let v): try array(v)
             case .double(let v): try array(v)
             case .bytes(let v):
@@ -51,6 +53,44 @@ final class SpillWriter {
         self.file = nil
         if fclose(file) != 0 {
             throw OperatorError("external sort", "cannot write spill file \(path): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// A width byte, then the values raw (width = their size) or, narrower, the minimum and the offsets from it.
+    private func integers<T: FixedWidthInteger & SignedInteger>(_ values: [T]) throws(OperatorError) {
+        var low = T.max
+        var high = T.min
+        for v in values {
+            low = Swift.min(low, v)
+            high = Swift.max(high, v)
+        }
+        let (span, overflow) = Int64(high).subtractingReportingOverflow(Int64(low))
+        var width = UInt8(MemoryLayout<T>.size)
+        if !values.isEmpty && !overflow {
+            if span <= Int64(UInt8.max) {
+                width = 1
+            } else if span <= Int64(UInt16.max) {
+                width = 2
+            } else if span <= Int64(UInt32.max) {
+                width = 4
+            }
+        }
+        if Int(width) >= MemoryLayout<T>.size {
+            width = UInt8(MemoryLayout<T>.size)
+            try raw(&width, 1)
+            try array(values)
+            return
+        }
+        try raw(&width, 1)
+        var base = Int64(low)
+        try raw(&base, 8)
+        func offsets<U: FixedWidthInteger>(_: U.Type) -> [U] {
+            values.map { U(truncatingIfNeeded: Int64($0) &- base) }
+        }
+        switch width {
+        case 1: try array(offsets(UInt8.self))
+        case 2: try array(offsets(UInt16.self))
+        default: try array(offsets(UInt32.self))
         }
     }
 
@@ -111,8 +151,8 @@ final class SpillReader {
             let values: ColumnValues
             switch ColumnValues.empty(for: field.type) {
             case .boolean: values = .boolean(try array(Bool.self))
-            case .int32: values = .int32(try array(Int32.self))
-            case .int64: values = .int64(try array(Int64.self))
+            case .int32: values = .int32(try integers(Int32.self))
+            case .int64: values = .int64(try integers(Int64.self))
             case .float: values = .float(try array(Float.self))
             case .double: values = .double(try array(Double.self))
             case .bytes:
@@ -127,6 +167,24 @@ final class SpillReader {
             columns.append(Column(type: field.type, values: values, validity: validity))
         }
         return RecordBatch(schema: schema, columns: columns)
+    }
+
+    /// Integers written by ``SpillWriter``: raw, or a minimum and narrow offsets widened back.
+    private func integers<T: FixedWidthInteger>(_: T.Type) throws(OperatorError) -> [T] {
+        var width: UInt8 = 0
+        guard fread(&width, 1, 1, file) == 1 else { throw truncated() }
+        if Int(width) == MemoryLayout<T>.size { return try array(T.self) }
+        var base: Int64 = 0
+        guard fread(&base, 1, 8, file) == 8 else { throw truncated() }
+        func widened<U: FixedWidthInteger>(_: U.Type) throws(OperatorError) -> [T] {
+            try array(U.self).map { T(truncatingIfNeeded: base &+ Int64($0)) }
+        }
+        switch width {
+        case 1: return try widened(UInt8.self)
+        case 2: return try widened(UInt16.self)
+        case 4: return try widened(UInt32.self)
+        default: throw truncated()
+        }
     }
 
     private func array<T>(_: T.Type) throws(OperatorError) -> [T] {
