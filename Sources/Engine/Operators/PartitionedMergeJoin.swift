@@ -10,12 +10,13 @@ import Foundation
 /// null key, and right rows whose key the left does not hold (when the left keys are dense enough for a
 /// bitmap), are dropped. The pieces are held packed (``PackedColumn``: integers as narrow offsets); the left
 /// always, the right while it fits in `holdBudget` bytes, after which the right pieces of later batches go to
-/// one spill file per range (opened for each piece appended). The ranges are then joined in key order by ``InMemoryMergeJoin``, each within a
-/// few megabytes that stay in the caches, so the output comes out in key order a batch at a time. Output order
-/// and columns are those of ``MergeJoin``.
+/// one spill file per range (opened for each piece appended). The ranges are then joined in key order by
+/// ``InMemoryMergeJoin``, each small enough to stay in the core's cache while it is sorted and gathered, so the
+/// output comes out in key order a batch at a time. Output order and columns are those of ``MergeJoin``.
 ///
-/// Memory: both inputs packed (the right one up to `holdBudget`), one right batch with its pieces, and one
-/// range of both sides unpacked.
+/// Memory: both inputs packed (the right one up to `holdBudget`), two right batches (one being decoded ahead)
+/// with the pieces of one, and one range of both sides unpacked. All rows of one key fall in one range, so a key
+/// that holds a large share of the rows makes that range large.
 public final class PartitionedMergeJoin: BatchStream {
     public let schema: Schema
     private let leftSchema: Schema
