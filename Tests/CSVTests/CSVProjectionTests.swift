@@ -9,26 +9,10 @@ import Testing
     static let names = ["a", "b", "c", "d", "e", "f"]
     let columns = names.map { CSVColumn(name: $0, type: .string(emptyIsNull: false)) }
 
-    struct Outcome: Equatable {
-        var rows: [[Value]]
-        var rejects: [CSVRejectedRow]
-        var error: CSVError?
-    }
-
-    func read(_ path: String, projection: [String]?, _ options: CSVOptions) throws -> Outcome {
-        let reader = try CSVReader(path: path, columns: columns, projection: projection, options: options)
-        let collector = RejectCollector()
-        reader.onReject = { collector.rows.append($0) }
-        var result: [[Value]] = []
-        var failure: CSVError?
-        do {
-            while let batch = try reader.next() {
-                for i in 0..<batch.count { result.append(batch.row(i)) }
-            }
-        } catch let error as CSVError {
-            failure = error
-        }
-        return Outcome(rows: result, rejects: collector.rows, error: failure)
+    func read(_ path: String, projection: [String]?, _ options: CSVOptions) throws -> CSVReadOutcome {
+        try CSVReadOutcome(
+            reading: try CSVReader(path: path, columns: columns, projection: projection, options: options)
+        )
     }
 
     /// A random field: plain text (with stray quotes inside), empty, quoted (with delimiters, line breaks and doubled
@@ -79,7 +63,7 @@ import Testing
                 let full = try read(path, projection: nil, CSVOptions(onError: onError, threads: 1))
                 for projection in projections {
                     let indices = projection.map { Self.names.firstIndex(of: $0)! }
-                    let expected = Outcome(
+                    let expected = CSVReadOutcome(
                         rows: full.rows.map { row in indices.map { row[$0] } },
                         rejects: full.rejects,
                         error: full.error

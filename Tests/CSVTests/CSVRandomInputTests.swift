@@ -12,30 +12,14 @@ import Testing
         CSVColumn(name: "c", type: .boolean),
     ]
 
-    struct Outcome: Equatable {
-        var rows: [[Value]]
-        var rejects: [CSVRejectedRow]
-        var error: CSVError?
-    }
-
-    func read(_ path: String, _ options: CSVOptions) throws -> Outcome {
+    func read(_ path: String, _ options: CSVOptions) throws -> CSVReadOutcome {
         let reader = try CSVReader(path: path, columns: columns, options: options)
-        let collector = RejectCollector()
-        reader.onReject = { collector.rows.append($0) }
-        var result: [[Value]] = []
-        var failure: CSVError?
-        do {
-            while let batch = try reader.next() {
-                for i in 0..<batch.count { result.append(batch.row(i)) }
-            }
-        } catch let error as CSVError {
-            failure = error
+        let outcome = try CSVReadOutcome(reading: reader)
+        if options.onError == .reject && outcome.error == nil {
+            #expect(reader.rowsRead == outcome.rows.count + reader.rowsRejected)
+            #expect(reader.rowsRejected == outcome.rejects.count)
         }
-        if options.onError == .reject && failure == nil {
-            #expect(reader.rowsRead == result.count + reader.rowsRejected)
-            #expect(reader.rowsRejected == collector.rows.count)
-        }
-        return Outcome(rows: result, rejects: collector.rows, error: failure)
+        return outcome
     }
 
     @Test func randomInputIsHandledConsistently() throws {

@@ -57,6 +57,37 @@ final class RejectCollector: @unchecked Sendable {
     var rows: [CSVRejectedRow] = []
 }
 
+/// Everything a read produced: the rows, the rejected rows, and the error that stopped it, if any.
+struct CSVReadOutcome: Equatable {
+    var rows: [[Value]]
+    var rejects: [CSVRejectedRow]
+    var error: CSVError?
+
+    init(rows: [[Value]], rejects: [CSVRejectedRow], error: CSVError?) {
+        self.rows = rows
+        self.rejects = rejects
+        self.error = error
+    }
+
+    /// Reads `reader` to its end or its first error, collecting rejects.
+    init(reading reader: CSVReader) throws {
+        let collector = RejectCollector()
+        reader.onReject = { collector.rows.append($0) }
+        var result: [[Value]] = []
+        var failure: CSVError?
+        do {
+            while let batch = try reader.next() {
+                for i in 0..<batch.count { result.append(batch.row(i)) }
+            }
+        } catch let error as CSVError {
+            failure = error
+        }
+        rows = result
+        rejects = collector.rows
+        error = failure
+    }
+}
+
 /// The `CSVError` that `body` throws, or `nil`.
 func csvError(_ body: () throws -> Void) -> CSVError? {
     do {
