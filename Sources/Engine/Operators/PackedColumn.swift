@@ -51,14 +51,9 @@ struct PackedColumn: Sendable {
         }
         func narrowed<T: FixedWidthInteger & SignedInteger>(_ values: [T]) -> Storage {
             values.withUnsafeBufferPointer { source in
-                guard var low = source.first else { return .plain(ColumnValues.wrap(values)) }
-                var high = low
-                for v in source {
-                    low = Swift.min(low, v)
-                    high = Swift.max(high, v)
+                guard let (base, width) = frameOfReference(source) else {
+                    return .plain(ColumnValues.wrap(scatter(source)))
                 }
-                let (span, overflow) = Int64(high).subtractingReportingOverflow(Int64(low))
-                let base = Int64(low)
                 func pack<U: FixedWidthInteger & UnsignedInteger>(_: U.Type) -> [U] {
                     [U](unsafeUninitializedCapacity: rows.count) { buffer, initialized in
                         let out = buffer.baseAddress!
@@ -69,13 +64,11 @@ struct PackedColumn: Sendable {
                         initialized = rows.count
                     }
                 }
-                if overflow || span > Int64(UInt32.max) || MemoryLayout<T>.size <= 2 {
-                    return .plain(ColumnValues.wrap(scatter(source)))
+                switch width {
+                case 1: return .narrow8(pack(UInt8.self), base: base)
+                case 2: return .narrow16(pack(UInt16.self), base: base)
+                default: return .narrow32(pack(UInt32.self), base: base)
                 }
-                if span <= Int64(UInt8.max) { return .narrow8(pack(UInt8.self), base: base) }
-                if span <= Int64(UInt16.max) { return .narrow16(pack(UInt16.self), base: base) }
-                if MemoryLayout<T>.size == 4 { return .plain(ColumnValues.wrap(scatter(source))) }
-                return .narrow32(pack(UInt32.self), base: base)
             }
         }
         let storage: Storage =
@@ -92,6 +85,24 @@ struct PackedColumn: Sendable {
             storage: storage,
             validity: column.validity.map { v in v.withUnsafeBufferPointer { scatter($0) } }
         )
+    }
+
+    /// The frame of reference of `values`: their minimum and the bytes (1, 2 or 4) that every offset from it fits
+    /// in, or `nil` when that is no narrower than the values themselves (or `values` is empty).
+    static func frameOfReference<T: FixedWidthInteger & SignedInteger>(
+        _ values: UnsafeBufferPointer<T>
+    ) -> (base: Int64, width: Int)? {
+        guard var low = values.first else { return nil }
+        var high = low
+        for v in values {
+            low = Swift.min(low, v)
+            high = Swift.max(high, v)
+        }
+        let (span, overflow) = Int64(high).subtractingReportingOverflow(Int64(low))
+        if overflow { return nil }
+        let width =
+            span <= Int64(UInt8.max) ? 1 : span <= Int64(UInt16.max) ? 2 : span <= Int64(UInt32.max) ? 4 : 8
+        return width < MemoryLayout<T>.size ? (Int64(low), width) : nil
     }
 
     /// Rows `range` of each piece, one piece after another, unpacked into a plain column.

@@ -58,32 +58,16 @@ final class SpillWriter {
 
     /// A width byte, then the values raw (width = their size) or, narrower, the minimum and the offsets from it.
     private func integers<T: FixedWidthInteger & SignedInteger>(_ values: [T]) throws(OperatorError) {
-        var low = T.max
-        var high = T.min
-        for v in values {
-            low = Swift.min(low, v)
-            high = Swift.max(high, v)
-        }
-        let (span, overflow) = Int64(high).subtractingReportingOverflow(Int64(low))
-        var width = UInt8(MemoryLayout<T>.size)
-        if !values.isEmpty && !overflow {
-            if span <= Int64(UInt8.max) {
-                width = 1
-            } else if span <= Int64(UInt16.max) {
-                width = 2
-            } else if span <= Int64(UInt32.max) {
-                width = 4
-            }
-        }
-        if Int(width) >= MemoryLayout<T>.size {
-            width = UInt8(MemoryLayout<T>.size)
+        guard let (base, width) = values.withUnsafeBufferPointer({ PackedColumn.frameOfReference($0) }) else {
+            var width = UInt8(MemoryLayout<T>.size)
             try raw(&width, 1)
             try array(values)
             return
         }
-        try raw(&width, 1)
-        var base = Int64(low)
-        try raw(&base, 8)
+        var widthByte = UInt8(width)
+        try raw(&widthByte, 1)
+        var minimum = base
+        try raw(&minimum, 8)
         func offsets<U: FixedWidthInteger>(_: U.Type) -> [U] {
             values.map { U(truncatingIfNeeded: Int64($0) &- base) }
         }
