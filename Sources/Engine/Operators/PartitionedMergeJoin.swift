@@ -1,5 +1,4 @@
 import Columnar
-import Dispatch
 import Foundation
 
 /// Sort-merge inner join that splits both inputs by key range, for one fixed-width key (integers, dates,
