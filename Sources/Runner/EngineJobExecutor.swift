@@ -11,12 +11,20 @@ public struct EngineJobExecutor: JobExecuting {
     public let baseDirectory: String
     /// Where default outputs go, relative to ``baseDirectory``.
     public let outputRoot: String
+    /// The object stores for `s3://` inputs and outputs.
+    public let store: ObjectStore?
 
     /// Reads the job files of `jobsDirectory`.
-    public init(jobsDirectory: String, baseDirectory: String, outputRoot: String = "output") throws {
+    public init(
+        jobsDirectory: String,
+        baseDirectory: String,
+        outputRoot: String = "output",
+        store: ObjectStore? = nil
+    ) throws {
         self.catalog = try JobCatalog(directory: jobsDirectory)
         self.baseDirectory = baseDirectory
         self.outputRoot = outputRoot
+        self.store = store
     }
 
     /// The canonical name of the job `name` names; throws the catalog's "unknown job" error.
@@ -39,7 +47,13 @@ public struct EngineJobExecutor: JobExecuting {
                 )
             }
         }
-        let runner = JobRunner(catalog: catalog, baseDirectory: baseDirectory, outputRoot: outputRoot, logger: logger)
+        let runner = JobRunner(
+            catalog: catalog,
+            baseDirectory: baseDirectory,
+            outputRoot: outputRoot,
+            store: store,
+            logger: logger
+        )
         let report = try await runner.run(job, request: JobRequest(inputs: inputs, output: invocation.output))
         return JobOutcome(
             job: report.job,

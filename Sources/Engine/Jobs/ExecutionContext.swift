@@ -5,7 +5,7 @@ import Foundation
 /// What the streams of one run share: the cancellation flag, progress reporting, the rejects file.
 final class ExecutionContext: @unchecked Sendable {
     let execution: JobExecution
-    let commit: DatasetCommit
+    let commit: any DatasetCommitting
     let rejects: RejectsWriter
     private var bytesRead: [String: Int] = [:]
     private var bytesTotal: [String: Int] = [:]
@@ -13,23 +13,24 @@ final class ExecutionContext: @unchecked Sendable {
     private let lock = NSLock()
     private var spill: URL?
 
-    init(execution: JobExecution, commit: DatasetCommit) {
+    init(execution: JobExecution, commit: any DatasetCommitting) {
         self.execution = execution
         self.commit = commit
-        self.rejects = RejectsWriter(path: commit.path("_rejects.csv"))
+        let name = commit.rejectsName
+        self.rejects = RejectsWriter(name: name) { try commit.sink(named: name) }
     }
 
     deinit {
         if let spill { try? FileManager.default.removeItem(at: spill) }
     }
 
-    /// A directory for spilled sort runs beside the output (not in /tmp, which may be memory-backed), created on
-    /// first use and removed with the context.
+    /// A directory for spilled sort runs beside a local output (not in /tmp, which may be memory-backed; for an S3
+    /// output, in `TMPDIR`), created on first use and removed with the context.
     func spillDirectory() throws -> URL {
         lock.lock()
         defer { lock.unlock() }
         if let spill { return spill }
-        let url = URL(fileURLWithPath: commit.directory + ".spill")
+        let url = URL(fileURLWithPath: commit.spillDirectory)
         do {
             try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         } catch {

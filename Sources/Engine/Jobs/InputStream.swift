@@ -28,63 +28,103 @@ final class InputStream: BatchStream {
         return try produce(self)
     }
 
-    /// Opens `input` at `path`.
-    static func open(_ input: JobInput, path: String, context: ExecutionContext) throws -> InputStream {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw JobError("input \(input.name): \(path): no such file or directory")
+    /// Opens `input` at `location`: a file or object, or a dataset directory or S3 prefix (read in name order).
+    static func open(
+        _ input: JobInput,
+        at location: DataLocation,
+        store: ObjectStore?,
+        context: ExecutionContext
+    ) throws -> InputStream {
+        let files: [DatasetFile]
+        do {
+            files = try DatasetListing.files(
+                at: location,
+                suffix: input.format == .parquet ? ".parquet" : nil,
+                store: store
+            )
+        } catch let error as JobError {
+            throw JobError("input \(input.name): \(error.message)")
         }
         switch input.format {
-        case .csv:
-            guard !isDirectory.boolValue else {
-                throw JobError("input \(input.name): \(path) is a directory, expected a CSV file")
-            }
-            return try openCSV(input, path: path, context: context)
-        case .parquet:
-            return try openParquet(input, path: path, isDirectory: isDirectory.boolValue, context: context)
+        case .csv: return try openCSV(input, files: files, store: store, context: context)
+        case .parquet: return try openParquet(input, files: files, store: store, context: context)
         }
     }
 
-    private static func openCSV(_ input: JobInput, path: String, context: ExecutionContext) throws -> InputStream {
-        let reader = try CSVReader(
-            path: path,
+    private static func csvReader(_ input: JobInput, file: DatasetFile, store: ObjectStore?) throws -> CSVReader {
+        if case .local(let path) = file.location {
+            return try CSVReader(
+                path: path,
+                columns: input.columns,
+                projection: input.columns?.map(\.name),
+                options: input.csvOptions
+            )
+        }
+        return try CSVReader(
+            source: try file.sequentialSource(store: store),
             columns: input.columns,
             projection: input.columns?.map(\.name),
-            options: input.csvOptions
+            options: input.csvOptions,
+            reopen: { try file.sequentialSource(store: store) }
         )
+    }
+
+    private static func openCSV(
+        _ input: JobInput,
+        files: [DatasetFile],
+        store: ObjectStore?,
+        context: ExecutionContext
+    ) throws -> InputStream {
+        var reader = try csvReader(input, file: files[0], store: store)
+        let schema = reader.schema
         let rejects = context.rejects
         let inputName = input.name
-        if input.csvOptions.onError == .reject {
-            reader.onReject = { row in try rejects.write(input: inputName, row: row) }
-        }
-        let total = reader.fileSize ?? 0
-        return InputStream(name: input.name, schema: reader.schema, context: context) { stream in
-            let batch = try reader.next()
-            stream.rowsRead = reader.rowsRead
-            context.reportProgress(
-                input: inputName,
-                phase: "reading",
-                bytesRead: reader.bytesRead,
-                bytesTotal: total,
-                rowsRead: reader.rowsRead
-            )
-            return batch
+        let rejecting = input.csvOptions.onError == .reject
+        if rejecting { reader.onReject = { row in try rejects.write(input: inputName, row: row) } }
+        let total = files.reduce(0) { $0 + $1.size }
+        var fileIndex = 0
+        var doneBytes = 0
+        var doneRows = 0
+        return InputStream(name: input.name, schema: schema, context: context) { stream in
+            while true {
+                if let batch = try reader.next() {
+                    stream.rowsRead = doneRows + reader.rowsRead
+                    context.reportProgress(
+                        input: inputName,
+                        phase: "reading",
+                        bytesRead: doneBytes + reader.bytesRead,
+                        bytesTotal: total,
+                        rowsRead: stream.rowsRead
+                    )
+                    return batch
+                }
+                doneRows += reader.rowsRead
+                doneBytes += files[fileIndex].size
+                stream.rowsRead = doneRows
+                fileIndex += 1
+                guard fileIndex < files.count else { return nil }
+                reader = try csvReader(input, file: files[fileIndex], store: store)
+                guard reader.schema == schema else {
+                    throw JobError(
+                        "input \(inputName): \(files[fileIndex].location) has columns \(reader.schema.names), "
+                            + "unlike \(files[0].location) (\(schema.names))"
+                    )
+                }
+                if rejecting { reader.onReject = { row in try rejects.write(input: inputName, row: row) } }
+            }
         }
     }
 
     private static func openParquet(
         _ input: JobInput,
-        path: String,
-        isDirectory: Bool,
+        files: [DatasetFile],
+        store: ObjectStore?,
         context: ExecutionContext
     ) throws -> InputStream {
-        let files = isDirectory ? try ParquetDataset.files(in: path) : [path]
-        guard let first = files.first else {
-            throw JobError("input \(input.name): \(path): the dataset directory holds no .parquet files")
-        }
-        var reader = try ParquetReader(path: first)
+        let first = files[0].location
+        var reader = try files[0].parquetReader(store: store)
         let schema = reader.schema
-        let sizes = files.map { (try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? Int) ?? 0 }
+        let sizes = files.map(\.size)
         let total = sizes.reduce(0, +)
         var fileIndex = 0
         var rowGroup = 0
@@ -107,7 +147,7 @@ final class InputStream: BatchStream {
                             batch.schema.names == schema.names
                         else {
                             throw JobError(
-                                "input \(inputName): \(files[fileIndex]) has schema \(batch.schema.fields.map { "\($0.name): \($0.type)" }), "
+                                "input \(inputName): \(files[fileIndex].location) has schema \(batch.schema.fields.map { "\($0.name): \($0.type)" }), "
                                     + "unlike \(first)"
                             )
                         }
@@ -126,7 +166,7 @@ final class InputStream: BatchStream {
                 doneBytes += sizes[fileIndex]
                 fileIndex += 1
                 guard fileIndex < files.count else { return nil }
-                reader = try ParquetReader(path: files[fileIndex])
+                reader = try files[fileIndex].parquetReader(store: store)
                 rowGroup = 0
             }
             // Asked again after the end.

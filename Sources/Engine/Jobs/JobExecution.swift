@@ -36,14 +36,36 @@ final class JobExecution: Sendable {
                 "job \(job.name) has no input \"\(name)\" (inputs: \(job.inputs.map(\.name).joined(separator: ", ")))"
             )
         }
-        let output = runner.resolve(request.output ?? "\(runner.outputRoot)/\(job.name)")
-        let commit = try DatasetCommit(target: output)
+        let output = try request.output.map(runner.location) ?? runner.defaultOutput(of: job)
+        let commit: any DatasetCommitting
+        switch output {
+        case .local(let path):
+            commit = try DatasetCommit(target: path)
+        case .s3(let location):
+            guard let store = runner.store else { throw JobError("output \(location): S3 is not available here") }
+            commit = try S3DatasetCommit(location: location, store: store, logger: logger)
+        }
         let context = ExecutionContext(execution: self, commit: commit)
+        do {
+            return try run(into: commit, context: context, output: output, startedAt: startedAt, logger: logger)
+        } catch {
+            context.rejects.abort()
+            commit.abort()
+            throw error
+        }
+    }
 
+    private func run(
+        into commit: any DatasetCommitting,
+        context: ExecutionContext,
+        output: DataLocation,
+        startedAt: Date,
+        logger: Logger
+    ) throws -> JobReport {
         var inputs: [String: InputStream] = [:]
         for input in job.inputs {
-            let path = runner.resolve(request.inputs[input.name] ?? input.defaultPath)
-            inputs[input.name] = try InputStream.open(input, path: path, context: context)
+            let location = try runner.location(request.inputs[input.name] ?? input.defaultPath)
+            inputs[input.name] = try InputStream.open(input, at: location, store: runner.store, context: context)
         }
         var stream: any BatchStream = inputs[job.inputs[0].name]!
         var order: [SortKey]?
@@ -58,7 +80,7 @@ final class JobExecution: Sendable {
         let format = request.format ?? job.output.format
         let codec = request.codec ?? job.output.codec
         let sink = try PartWriter(
-            directory: commit.directory,
+            commit: commit,
             schema: stream.schema,
             format: format,
             codec: codec,
@@ -74,8 +96,8 @@ final class JobExecution: Sendable {
         }
         let files = try sink.finish()
         let rejected = context.rejects.count
-        let rejectsPath = try context.rejects.finish()
-        try commit.commit()
+        let rejectsName = try context.rejects.finish()
+        try commit.commit(DatasetManifest(runId: commit.runId, files: files, rejects: rejectsName))
 
         let rowsRead = inputs.values.reduce(0) { $0 + $1.rowsRead }
         let report = JobReport(
@@ -83,9 +105,9 @@ final class JobExecution: Sendable {
             rowsRead: rowsRead,
             rowsWritten: sink.rowsWritten,
             rowsRejected: rejected,
-            output: output,
-            rejectsPath: rejectsPath.map { (output as NSString).appendingPathComponent($0) },
-            files: files,
+            output: output.description,
+            rejectsPath: rejectsName.map { output.appending($0).description },
+            files: files.map(\.name),
             startedAt: startedAt,
             completedAt: Date()
         )

@@ -16,12 +16,21 @@ public struct JobRunner: Sendable {
     public var outputRoot: String
     /// The logger.
     public var logger: Logger
+    /// The object stores for `s3://` inputs and outputs; `nil` refuses them.
+    public var store: ObjectStore?
 
     /// Creates a runner.
-    public init(catalog: JobCatalog, baseDirectory: String? = nil, outputRoot: String = "output", logger: Logger) {
+    public init(
+        catalog: JobCatalog,
+        baseDirectory: String? = nil,
+        outputRoot: String = "output",
+        store: ObjectStore? = nil,
+        logger: Logger
+    ) {
         self.catalog = catalog
         self.baseDirectory = baseDirectory ?? FileManager.default.currentDirectoryPath
         self.outputRoot = outputRoot
+        self.store = store
         self.logger = logger
     }
 
@@ -56,9 +65,13 @@ public struct JobRunner: Sendable {
         }
     }
 
-    /// An absolute path for `path`, relative to ``baseDirectory``.
-    func resolve(_ path: String) -> String {
-        if path.hasPrefix("/") { return path }
-        return URL(fileURLWithPath: baseDirectory).appendingPathComponent(path).standardizedFileURL.path
+    /// The location `text` names: an `s3://` URL, or a path relative to ``baseDirectory``.
+    func location(_ text: String) throws -> DataLocation {
+        try DataLocation(text, relativeTo: baseDirectory)
+    }
+
+    /// The default output of `job`: `<outputRoot>/<job name>`.
+    func defaultOutput(of job: JobDefinition) throws -> DataLocation {
+        try location(outputRoot).appending(job.name)
     }
 }

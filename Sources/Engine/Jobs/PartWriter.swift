@@ -2,23 +2,33 @@ import CSV
 import Columnar
 import Foundation
 import Parquet
+import Storage
 
-/// Writes a job's result as numbered part files (`part-00000.parquet`, …) in a dataset directory, starting a new
-/// part every `rowsPerPart` rows.
+/// Writes a job's result as numbered part files (`part-00000.parquet`, … — with the run id in S3) into a run's
+/// dataset, starting a new part every `rowsPerPart` rows, and records each part for the manifest.
 final class PartWriter {
-    let directory: String
+    let commit: any DatasetCommitting
     let schema: Schema
     let format: JobOutput.Format
     let codec: JobOutput.Codec
     let rowsPerPart: Int
     private(set) var rowsWritten = 0
-    private var files: [String] = []
+    /// The parts closed so far.
+    private(set) var files: [DatasetManifest.File] = []
     private var rowsInPart = 0
+    private var partName: String?
+    private var sink: CountingSink?
     private var parquet: ParquetWriter?
     private var csv: CSVWriter?
 
-    init(directory: String, schema: Schema, format: JobOutput.Format, codec: JobOutput.Codec, rowsPerPart: Int) throws {
-        self.directory = directory
+    init(
+        commit: any DatasetCommitting,
+        schema: Schema,
+        format: JobOutput.Format,
+        codec: JobOutput.Codec,
+        rowsPerPart: Int
+    ) throws {
+        self.commit = commit
         self.schema = schema
         self.format = format
         self.codec = codec
@@ -40,17 +50,17 @@ final class PartWriter {
         }
     }
 
-    /// Closes the last part and returns the part file names. An empty result still gets one (empty) part, so
-    /// readers see the schema.
-    func finish() throws -> [String] {
-        if files.isEmpty { try openPart() }
+    /// Closes the last part and returns every part. An empty result still gets one (empty) part, so readers see the
+    /// schema.
+    func finish() throws -> [DatasetManifest.File] {
+        if files.isEmpty && parquet == nil && csv == nil { try openPart() }
         try closePart()
         return files
     }
 
     private func openPart() throws {
-        let name = String(format: "part-%05d.%@", files.count, format == .parquet ? "parquet" : "csv")
-        let path = (directory as NSString).appendingPathComponent(name)
+        let name = commit.partName(index: files.count, extension: format == .parquet ? "parquet" : "csv")
+        let sink = CountingSink(try commit.sink(named: name))
         switch format {
         case .parquet:
             var options = ParquetWriteOptions()
@@ -61,18 +71,44 @@ final class PartWriter {
                 case .zstd: .zstd
                 case .none: .uncompressed
                 }
-            parquet = try ParquetWriter(path: path, schema: schema, options: options)
+            parquet = try ParquetWriter(sink: sink, schema: schema, options: options)
         case .csv:
-            csv = try CSVWriter(path: path, schema: schema)
+            csv = try CSVWriter(sink: sink, schema: schema)
         }
-        files.append(name)
+        self.sink = sink
+        partName = name
         rowsInPart = 0
     }
 
     private func closePart() throws {
         if let parquet { _ = try parquet.close() }
         if let csv { try csv.close() }
+        if let partName, let sink {
+            files.append(DatasetManifest.File(name: partName, bytes: sink.bytesWritten, rows: rowsInPart))
+        }
         parquet = nil
         csv = nil
+        sink = nil
+        partName = nil
     }
+}
+
+/// A sink that counts the bytes passing through it to another (for the manifest's file sizes).
+final class CountingSink: ByteSink {
+    let base: any ByteSink
+    private(set) var bytesWritten = 0
+    var name: String { base.name }
+
+    init(_ base: any ByteSink) {
+        self.base = base
+    }
+
+    func write(_ bytes: UnsafeRawBufferPointer) throws {
+        try base.write(bytes)
+        bytesWritten += bytes.count
+    }
+
+    func close() throws { try base.close() }
+
+    func abort() { base.abort() }
 }

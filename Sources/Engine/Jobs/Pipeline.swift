@@ -37,11 +37,12 @@ public struct Pipeline: Sendable {
                 "no job of the pipeline has an input \"\(name)\" (inputs: \(inputNames.sorted().joined(separator: ", ")))"
             )
         }
+        let root = outputRoot.hasSuffix("/") ? String(outputRoot.dropLast()) : outputRoot
         for jobs in allJobs {
             let stageReports = try await withThrowingTaskGroup(of: JobReport.self) { group in
                 for job in jobs {
                     var jobRequest = request
-                    jobRequest.output = "\(outputRoot)/\(job.name)"
+                    jobRequest.output = "\(root)/\(job.name)"
                     jobRequest.inputs = request.inputs.filter { name, _ in job.inputs.contains { $0.name == name } }
                     for input in job.inputs where jobRequest.inputs[input.name] == nil {
                         if let upstream = outputs[input.name] { jobRequest.inputs[input.name] = upstream }

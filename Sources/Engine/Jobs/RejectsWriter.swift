@@ -1,28 +1,29 @@
 import CSV
 import Foundation
+import Storage
 
-/// Writes rejected CSV rows to `_rejects.csv` in the output dataset: one CSV row per rejected row with the input
-/// name, the line number, the reason and the raw line, untruncated.
+/// Writes rejected CSV rows to the rejects file of the output dataset (`_rejects.csv`; in S3 with the run id): one
+/// CSV row per rejected row with the input name, the line number, the reason and the raw line, untruncated.
 final class RejectsWriter: @unchecked Sendable {
-    private let path: String
-    private var handle: FileHandle?
+    /// The file's name in the dataset.
+    let name: String
+    private let open: () throws -> any ByteSink
+    private var sink: (any ByteSink)?
     private var buffer: [UInt8] = []
     private(set) var count = 0
     private let lock = NSLock()
 
-    init(path: String) {
-        self.path = path
+    /// A writer that opens its file through `open` when the first row is rejected.
+    init(name: String, open: @escaping () throws -> any ByteSink) {
+        self.name = name
+        self.open = open
     }
 
     func write(input: String, row: CSVRejectedRow) throws {
         lock.lock()
         defer { lock.unlock() }
-        if handle == nil {
-            FileManager.default.createFile(atPath: path, contents: nil)
-            guard let opened = FileHandle(forWritingAtPath: path) else {
-                throw JobError("\(path): cannot create the rejects file")
-            }
-            handle = opened
+        if sink == nil {
+            sink = try open()
             buffer.append(contentsOf: "input,line,reason,raw_line\n".utf8)
         }
         count += 1
@@ -38,7 +39,7 @@ final class RejectsWriter: @unchecked Sendable {
     }
 
     private func flush() throws {
-        try handle?.write(contentsOf: buffer)
+        try buffer.withUnsafeBytes { try sink?.write($0) }
         buffer.removeAll(keepingCapacity: true)
     }
 
@@ -46,11 +47,19 @@ final class RejectsWriter: @unchecked Sendable {
     func finish() throws -> String? {
         lock.lock()
         defer { lock.unlock() }
-        guard let handle else { return nil }
+        guard let sink else { return nil }
         try flush()
-        try handle.close()
-        self.handle = nil
-        return (path as NSString).lastPathComponent
+        try sink.close()
+        self.sink = nil
+        return name
+    }
+
+    /// Discards the file (a failed run).
+    func abort() {
+        lock.lock()
+        defer { lock.unlock() }
+        sink?.abort()
+        sink = nil
     }
 
     /// Appends `field` quoted, with quotes doubled.

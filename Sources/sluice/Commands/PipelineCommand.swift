@@ -10,16 +10,21 @@ extension Sluice {
             discussion: """
                 Writes ROOT/psd, ROOT/pmd and ROOT/jmsd (ROOT defaults to output) and prints one line per job \
                 with rows read, written and rejected and the time taken. jmsd reads the psd and pmd outputs of \
-                this run. If a job fails, later jobs do not run and earlier outputs stay as they were.
+                this run. If a job fails, later jobs do not run and earlier outputs stay as they were. ROOT and \
+                the inputs may be s3:// locations.
+
+                \(s3EnvironmentHelp)
 
                 Examples:
                   sluice pipeline
                   sluice pipeline --output /tmp/etl --codec gzip
                   sluice pipeline --input sales=/data/sales.csv --input marketing=/data/marketing.csv
+                  sluice pipeline --input sales=s3://my-bucket/sales/ --input marketing=s3://my-bucket/marketing/ \\
+                    --output s3://my-bucket/output
                 """
         )
 
-        @Option(name: .long, help: ArgumentHelp("The output root directory.", valueName: "root"))
+        @Option(name: .long, help: ArgumentHelp("The output root: a directory or s3:// prefix.", valueName: "root"))
         var output: String = "output"
 
         @Option(
@@ -45,23 +50,25 @@ extension Sluice {
             let progress = ProgressDisplay()
             let started = Date()
             do {
-                let runner = JobRunner(catalog: try options.catalog(), logger: logger)
-                let request = JobRequest(
-                    inputs: inputs,
-                    format: options.format,
-                    codec: options.codec,
-                    memoryLimit: options.memoryLimit?.bytes
-                )
-                _ = try await Engine.Pipeline.seed.run(
-                    with: runner,
-                    outputRoot: output,
-                    request: request,
-                    progress: progress.update,
-                    onReport: { report in
-                        progress.finish()
-                        print(report.summaryLine)
-                    }
-                )
+                _ = try await withObjectStore(logger: logger) { store in
+                    let runner = JobRunner(catalog: try options.catalog(), store: store, logger: logger)
+                    let request = JobRequest(
+                        inputs: inputs,
+                        format: options.format,
+                        codec: options.codec,
+                        memoryLimit: options.memoryLimit?.bytes
+                    )
+                    return try await Engine.Pipeline.seed.run(
+                        with: runner,
+                        outputRoot: output,
+                        request: request,
+                        progress: progress.update,
+                        onReport: { report in
+                            progress.finish()
+                            print(report.summaryLine)
+                        }
+                    )
+                }
                 progress.finish()
                 print("pipeline: succeeded in " + String(format: "%.3f", Date().timeIntervalSince(started)) + " s")
             } catch {

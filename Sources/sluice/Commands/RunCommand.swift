@@ -10,12 +10,16 @@ extension Sluice {
             discussion: """
                 JOB is a job name (psd), an alias (ProcessSalesData) or the path of a job file. Inputs default to \
                 the paths in the job file; outputs to output/JOB. The output is written into a temporary \
-                directory and replaces the previous one only when the job succeeds.
+                directory (in S3: under run-unique names, committed by its _SUCCESS manifest) and replaces the \
+                previous one only when the job succeeds.
+
+                \(s3EnvironmentHelp)
 
                 Examples:
                   sluice run psd
                   sluice run ProcessSalesData --input sales=/data/sales.csv --output /tmp/psd --codec zstd
                   sluice run jmsd --input psd=output/psd --input pmd=output/pmd --format csv
+                  sluice run psd --input sales=s3://my-bucket/sales/ --output s3://my-bucket/output/tmp/sales
                 """
         )
 
@@ -29,7 +33,13 @@ extension Sluice {
         )
         var inputs: [String] = []
 
-        @Option(name: .long, help: ArgumentHelp("The output dataset directory (default output/JOB).", valueName: "dir"))
+        @Option(
+            name: .long,
+            help: ArgumentHelp(
+                "The output dataset: a directory or s3:// prefix (default output/JOB).",
+                valueName: "dir"
+            )
+        )
         var output: String?
 
         @Flag(name: .long, help: "Print the run's report as JSON on stdout instead of a summary line.")
@@ -47,15 +57,17 @@ extension Sluice {
             let logger = try global.makeLogger(label: "sluice.run")
             let progress = ProgressDisplay()
             do {
-                let runner = JobRunner(catalog: try options.catalog(), logger: logger)
-                let request = JobRequest(
-                    inputs: inputs,
-                    output: output,
-                    format: options.format,
-                    codec: options.codec,
-                    memoryLimit: options.memoryLimit?.bytes
-                )
-                let report = try await runner.run(named: job, request: request, progress: progress.update)
+                let report = try await withObjectStore(logger: logger) { store in
+                    let runner = JobRunner(catalog: try options.catalog(), store: store, logger: logger)
+                    let request = JobRequest(
+                        inputs: inputs,
+                        output: output,
+                        format: options.format,
+                        codec: options.codec,
+                        memoryLimit: options.memoryLimit?.bytes
+                    )
+                    return try await runner.run(named: job, request: request, progress: progress.update)
+                }
                 progress.finish()
                 print(json ? try report.jsonText() : report.summaryLine)
             } catch {

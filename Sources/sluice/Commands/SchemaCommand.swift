@@ -3,6 +3,7 @@ import CSV
 import Columnar
 import Engine
 import Foundation
+import Logging
 import Parquet
 
 extension Sluice {
@@ -19,10 +20,18 @@ extension Sluice {
                   sluice schema samples/MarketingData_QuickSightSample.csv
                   sluice schema samples/SalesPipeline_QuickSightSample.csv --json
                   sluice schema output/jmsd
+                  sluice schema s3://my-bucket/output/tmp/sales/
+
+                \(s3EnvironmentHelp)
                 """
         )
 
-        @Argument(help: ArgumentHelp("A .csv file, a .parquet file, or a dataset directory.", valueName: "file"))
+        @Argument(
+            help: ArgumentHelp(
+                "A .csv file, a .parquet file, or a dataset directory or s3:// location.",
+                valueName: "file"
+            )
+        )
         var file: String
 
         @Option(name: .long, help: "For CSV: how many rows inference samples.")
@@ -34,6 +43,8 @@ extension Sluice {
         @Flag(name: .long, help: "Print JSON instead of a table.")
         var json = false
 
+        @OptionGroup var global: GlobalOptions
+
         func validate() throws {
             guard delimiter.utf8.count == 1 else { throw ValidationError("--delimiter must be a single character") }
             guard sampleRows > 0 else { throw ValidationError("--sample-rows must be positive") }
@@ -41,21 +52,27 @@ extension Sluice {
 
         func run() throws {
             do {
-                let source = try ParquetSource(path: file)
-                if source.isParquet {
-                    try printParquet(source)
-                } else {
-                    try printCSV()
+                try withObjectStore(logger: try global.makeLogger(label: "sluice.schema")) { store in
+                    let source = try ParquetSource(path: file, store: store)
+                    if source.isParquet {
+                        try printParquet(source, store: store)
+                    } else {
+                        try printCSV(source.files[0], store: store)
+                    }
                 }
             } catch {
                 throw fail(error)
             }
         }
 
-        private func printCSV() throws {
+        private func printCSV(_ file: DatasetFile, store: ObjectStore) throws {
             var options = CSVOptions()
             options.delimiter = delimiter.utf8.first!
-            let columns = try CSVReader.inferSchema(path: file, sampleRows: sampleRows, options: options)
+            let columns = try CSVReader.inferSchema(
+                source: try file.sequentialSource(store: store),
+                sampleRows: sampleRows,
+                options: options
+            )
             if json {
                 let lines = columns.map {
                     "  { \"name\": \(jsonString($0.name)), \"type\": \(jsonString($0.type.description)) }"
@@ -66,10 +83,10 @@ extension Sluice {
             }
         }
 
-        private func printParquet(_ source: ParquetSource) throws {
-            let reader = try ParquetReader(path: source.files[0])
+        private func printParquet(_ source: ParquetSource, store: ObjectStore) throws {
+            let reader = try source.files[0].parquetReader(store: store)
             let rows = try source.files.dropFirst().reduce(reader.rowCount) {
-                $0 + (try ParquetReader(path: $1).rowCount)
+                $0 + (try $1.parquetReader(store: store).rowCount)
             }
             if json {
                 let lines = reader.schema.fields.map {
@@ -97,26 +114,35 @@ extension Sluice {
     }
 }
 
-/// A Parquet file or the Parquet parts of a dataset directory.
+/// A Parquet file or the Parquet parts of a dataset (a directory or an S3 prefix), or a CSV file, for the commands
+/// that read data on the calling thread.
 struct ParquetSource {
-    var files: [String]
+    var files: [DatasetFile]
     var isParquet: Bool
 
-    init(path: String) throws {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw CommandFailure("\(path): no such file or directory")
+    init(path: String, store: ObjectStore) throws {
+        let location = try DataLocation(path, relativeTo: FileManager.default.currentDirectoryPath)
+        if case .local(let local) = location {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: local, isDirectory: &isDirectory) else {
+                throw CommandFailure("\(path): no such file or directory")
+            }
+            if !isDirectory.boolValue {
+                files = try DatasetListing.files(at: location, suffix: nil, store: store)
+                let handle = FileHandle(forReadingAtPath: local)
+                let magic = try handle?.read(upToCount: 4) ?? Data()
+                try handle?.close()
+                isParquet = magic == Data("PAR1".utf8)
+                return
+            }
         }
-        if isDirectory.boolValue {
-            files = try ParquetDataset.files(in: path)
-            guard !files.isEmpty else { throw CommandFailure("\(path): the directory holds no .parquet files") }
-            isParquet = true
+        files = try DatasetListing.files(at: location, suffix: ".parquet", store: store)
+        guard !files.isEmpty else { throw CommandFailure("\(path): the directory holds no .parquet files") }
+        // A single object named *.csv is CSV; anything else in a store is taken for Parquet (the footer tells).
+        if files.count == 1, case .s3(let object) = files[0].location, object.key.lowercased().hasSuffix(".csv") {
+            isParquet = false
         } else {
-            files = [path]
-            let handle = FileHandle(forReadingAtPath: path)
-            let magic = try handle?.read(upToCount: 4) ?? Data()
-            try handle?.close()
-            isParquet = magic == Data("PAR1".utf8)
+            isParquet = true
         }
     }
 }

@@ -94,7 +94,8 @@ struct Worker: AsyncParsableCommand {
     private func execute() async throws {
         let logger = try options.makeLogger(label: "sluice.worker", defaultLevel: .info)
         let base = FileManager.default.currentDirectoryPath
-        let executor = try EngineJobExecutor(jobsDirectory: jobs, baseDirectory: base)
+        let objects = try makeObjectStore(logger: logger)
+        let executor = try EngineJobExecutor(jobsDirectory: jobs, baseDirectory: base, store: objects)
         let store = try JobStateStore(path: state)
         let client = try makeStepFunctionsClient(logger: logger)
         let worker = ActivityWorker(
@@ -111,6 +112,12 @@ struct Worker: AsyncParsableCommand {
             store: store,
             logger: logger
         )
-        try await runUntilSignalled(worker, client: client, logger: logger)
+        do {
+            try await runUntilSignalled(worker, client: client, logger: logger)
+        } catch {
+            await objects.shutdown()
+            throw error
+        }
+        await objects.shutdown()
     }
 }

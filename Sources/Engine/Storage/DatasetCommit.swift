@@ -1,26 +1,41 @@
 import Foundation
+import Storage
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// Writes a dataset directory atomically: files go into a temporary directory beside the target, which replaces
-/// the target in one step only when ``commit()`` is called.
+/// the target in one step only when ``commit(_:)`` is called.
 ///
-/// A run that fails or is killed before ``commit()`` leaves the previous dataset untouched; its temporary
+/// A run that fails or is killed before ``commit(_:)`` leaves the previous dataset untouched; its temporary
 /// directory (`.NAME.sluice-tmp-PID-…`) is removed by ``abort()`` or, after a kill, by the next run's
 /// ``init(target:)``.
-public final class DatasetCommit {
-    /// The dataset directory that ``commit()`` replaces.
-    public let target: String
+final class DatasetCommit: DatasetCommitting, @unchecked Sendable {
+    /// The dataset directory that ``commit(_:)`` replaces.
+    let path: String
     /// The temporary directory to write into.
-    public let directory: String
+    let directory: String
+    let runId = String(UUID().uuidString.prefix(8)).lowercased()
     private var finished = false
 
+    var target: DataLocation { .local(path) }
+    var rejectsName: String { "_rejects.csv" }
+    var spillDirectory: String { directory + ".spill" }
+
+    /// Local part names need no run id: the whole directory is swapped in.
+    func partName(index: Int, extension ext: String) -> String {
+        String(format: "part-%05d.%@", index, ext)
+    }
+
+    func sink(named name: String) throws -> any ByteSink {
+        try LocalFileSink(path: path(name))
+    }
+
     /// Prepares a temporary directory beside `target`, creating `target`'s parent when needed.
-    public init(target: String) throws {
+    init(target: String) throws {
         let url = URL(fileURLWithPath: target).standardizedFileURL
-        self.target = url.path
+        self.path = url.path
         let parent = url.deletingLastPathComponent().path
         let base = url.lastPathComponent
         do {
@@ -44,17 +59,21 @@ public final class DatasetCommit {
     }
 
     /// The path of `name` inside the temporary directory.
-    public func path(_ name: String) -> String {
+    func path(_ name: String) -> String {
         (directory as NSString).appendingPathComponent(name)
     }
 
-    /// Writes the `_SUCCESS` marker and puts the temporary directory in place of the target.
+    /// Writes the `_SUCCESS` manifest and puts the temporary directory in place of the target.
     ///
     /// When the target exists the two are exchanged atomically (`renameat2` with `RENAME_EXCHANGE`) and the old
     /// dataset is then deleted, so a reader sees either the old or the new dataset, never a mixture or nothing.
-    public func commit() throws {
+    func commit(_ manifest: DatasetManifest) throws {
         precondition(!finished, "DatasetCommit committed or aborted twice")
-        FileManager.default.createFile(atPath: path("_SUCCESS"), contents: Data())
+        guard FileManager.default.createFile(atPath: path(DatasetManifest.fileName), contents: manifest.encoded())
+        else {
+            throw JobError("\(path(DatasetManifest.fileName)): cannot write the dataset manifest")
+        }
+        let target = self.path
         var isDirectory: ObjCBool = false
         let exists = FileManager.default.fileExists(atPath: target, isDirectory: &isDirectory)
         if exists && !isDirectory.boolValue {
@@ -87,7 +106,7 @@ public final class DatasetCommit {
     }
 
     /// Removes the temporary directory; the target stays as it was.
-    public func abort() {
+    func abort() {
         finished = true
         try? FileManager.default.removeItem(atPath: directory)
     }
