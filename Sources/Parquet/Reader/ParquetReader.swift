@@ -60,6 +60,9 @@ public final class ParquetReader: Sendable {
     let leaves: [LeafColumn]
     /// The file offset where the footer starts; column data must end before it.
     let footerOffset: Int
+    /// Whether the leading magic was checked when the footer was read (the file's tail read covered it). Otherwise
+    /// it is checked with the column chunk that follows it, read together with it (no read of its own).
+    let leadingMagicChecked: Bool
 
     /// The number of rows in the file.
     public var rowCount: Int { Int(clamping: metadata.numRows) }
@@ -97,6 +100,7 @@ public final class ParquetReader: Sendable {
         self.options = options
         do {
             (metadata, footerOffset) = try Self.readFooter(source)
+            leadingMagicChecked = source.size <= Self.speculativeTailSize
             leaves = try LeafColumn.leaves(of: metadata.schema)
             try Self.validate(metadata, leafCount: leaves.count, options: options)
         } catch {
@@ -307,13 +311,18 @@ public final class ParquetReader: Sendable {
             if rows == 0 {
                 return Column(type: leaf.field.type, values: .empty(for: leaf.field.type))
             }
-            let range = try chunkRange(meta, rowGroup: index)
+            let chunk = try chunkRange(meta, rowGroup: index)
+            let range = readRange(chunk)
             let bytes = try source.read(at: range.lowerBound, count: range.count)
+            if range.lowerBound == 0 && Array(bytes.prefix(Self.magic.count)) != Self.magic {
+                throw ParquetError(.badMagic, "the file does not start with PAR1; it is not a Parquet file", offset: 0)
+            }
             var decoder = ColumnChunkDecoder(
                 leaf: leaf,
                 codec: meta.codec,
                 chunk: bytes,
                 chunkOffset: range.lowerBound,
+                firstPage: chunk.lowerBound - range.lowerBound,
                 rowCount: rows,
                 options: options
             )
@@ -340,10 +349,16 @@ public final class ParquetReader: Sendable {
                 guard let meta = group.columns[leaf.index].metaData, meta.type == leaf.physicalType,
                     meta.numValues == group.numRows, let range = try? chunkRange(meta, rowGroup: index)
                 else { continue }
-                ranges.append(range)
+                ranges.append(readRange(range))
             }
         }
         return ranges
+    }
+
+    /// The bytes read for the column chunk at `chunk`: the chunk, and the leading magic with it when the chunk
+    /// follows the magic and the magic is not checked yet.
+    func readRange(_ chunk: Range<Int>) -> Range<Int> {
+        !leadingMagicChecked && chunk.lowerBound == Self.magic.count ? 0..<chunk.upperBound : chunk
     }
 
     /// The file range of a column chunk, checked to lie between the leading magic and the footer.
