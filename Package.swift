@@ -24,10 +24,12 @@ var targets: [Target] = [
     .target(name: "Columnar"),
     // Block compression: native Snappy, gzip through zlib, zstd through libzstd.
     .target(name: "Codecs", dependencies: ["CZlib", "CZstd"]),
+    // Byte sources and sinks (random access, sequential, streaming output) and their local-file implementations.
+    .target(name: "Storage"),
     // Parquet file format: Thrift metadata, encodings, writer and reader.
-    .target(name: "Parquet", dependencies: ["Columnar", "Codecs"]),
+    .target(name: "Parquet", dependencies: ["Columnar", "Codecs", "Storage"]),
     // Streaming CSV reader into typed columnar batches.
-    .target(name: "CSV", dependencies: ["Columnar"]),
+    .target(name: "CSV", dependencies: ["Columnar", "Storage"]),
     // Operators, job files and the job runner.
     .target(name: "Engine", dependencies: ["Columnar", "CSV", "Parquet", logging, collections]),
     // AWS Step Functions client: SigV4, credentials, the JSON protocol.
@@ -46,12 +48,17 @@ var targets: [Target] = [
     .target(name: "TestSupport", dependencies: ["Columnar"], path: "Tests/TestSupport"),
     .testTarget(name: "ColumnarTests", dependencies: ["Columnar", "TestSupport"]),
     .testTarget(name: "CodecsTests", dependencies: ["Codecs", "TestSupport"]),
+    .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"]),
     .testTarget(
         name: "ParquetTests",
-        dependencies: ["Parquet", "Columnar", "Codecs", "TestSupport"],
+        dependencies: ["Parquet", "Columnar", "Codecs", "Storage", "TestSupport"],
         resources: [.copy("Fixtures")]
     ),
-    .testTarget(name: "CSVTests", dependencies: ["CSV", "Columnar", "TestSupport"], resources: [.copy("Fixtures")]),
+    .testTarget(
+        name: "CSVTests",
+        dependencies: ["CSV", "Columnar", "Storage", "TestSupport"],
+        resources: [.copy("Fixtures")]
+    ),
     .testTarget(
         name: "EngineTests",
         dependencies: ["Engine", "Columnar", "CSV", "Parquet", "TestSupport", logging],
@@ -94,6 +101,7 @@ let package = Package(
         .executable(name: "sluice", targets: ["sluice"]),
         .library(name: "Columnar", targets: ["Columnar"]),
         .library(name: "Codecs", targets: ["Codecs"]),
+        .library(name: "Storage", targets: ["Storage"]),
         .library(name: "CSV", targets: ["CSV"]),
         .library(name: "Parquet", targets: ["Parquet"]),
         .library(name: "Engine", targets: ["Engine"]),

@@ -1,4 +1,5 @@
 import Columnar
+import Storage
 
 extension CSVReader {
     /// Date patterns inference tries, in order.
@@ -23,12 +24,33 @@ extension CSVReader {
         sampleRows: Int = 10_000,
         options: CSVOptions = CSVOptions()
     ) throws -> [CSVColumn] {
+        try inferSchema(name: path, open: { try LocalSequentialFileSource(path: path) }, sampleRows, options)
+    }
+
+    /// Infers the type of every column from the first `sampleRows` rows of `source`, as
+    /// ``inferSchema(path:sampleRows:options:)`` does; only the sampled part of the source is read.
+    ///
+    /// - Returns: Every column of the file, in file order, named as in the header (`column1`, … without one).
+    public static func inferSchema(
+        source: any SequentialByteSource,
+        sampleRows: Int = 10_000,
+        options: CSVOptions = CSVOptions()
+    ) throws -> [CSVColumn] {
+        try inferSchema(name: source.name, open: { source }, sampleRows, options)
+    }
+
+    private static func inferSchema(
+        name: String,
+        open: () throws -> any SequentialByteSource,
+        _ sampleRows: Int,
+        _ options: CSVOptions
+    ) throws -> [CSVColumn] {
         var sampling = options
         sampling.onError = .reject
         sampling.threads = 1
         sampling.chunkSize = min(options.chunkSize, 1 << 20)
         sampling.batchSize = max(1, min(options.batchSize, sampleRows))
-        let reader = try CSVReader(path: path, options: sampling) { header, count in
+        let reader = try CSVReader(name: name, options: sampling, open: open) { header, count in
             let names = header ?? (0..<(count ?? 0)).map { "column\($0 + 1)" }
             var layout = Layout(
                 names: names,
@@ -110,7 +132,8 @@ extension CSVReader {
         firstRowCount: Int?,
         given: [CSVColumn]?,
         projection: [String]?,
-        options: CSVOptions
+        options: CSVOptions,
+        infer: () throws -> [CSVColumn]
     ) throws -> Layout {
         let names: [String]
         if let header {
@@ -139,7 +162,7 @@ extension CSVReader {
             throw CSVError(file: path, column: name, kind: .unknownColumn)
         }
         if wanted.contains(where: { typeByName[$0] == nil }) {
-            let inferred = try inferSchema(path: path, options: options)
+            let inferred = try infer()
             for column in inferred where typeByName[column.name] == nil {
                 typeByName[column.name] = column.type
             }

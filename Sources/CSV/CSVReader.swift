@@ -1,5 +1,6 @@
 import Columnar
 import Dispatch
+import Storage
 import Synchronization
 
 #if canImport(Glibc)
@@ -10,7 +11,7 @@ import Darwin
 
 /// Streams a CSV file into typed columnar batches.
 ///
-/// The file is read in chunks of ``CSVOptions/chunkSize`` bytes into two reused buffers, so memory does not grow with
+/// The bytes come from a ``Storage/SequentialByteSource`` (a local file, an object read in ranges), read in chunks of ``CSVOptions/chunkSize`` bytes into two reused buffers, so memory does not grow with
 /// the file. Each chunk is cut at row boundaries (quote-aware) into a few parts per thread, the parts are parsed in
 /// parallel straight from the bytes, and their batches are returned in file order. The reader works ahead on threads
 /// of its own: while the caller consumes one chunk's batches, the next chunk is parsed, and the one after it is read
@@ -29,7 +30,7 @@ import Darwin
 /// while let batch = try reader.next() { … }
 /// ```
 public final class CSVReader {
-    /// The path the reader was opened with; errors name the file by it.
+    /// The path the reader was opened with (or the source's name, e.g. an `s3://` URL); errors name the file by it.
     public let path: String
     /// The options in use.
     public let options: CSVOptions
@@ -53,7 +54,7 @@ public final class CSVReader {
     /// the read. Without a handler, rejected rows are only counted.
     public var onReject: ((CSVRejectedRow) throws -> Void)?
 
-    private let source: FileSource
+    private let source: any SequentialByteSource
     /// Two buffers of `front + chunkSize` bytes: chunks are read at offset `front`, and the unparsed end of the previous
     /// chunk (at most `maxLineBytes`) is copied just before them.
     private let buffers: [UnsafeMutablePointer<UInt8>]
@@ -117,27 +118,86 @@ public final class CSVReader {
         projection: [String]? = nil,
         options: CSVOptions = CSVOptions()
     ) throws {
-        try self.init(path: path, options: options) { header, firstRowCount in
+        try self.init(name: path, options: options, open: { try LocalSequentialFileSource(path: path) }) {
+            header,
+            firstRowCount in
             try Self.layout(
                 path: path,
                 header: header,
                 firstRowCount: firstRowCount,
                 given: columns,
                 projection: projection,
-                options: options
+                options: options,
+                infer: { try Self.inferSchema(path: path, options: options) }
             )
         }
     }
 
+    /// Reads CSV from `source` (a local file, an object in a store) and reads its header; errors name the file by
+    /// the source's ``Storage/SequentialByteSource/name``.
+    ///
+    /// - Parameters:
+    ///   - source: The bytes, read once from the start on the reader's own threads (one read at a time).
+    ///   - columns: Types for columns named as in the header (without a header: every column, in file order). Columns
+    ///     that are read but not listed are typed by ``inferSchema(source:sampleRows:options:)`` over `reopen()`.
+    ///   - projection: The columns to read, in output order; `nil` reads every column. Other columns are only skipped.
+    ///   - options: The dialect and reading options.
+    ///   - reopen: Opens the same bytes again from the start, for type inference; without it, every column read must
+    ///     be typed by `columns`.
+    /// - Throws: ``CSVError`` when the source cannot be read, has no header, lacks a named column, or has columns to
+    ///   infer and no `reopen`.
+    public convenience init(
+        source: any SequentialByteSource,
+        columns: [CSVColumn]?,
+        projection: [String]? = nil,
+        options: CSVOptions = CSVOptions(),
+        reopen: (() throws -> any SequentialByteSource)? = nil
+    ) throws {
+        let name = source.name
+        try self.init(name: name, options: options, open: { source }) { header, firstRowCount in
+            try Self.layout(
+                path: name,
+                header: header,
+                firstRowCount: firstRowCount,
+                given: columns,
+                projection: projection,
+                options: options,
+                infer: {
+                    guard let reopen else {
+                        throw CSVError(
+                            file: name,
+                            kind: .invalidOptions(
+                                "columns without a type need a second read of the source to infer them; none was given"
+                            )
+                        )
+                    }
+                    let sample: any SequentialByteSource
+                    do {
+                        sample = try reopen()
+                    } catch {
+                        throw Self.readError(error, file: name)
+                    }
+                    return try Self.inferSchema(source: sample, options: options)
+                }
+            )
+        }
+    }
+
+    /// Opens the source with `open` and reads the header; `name` names the file in errors.
     init(
-        path: String,
+        name path: String,
         options: CSVOptions,
+        open: () throws -> any SequentialByteSource,
         layout makeLayout: (_ header: [String]?, _ firstRowCount: Int?) throws -> Layout
     ) throws {
         try Self.validate(options, path: path)
         self.path = path
         self.options = options
-        source = try FileSource(path: path)
+        do {
+            source = try open()
+        } catch {
+            throw Self.readError(error, file: path)
+        }
         front = max(options.maxLineBytes, 3)
         buffers = (0..<2).map { _ in .allocate(capacity: options.maxLineBytes + options.chunkSize + 8) }
         start = front
@@ -268,6 +328,15 @@ public final class CSVReader {
         }
     }
 
+    /// `error`, a failure of the source, as a ``CSVError`` of kind ``CSVError/Kind/io`` naming `file`.
+    static func readError(_ error: any Error, file: String) -> CSVError {
+        switch error {
+        case let error as CSVError: error
+        case let error as StorageError: CSVError(file: file, kind: .io(error.message))
+        default: CSVError(file: file, kind: .io("\(error)"))
+        }
+    }
+
     /// Switches to the other buffer holding the next chunk (read ahead, or read now), with the unparsed bytes of the
     /// current one copied in front of it, and starts reading the chunk after.
     private func fill() throws {
@@ -277,11 +346,15 @@ public final class CSVReader {
             startPrefetch()
             pending.group.wait()
             prefetch = nil
-            if let error = pending.error { throw error }
+            if let error = pending.error { throw Self.readError(error, file: path) }
             count = pending.count
             quoteMarks = pending.quoteMarks
         } else {
-            count = try source.read(into: buffers[other] + front, count: options.chunkSize)
+            do {
+                count = try source.read(into: buffers[other] + front, count: options.chunkSize)
+            } catch {
+                throw Self.readError(error, file: path)
+            }
             quoteMarks = []
         }
         let unparsed = filled - start
@@ -295,7 +368,8 @@ public final class CSVReader {
             atEnd = true
         } else {
             let pending = Prefetch()
-            let source = self.source
+            // One read at a time: this one is waited for before the next is started.
+            let source = Prefetch.Source(source: self.source)
             let target = Prefetch.Target(pointer: buffers[1 - current] + front)
             let size = options.chunkSize
             let threads = parsers.count
@@ -303,7 +377,7 @@ public final class CSVReader {
             pending.group.enter()
             prefetchJob = {
                 do {
-                    pending.count = try source.read(into: target.pointer, count: size)
+                    pending.count = try source.source.read(into: target.pointer, count: size)
                     pending.quoteMarks = Self.quoteMarks(
                         UnsafePointer(target.pointer),
                         count: pending.count,
@@ -570,6 +644,11 @@ private struct Producer: @unchecked Sendable {
 private final class Prefetch: @unchecked Sendable {
     struct Target: @unchecked Sendable {
         let pointer: UnsafeMutablePointer<UInt8>
+    }
+
+    /// The reader's source, handed to the read thread while the reader waits for the read before its next one.
+    struct Source: @unchecked Sendable {
+        let source: any SequentialByteSource
     }
 
     let group = DispatchGroup()

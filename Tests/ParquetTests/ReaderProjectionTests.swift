@@ -1,5 +1,6 @@
 import Columnar
 import Foundation
+import Storage
 import Synchronization
 import TestSupport
 import Testing
@@ -11,8 +12,9 @@ final class RecordingSource: ByteSource {
     let inner: MemoryByteSource
     let reads = Mutex<[Range<Int>]>([])
 
-    init(_ bytes: [UInt8]) { inner = MemoryByteSource(bytes: bytes) }
+    init(_ bytes: [UInt8]) { inner = MemoryByteSource(bytes) }
 
+    var name: String { inner.name }
     var size: Int { inner.size }
 
     func read(at offset: Int, count: Int) throws -> [UInt8] {
@@ -26,7 +28,7 @@ final class RecordingSource: ByteSource {
         let path = try ReaderFixtures.path("pyarrow-v2-zstd-plain")
         let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
         let source = RecordingSource(bytes)
-        let reader = try ParquetReader(source: source, path: path, options: .init())
+        let reader = try ParquetReader(source: source)
         source.reads.withLock { $0.removeAll() }
 
         let batch = try reader.readRowGroup(1, columns: ["s", "i32"])

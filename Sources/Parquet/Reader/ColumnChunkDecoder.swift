@@ -9,10 +9,12 @@ import Columnar
 struct ColumnChunkDecoder {
     let leaf: LeafColumn
     let codec: CompressionCodec
-    /// The chunk's bytes, from its first page header through the end of its last page.
+    /// The chunk's bytes, from its first page header (at `firstPage`) through the end of its last page.
     let chunk: [UInt8]
     /// The file offset of `chunk[0]`.
     let chunkOffset: Int
+    /// The index in `chunk` of the first page header (0 unless bytes before the chunk were read with it).
+    let firstPage: Int
     /// The number of rows (= values, for a flat column) the chunk must produce.
     let rowCount: Int
     let options: ParquetReader.Options
@@ -31,6 +33,7 @@ struct ColumnChunkDecoder {
         codec: CompressionCodec,
         chunk: [UInt8],
         chunkOffset: Int,
+        firstPage: Int = 0,
         rowCount: Int,
         options: ParquetReader.Options
     ) {
@@ -38,6 +41,7 @@ struct ColumnChunkDecoder {
         self.codec = codec
         self.chunk = chunk
         self.chunkOffset = chunkOffset
+        self.firstPage = firstPage
         self.rowCount = rowCount
         self.options = options
         self.values = Self.emptyPhysical(leaf.physicalType)
@@ -81,7 +85,7 @@ struct ColumnChunkDecoder {
     mutating func decode() throws -> Column {
         let codec = try Self.codec(for: self.codec, column: leaf.name)
         reserve(rowCount)
-        var position = 0
+        var position = firstPage
         while produced < rowCount {
             guard position < chunk.count else {
                 throw error(

@@ -1,5 +1,6 @@
 import Columnar
 import Dispatch
+import Storage
 
 /// The batches of a ``ParquetReader``, one per row group that may match the predicate.
 ///
@@ -58,6 +59,8 @@ public struct ParquetBatches: Sequence, Sendable {
                 return try nextBatch().map { .success($0) }
             } catch let error as ParquetError {
                 return .failure(error)
+            } catch let error as StorageError {
+                return .failure(ParquetError(error))
             } catch {
                 return .failure(ParquetError(.io, "\(error)", path: batches.reader.path))
             }

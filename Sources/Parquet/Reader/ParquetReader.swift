@@ -1,10 +1,13 @@
 import Columnar
 import Dispatch
+import Storage
 
 /// Reads flat Parquet files into ``RecordBatch``es, one row group at a time.
 ///
-/// The reader opens the file, reads and checks the footer, and then reads only the byte ranges of the column
-/// chunks it is asked for. Memory is bounded by one row group of the requested columns, not by the file.
+/// The reader opens the file, reads and checks the footer (one read of the file's last 64 KiB when the footer fits
+/// in them), and then reads only the byte ranges of the column chunks it is asked for, announcing them to the
+/// source first (``Storage/ByteSource/willRead(_:)``) so that a remote source can fetch them together. Memory is
+/// bounded by one row group of the requested columns, not by the file.
 ///
 /// ```swift
 /// let reader = try ParquetReader(path: "sales.parquet")
@@ -44,7 +47,7 @@ public final class ParquetReader: Sendable {
         }
     }
 
-    /// The file's path (or the name given to in-memory bytes).
+    /// The file's path (the source's name: a path, an `s3://` URL, or the name given to in-memory bytes).
     public let path: String
     /// The decoded footer.
     public let metadata: FileMetaData
@@ -57,6 +60,9 @@ public final class ParquetReader: Sendable {
     let leaves: [LeafColumn]
     /// The file offset where the footer starts; column data must end before it.
     let footerOffset: Int
+    /// Whether the leading magic was checked when the footer was read (the file's tail read covered it). Otherwise
+    /// it is checked with the column chunk that follows it, read together with it (no read of its own).
+    let leadingMagicChecked: Bool
 
     /// The number of rows in the file.
     public var rowCount: Int { Int(clamping: metadata.numRows) }
@@ -68,24 +74,37 @@ public final class ParquetReader: Sendable {
     /// - Throws: ``ParquetError`` when the file cannot be read, is not Parquet, is truncated, has a footer that
     ///   does not decode, or has a nested schema.
     public convenience init(path: String, options: Options = Options()) throws {
-        try self.init(source: FileByteSource(path: path), path: path, options: options)
+        let source: LocalFileSource
+        do {
+            source = try LocalFileSource(path: path)
+        } catch let error as StorageError {
+            throw ParquetError(error)
+        }
+        try self.init(source: source, options: options)
     }
 
     /// Reads a Parquet file held in memory; `name` is used in errors.
     public convenience init(bytes: [UInt8], name: String = "<memory>", options: Options = Options()) throws {
-        try self.init(source: MemoryByteSource(bytes: bytes), path: name, options: options)
+        try self.init(source: MemoryByteSource(bytes, name: name), options: options)
     }
 
-    init(source: any ByteSource, path: String, options: Options) throws {
+    /// Reads the Parquet file that `source` holds (a local file, an object in a store, bytes in memory) and decodes
+    /// its footer; errors name the file by the source's ``Storage/ByteSource/name``.
+    ///
+    /// - Throws: ``ParquetError`` when the source cannot be read, is not Parquet, is truncated, has a footer that
+    ///   does not decode, or has a nested schema.
+    public init(source: any ByteSource, options: Options = Options()) throws {
         self.source = source
+        let path = source.name
         self.path = path
         self.options = options
         do {
             (metadata, footerOffset) = try Self.readFooter(source)
+            leadingMagicChecked = source.size <= Self.speculativeTailSize
             leaves = try LeafColumn.leaves(of: metadata.schema)
             try Self.validate(metadata, leafCount: leaves.count, options: options)
-        } catch let error as ParquetError {
-            throw error.inFile(path)
+        } catch {
+            throw ParquetError.from(error, name: path, "cannot read the footer").inFile(path)
         }
         schema = Schema(leaves.map(\.field))
     }
@@ -93,7 +112,14 @@ public final class ParquetReader: Sendable {
     /// The magic bytes at both ends of a Parquet file.
     static let magic: [UInt8] = Array("PAR1".utf8)
 
+    /// How many bytes of the file's end the reader reads at once when it opens the file: most footers fit.
+    static let speculativeTailSize = 64 << 10
+
     /// Reads and decodes the footer; returns it and its file offset.
+    ///
+    /// One read of the last ``speculativeTailSize`` bytes (the whole file when it is smaller) yields the footer
+    /// length, the footer and the trailing magic; a second read only when the footer is larger. The leading magic is
+    /// checked only when that read covers it (a small file): column chunks are checked when they are decoded.
     static func readFooter(_ source: any ByteSource) throws -> (FileMetaData, Int) {
         let size = source.size
         guard size >= 12 else {
@@ -103,12 +129,23 @@ public final class ParquetReader: Sendable {
                 offset: size
             )
         }
-        guard try source.read(at: 0, count: 4) == magic else {
-            throw ParquetError(.badMagic, "the file does not start with PAR1; it is not a Parquet file", offset: 0)
+        let tailStart = size - min(size, speculativeTailSize)
+        let tail = try source.read(at: tailStart, count: size - tailStart)
+        guard tail.count == size - tailStart else {
+            throw ParquetError(
+                .io,
+                "the source returned \(tail.count) bytes, \(size - tailStart) were asked for",
+                offset: tailStart
+            )
         }
-        let tail = try source.read(at: size - 8, count: 8)
-        guard Array(tail[4..<8]) == magic else {
-            if Array(tail[4..<8]) == Array("PARE".utf8) {
+        if tailStart == 0 {
+            guard Array(tail[0..<4]) == magic else {
+                throw ParquetError(.badMagic, "the file does not start with PAR1; it is not a Parquet file", offset: 0)
+            }
+        }
+        let end = tail.count
+        guard Array(tail[end - 4..<end]) == magic else {
+            if Array(tail[end - 4..<end]) == Array("PARE".utf8) {
                 throw ParquetError(.unsupported, "the file has an encrypted footer (PARE)", offset: size - 4)
             }
             throw ParquetError(
@@ -117,7 +154,10 @@ public final class ParquetReader: Sendable {
                 offset: size - 4
             )
         }
-        let length = Int(UInt32(tail[0]) | UInt32(tail[1]) << 8 | UInt32(tail[2]) << 16 | UInt32(tail[3]) << 24)
+        let length = Int(
+            UInt32(tail[end - 8]) | UInt32(tail[end - 7]) << 8 | UInt32(tail[end - 6]) << 16
+                | UInt32(tail[end - 5]) << 24
+        )
         guard length <= size - 12 else {
             throw ParquetError(
                 .truncated,
@@ -127,7 +167,12 @@ public final class ParquetReader: Sendable {
         }
         guard length > 0 else { throw ParquetError(.invalidMetadata, "the footer is empty", offset: size - 8) }
         let footerOffset = size - 8 - length
-        let footer = try source.read(at: footerOffset, count: length)
+        let footer: [UInt8]
+        if footerOffset >= tailStart {
+            footer = Array(tail[(footerOffset - tailStart)..<(end - 8)])
+        } else {
+            footer = try source.read(at: footerOffset, count: length)
+        }
         do {
             let (metadata, _) = try FileMetaData.decode(footer, baseOffset: footerOffset)
             return (metadata, footerOffset)
@@ -186,6 +231,7 @@ public final class ParquetReader: Sendable {
             )
         }
         let selected = try leaves(for: columns)
+        source.willRead(chunkRanges(selected, rowGroups: [index]))
         let work = selected.count * Int(metadata.rowGroups[index].numRows)
         let decoded: [Result<Column, ParquetError>]
         if options.decodesColumnsInParallel && selected.count > 1 && work >= 100_000 {
@@ -215,6 +261,7 @@ public final class ParquetReader: Sendable {
             )
         }
         let selected = try leaves(for: columns)
+        source.willRead(chunkRanges(selected, rowGroups: indices))
         let tasks = indices.flatMap { index in selected.map { (index, $0) } }
         let decode: @Sendable ((Int, LeafColumn)) -> Result<Column, ParquetError> = { task in
             Result { () throws(ParquetError) in try self.readColumn(task.1, rowGroup: task.0) }
@@ -264,22 +311,54 @@ public final class ParquetReader: Sendable {
             if rows == 0 {
                 return Column(type: leaf.field.type, values: .empty(for: leaf.field.type))
             }
-            let range = try chunkRange(meta, rowGroup: index)
+            let chunk = try chunkRange(meta, rowGroup: index)
+            let range = readRange(chunk)
             let bytes = try source.read(at: range.lowerBound, count: range.count)
+            if range.lowerBound == 0 && Array(bytes.prefix(Self.magic.count)) != Self.magic {
+                throw ParquetError(.badMagic, "the file does not start with PAR1; it is not a Parquet file", offset: 0)
+            }
             var decoder = ColumnChunkDecoder(
                 leaf: leaf,
                 codec: meta.codec,
                 chunk: bytes,
                 chunkOffset: range.lowerBound,
+                firstPage: chunk.lowerBound - range.lowerBound,
                 rowCount: rows,
                 options: options
             )
             return try decoder.decode()
         } catch let error as ParquetError {
             throw error.inColumn(leaf.name).inFile(path)
+        } catch let error as StorageError {
+            throw ParquetError(error).inColumn(leaf.name)
         } catch {
             throw ParquetError(.io, "\(error)", path: path, column: leaf.name)
         }
+    }
+
+    /// The file ranges of the column chunks of `leaves` in the row groups `indices` that ``readColumn(_:rowGroup:)``
+    /// will read, in the order it reads them (row group by row group): what the reader announces to the source.
+    /// Chunks without rows are not read; chunks whose metadata is unusable are left out (reading them fails).
+    func chunkRanges(_ leaves: [LeafColumn], rowGroups indices: [Int]) -> [Range<Int>] {
+        var ranges: [Range<Int>] = []
+        ranges.reserveCapacity(leaves.count * indices.count)
+        for index in indices {
+            let group = metadata.rowGroups[index]
+            guard group.numRows > 0 else { continue }
+            for leaf in leaves {
+                guard let meta = group.columns[leaf.index].metaData, meta.type == leaf.physicalType,
+                    meta.numValues == group.numRows, let range = try? chunkRange(meta, rowGroup: index)
+                else { continue }
+                ranges.append(readRange(range))
+            }
+        }
+        return ranges
+    }
+
+    /// The bytes read for the column chunk at `chunk`: the chunk, and the leading magic with it when the chunk
+    /// follows the magic and the magic is not checked yet.
+    func readRange(_ chunk: Range<Int>) -> Range<Int> {
+        !leadingMagicChecked && chunk.lowerBound == Self.magic.count ? 0..<chunk.upperBound : chunk
     }
 
     /// The file range of a column chunk, checked to lie between the leading magic and the footer.

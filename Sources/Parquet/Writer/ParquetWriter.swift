@@ -1,7 +1,11 @@
 import Columnar
 import Dispatch
+import Storage
 
 /// Writes record batches to a Parquet file, streaming: memory is bounded by one row group.
+///
+/// The bytes go to a ``Storage/ByteSink`` (a local file, a multipart upload): row groups are handed to it on a
+/// background thread while the next one is encoded.
 ///
 /// ```swift
 /// let writer = try ParquetWriter(path: "out.parquet", schema: schema, options: ParquetWriteOptions())
@@ -16,24 +20,28 @@ import Dispatch
 /// BYTE_ARRAY STRING/UTF8; `binary` to BYTE_ARRAY; `fixedBinary(n)` to FIXED_LEN_BYTE_ARRAY(n); `float`,
 /// `double` and `boolean` to their physical types.
 ///
-/// The file is valid only once ``close()`` returns; a writer dropped without closing leaves a partial file.
+/// The file is valid only once ``close()`` returns. When a write or ``close()`` fails, or the writer is dropped
+/// without closing, the sink is aborted (``Storage/ByteSink/abort()``): a local file is removed, an upload is
+/// abandoned, so no partial file is left.
 public final class ParquetWriter {
     /// The Sluice version recorded in `created_by`.
     public static let version = "0.1.0"
     /// The `created_by` string of the files Sluice writes.
     public static let createdBy = "sluice version \(version)"
 
-    /// The file being written.
+    /// The file being written (the sink's name: a path or an `s3://` URL).
     public let path: String
     /// The schema every batch must have.
     public let schema: Schema
     /// The layout and encoding options.
     public let options: ParquetWriteOptions
 
-    private let output: FileOutput
+    private let sink: any ByteSink
     /// Writes row groups in the background; `offset` is where the next byte will land once it is done.
     private let writeBehind: WriteBehind
     private var offset: Int64 = 0
+    /// Whether the sink was closed or aborted: nothing more goes to it.
+    private var sinkIsDone = false
     private var columns: [ColumnChunkWriter]
     private var rowGroups: [RowGroup] = []
     private var pageIndexes: [[(column: ColumnIndex?, offset: OffsetIndex?)]] = []
@@ -47,35 +55,92 @@ public final class ParquetWriter {
     ///
     /// - Throws: ``ParquetError`` when the schema has a type that cannot be written, the options are out of
     ///   range, or the file cannot be created.
-    public init(path: String, schema: Schema, options: ParquetWriteOptions = ParquetWriteOptions()) throws {
-        self.path = path
+    public convenience init(path: String, schema: Schema, options: ParquetWriteOptions = ParquetWriteOptions()) throws {
+        let columns: [ColumnChunkWriter]
+        let sink: LocalFileSink
+        do {
+            columns = try Self.columnWriters(schema: schema, options: options)
+            sink = try LocalFileSink(path: path)
+        } catch {
+            throw ParquetError.from(error, name: path, "cannot create the file").inFile(path)
+        }
+        try self.init(sink: sink, schema: schema, options: options, columns: columns)
+    }
+
+    /// Writes a Parquet file to `sink` (a local file, an upload to an object store), starting with its leading
+    /// magic. ``close()`` closes the sink; a failure, or dropping the writer unclosed, aborts it.
+    ///
+    /// - Throws: ``ParquetError`` naming the sink when the schema has a type that cannot be written, the options
+    ///   are out of range, or the sink cannot be written; the sink is aborted then.
+    public convenience init(
+        sink: any ByteSink,
+        schema: Schema,
+        options: ParquetWriteOptions = ParquetWriteOptions()
+    ) throws {
+        let columns: [ColumnChunkWriter]
+        do {
+            columns = try Self.columnWriters(schema: schema, options: options)
+        } catch {
+            sink.abort()
+            throw ParquetError.from(error, name: sink.name, "cannot write").inFile(sink.name)
+        }
+        try self.init(sink: sink, schema: schema, options: options, columns: columns)
+    }
+
+    private init(sink: any ByteSink, schema: Schema, options: ParquetWriteOptions, columns: [ColumnChunkWriter]) throws {
+        self.path = sink.name
         self.schema = schema
         self.options = options
+        self.columns = columns
+        self.sink = sink
+        writeBehind = WriteBehind(sink: sink, offset: Self.magic.count)
         do {
-            for (name, value) in [
-                ("dataPageSize", options.dataPageSize), ("dataPageMaxRows", options.dataPageMaxRows),
-                ("rowGroupMaxBytes", options.rowGroupMaxBytes), ("rowGroupMaxRows", options.rowGroupMaxRows),
-                ("dictionaryPageSizeLimit", options.dictionaryPageSizeLimit),
-            ] where value < 1 {
-                throw ParquetError(.invalidArgument, "option \(name) must be at least 1, got \(value)")
-            }
-            guard !schema.fields.isEmpty else {
-                throw ParquetError(.invalidArgument, "a Parquet file needs at least one column")
-            }
-            var names = Set<String>()
-            for field in schema.fields where !names.insert(field.name).inserted {
-                throw ParquetError(.invalidArgument, "two columns are named \(field.name)", column: field.name)
-            }
-            columns = try schema.fields.map { field throws(ParquetError) in
-                ColumnChunkWriter(descriptor: try ColumnDescriptor(field: field), options: options)
-            }
-            output = try FileOutput(path: path)
-            writeBehind = WriteBehind(output: output)
-            try output.write(Array("PAR1".utf8))
-            offset = output.offset
+            try WriteBehind.write(Self.magic, to: sink, at: 0)
+            offset = Int64(Self.magic.count)
         } catch {
-            throw error.inFile(path)
+            sinkIsDone = true
+            sink.abort()
+            throw error
         }
+    }
+
+    deinit {
+        // Dropped unclosed, or closed after a failure that left the sink open: discard the partial output.
+        if !sinkIsDone {
+            try? writeBehind.drain()
+            sink.abort()
+        }
+    }
+
+    static let magic: [UInt8] = Array("PAR1".utf8)
+
+    /// Checks the options and the schema; returns a writer for each column.
+    private static func columnWriters(schema: Schema, options: ParquetWriteOptions) throws -> [ColumnChunkWriter] {
+        for (name, value) in [
+            ("dataPageSize", options.dataPageSize), ("dataPageMaxRows", options.dataPageMaxRows),
+            ("rowGroupMaxBytes", options.rowGroupMaxBytes), ("rowGroupMaxRows", options.rowGroupMaxRows),
+            ("dictionaryPageSizeLimit", options.dictionaryPageSizeLimit),
+        ] where value < 1 {
+            throw ParquetError(.invalidArgument, "option \(name) must be at least 1, got \(value)")
+        }
+        guard !schema.fields.isEmpty else {
+            throw ParquetError(.invalidArgument, "a Parquet file needs at least one column")
+        }
+        var names = Set<String>()
+        for field in schema.fields where !names.insert(field.name).inserted {
+            throw ParquetError(.invalidArgument, "two columns are named \(field.name)", column: field.name)
+        }
+        return try schema.fields.map { field throws(ParquetError) in
+            ColumnChunkWriter(descriptor: try ColumnDescriptor(field: field), options: options)
+        }
+    }
+
+    /// Stops writing after a failure: waits for the write in flight, then aborts the sink.
+    private func abortSink() {
+        guard !sinkIsDone else { return }
+        sinkIsDone = true
+        try? writeBehind.drain()
+        sink.abort()
     }
 
     /// Appends the rows of `batch`, cutting pages and row groups as they fill.
@@ -91,6 +156,7 @@ public final class ParquetWriter {
                 try appendRows(of: batch)
             } catch {
                 failure = "\(error)"
+                abortSink()
                 throw error
             }
         } catch {
@@ -119,34 +185,53 @@ public final class ParquetWriter {
             guard !isClosed else { throw ParquetError(.invalidArgument, "the writer is already closed") }
             isClosed = true
             if let failure {
+                abortSink()
                 throw ParquetError(.invalidArgument, "an earlier write failed (\(failure)); the file is incomplete")
             }
-            if rowsInGroup > 0 { try flushRowGroup() }
-            try writeBehind.drain()
-            try writePageIndex()
-            let metadata = FileMetaData(
-                version: 1,
-                schema: schemaElements(),
-                numRows: totalRows,
-                rowGroups: rowGroups,
-                keyValueMetadata: options.keyValueMetadata.isEmpty
-                    ? nil
-                    : options.keyValueMetadata.sorted { $0.key < $1.key }.map {
-                        KeyValue(key: $0.key, value: $0.value)
-                    },
-                createdBy: Self.createdBy,
-                columnOrders: columns.map { _ in .typeDefinedOrder }
-            )
-            var footer = metadata.thriftEncoded()
-            let length = UInt32(footer.count)
-            withUnsafeBytes(of: length.littleEndian) { footer.append(contentsOf: $0) }
-            footer.append(contentsOf: Array("PAR1".utf8))
-            try output.write(footer)
-            try output.close()
-            return metadata
+            return try finish()
         } catch {
+            abortSink()
             throw error.inFile(path)
         }
+    }
+
+    /// Writes the last row group, the page index and the footer, and closes the sink.
+    private func finish() throws -> FileMetaData {
+        if rowsInGroup > 0 { try flushRowGroup() }
+        try writeBehind.drain()
+        try writePageIndex()
+        let metadata = FileMetaData(
+            version: 1,
+            schema: schemaElements(),
+            numRows: totalRows,
+            rowGroups: rowGroups,
+            keyValueMetadata: options.keyValueMetadata.isEmpty
+                ? nil
+                : options.keyValueMetadata.sorted { $0.key < $1.key }.map {
+                    KeyValue(key: $0.key, value: $0.value)
+                },
+            createdBy: Self.createdBy,
+            columnOrders: columns.map { _ in .typeDefinedOrder }
+        )
+        var footer = metadata.thriftEncoded()
+        let length = UInt32(footer.count)
+        withUnsafeBytes(of: length.littleEndian) { footer.append(contentsOf: $0) }
+        footer.append(contentsOf: Self.magic)
+        try writeDirect(footer)
+        sinkIsDone = true
+        do {
+            try sink.close()
+        } catch {
+            sink.abort()
+            throw ParquetError.from(error, name: path, "cannot close")
+        }
+        return metadata
+    }
+
+    /// Writes `bytes` at `offset` on the caller's thread (once the write-behind is drained).
+    private func writeDirect(_ bytes: [UInt8]) throws {
+        try WriteBehind.write(bytes, to: sink, at: Int(offset))
+        offset += Int64(bytes.count)
     }
 
     // MARK: Internals
@@ -270,18 +355,18 @@ public final class ParquetWriter {
             for (column, index) in indexes.enumerated() {
                 guard let columnIndex = index.column else { continue }
                 let bytes = columnIndex.thriftEncoded()
-                rowGroups[group].columns[column].columnIndexOffset = output.offset
+                rowGroups[group].columns[column].columnIndexOffset = offset
                 rowGroups[group].columns[column].columnIndexLength = Int32(bytes.count)
-                try output.write(bytes)
+                try writeDirect(bytes)
             }
         }
         for (group, indexes) in pageIndexes.enumerated() {
             for (column, index) in indexes.enumerated() {
                 guard let offsetIndex = index.offset else { continue }
                 let bytes = offsetIndex.thriftEncoded()
-                rowGroups[group].columns[column].offsetIndexOffset = output.offset
+                rowGroups[group].columns[column].offsetIndexOffset = offset
                 rowGroups[group].columns[column].offsetIndexLength = Int32(bytes.count)
-                try output.write(bytes)
+                try writeDirect(bytes)
             }
         }
     }
