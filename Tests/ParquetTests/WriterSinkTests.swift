@@ -53,7 +53,7 @@ struct WriterSinkTests {
         try WriterDictionaryTests.expectPyarrowReads(copy, expected)
         let reader = try ParquetReader(source: MemoryByteSource(bytes, name: "memory://out.parquet"))
         let batches = try reader.readRowGroups(Array(0..<reader.rowGroupCount))
-        #expect(RecordBatch.concatenate(batches, schema: Self.schema).columns == expected.columns)
+        #expect(WriterPeers.canonicalRows(batches) == WriterPeers.canonicalRows([expected]))
     }
 
     @Test(arguments: [0, 1, 5, -2, -1])

@@ -94,11 +94,11 @@ import Testing
         // Abort removes the partial file; a write after it names the file.
         let partial = directory.appendingPathComponent("partial.bin").path
         let aborted = try LocalFileSink(path: partial)
-        try [1, 2, 3].withUnsafeBytes { try aborted.write($0) }
+        try ([1, 2, 3] as [UInt8]).withUnsafeBytes { try aborted.write($0) }
         #expect(FileManager.default.fileExists(atPath: partial))
         aborted.abort()
         #expect(!FileManager.default.fileExists(atPath: partial))
-        let late = Self.storageError { try [4].withUnsafeBytes { try aborted.write($0) } }
+        let late = Self.storageError { try ([4] as [UInt8]).withUnsafeBytes { try aborted.write($0) } }
         #expect(late?.description == "\(partial), byte 3: the file is closed")
     }
 
