@@ -78,7 +78,10 @@ import Testing
         #expect(error?.description == "s3://bucket/sales.csv: read failed: injected")
 
         let early = csvError {
-            _ = try CSVReader(source: MemorySequentialSource(bytes, name: "s3://b/k.csv", failAfter: 0), columns: columns)
+            _ = try CSVReader(
+                source: MemorySequentialSource(bytes, name: "s3://b/k.csv", failAfter: 0),
+                columns: columns
+            )
         }
         #expect(early?.description == "s3://b/k.csv: read failed: injected")
     }
@@ -132,7 +135,9 @@ import Testing
         #expect(error?.description == "s3://bucket/out.csv: write failed: injected failure of write 1")
         #expect(sink.aborts == 1)
         #expect(sink.closes == 0)
-        #expect(csvError { try writer.write(Self.batch) }?.kind == .io("the writer is closed or an earlier write failed"))
+        #expect(
+            csvError { try writer.write(Self.batch) }?.kind == .io("the writer is closed or an earlier write failed")
+        )
 
         let closing = MemoryByteSink(name: "s3://bucket/out.csv", failsClose: true)
         let closed = CSVWriter(sink: closing, schema: Self.batch.schema)

@@ -47,7 +47,9 @@ struct WriterSinkTests {
         let copy = directory.appendingPathComponent("copy.parquet").path
         try Data(bytes).write(to: URL(fileURLWithPath: copy))
         let expected = RecordBatch.concatenate(
-            stride(from: 0, to: 4_000, by: 1_000).map { WriterTestData.allTypes(rows: 1_000, nullable: true, offset: $0) },
+            stride(from: 0, to: 4_000, by: 1_000).map {
+                WriterTestData.allTypes(rows: 1_000, nullable: true, offset: $0)
+            },
             schema: Self.schema
         )
         try WriterDictionaryTests.expectPyarrowReads(copy, expected)
