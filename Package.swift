@@ -45,7 +45,7 @@ var targets: [Target] = [
     .executableTarget(name: "ParquetFuzzer", dependencies: ["Parquet"]),
 
     // Tests.
-    .target(name: "TestSupport", dependencies: ["Columnar"], path: "Tests/TestSupport"),
+    .target(name: "TestSupport", dependencies: ["Columnar", "Storage"], path: "Tests/TestSupport"),
     .testTarget(name: "ColumnarTests", dependencies: ["Columnar", "TestSupport"]),
     .testTarget(name: "CodecsTests", dependencies: ["Codecs", "TestSupport"]),
     .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"]),

@@ -118,9 +118,8 @@ public final class CSVReader {
         projection: [String]? = nil,
         options: CSVOptions = CSVOptions()
     ) throws {
-        try self.init(name: path, options: options, open: { try LocalSequentialFileSource(path: path) }) {
-            header,
-            firstRowCount in
+        let open: () throws -> any SequentialByteSource = { try LocalSequentialFileSource(path: path) }
+        try self.init(name: path, options: options, open: open) { header, firstRowCount in
             try Self.layout(
                 path: path,
                 header: header,
@@ -154,7 +153,8 @@ public final class CSVReader {
         reopen: (() throws -> any SequentialByteSource)? = nil
     ) throws {
         let name = source.name
-        try self.init(name: name, options: options, open: { source }) { header, firstRowCount in
+        let open: () -> any SequentialByteSource = { source }
+        try self.init(name: name, options: options, open: open) { header, firstRowCount in
             try Self.layout(
                 path: name,
                 header: header,

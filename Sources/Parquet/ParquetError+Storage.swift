@@ -4,7 +4,12 @@ extension ParquetError {
     /// A storage failure as a Parquet error of kind ``Kind/io`` (or ``Kind/truncated`` for a file that shrank),
     /// keeping its file, offset and message.
     init(_ storage: StorageError) {
-        self.init(storage.kind == .truncated ? .truncated : .io, storage.message, path: storage.name, offset: storage.offset)
+        self.init(
+            storage.kind == .truncated ? .truncated : .io,
+            storage.message,
+            path: storage.name,
+            offset: storage.offset
+        )
     }
 
     /// `error` as a ParquetError: itself, a converted ``StorageError``, or an ``Kind/io`` error naming `name`

@@ -2,6 +2,10 @@
 ///
 /// A writer calls ``write(_:)`` in order, then either ``close()`` once when the output is complete, or ``abort()``
 /// when it fails or is dropped, so that no partial output is left behind.
+///
+/// Calls come one at a time, but not always from the same thread: the Parquet writer writes its row groups from a
+/// background thread while it encodes the next one, and writes the footer and calls ``close()`` from the caller's.
+/// Writes are large (a row group's pages, or about 1 MiB of CSV), so a sink need not buffer small ones.
 public protocol ByteSink: AnyObject {
     /// What is written, for errors: a path or an `s3://bucket/key` URL.
     var name: String { get }

@@ -13,7 +13,10 @@ public protocol ByteSource: Sendable {
     func read(at offset: Int, count: Int) throws -> [UInt8]
     /// A hint that `ranges` are read next, so that a remote source can fetch them ahead (coalesced, in parallel).
     ///
-    /// Called once per batch of reads, never per value; a local source ignores it.
+    /// The Parquet reader announces exactly the ranges it then reads with ``read(at:count:)`` (the column chunks
+    /// of a row group, or of several), in the order it will read them, though reads of different ranges may come
+    /// from several threads at once. Called once per row group or batch of row groups, never per value; a local
+    /// source ignores it.
     func willRead(_ ranges: [Range<Int>])
 }
 

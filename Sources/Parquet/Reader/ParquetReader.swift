@@ -311,8 +311,8 @@ public final class ParquetReader: Sendable {
             if rows == 0 {
                 return Column(type: leaf.field.type, values: .empty(for: leaf.field.type))
             }
-            let chunk = try chunkRange(meta, rowGroup: index)
-            let range = readRange(chunk)
+            let chunkBytes = try chunkRange(meta, rowGroup: index)
+            let range = readRange(chunkBytes)
             let bytes = try source.read(at: range.lowerBound, count: range.count)
             if range.lowerBound == 0 && Array(bytes.prefix(Self.magic.count)) != Self.magic {
                 throw ParquetError(.badMagic, "the file does not start with PAR1; it is not a Parquet file", offset: 0)
@@ -322,7 +322,7 @@ public final class ParquetReader: Sendable {
                 codec: meta.codec,
                 chunk: bytes,
                 chunkOffset: range.lowerBound,
-                firstPage: chunk.lowerBound - range.lowerBound,
+                firstPage: chunkBytes.lowerBound - range.lowerBound,
                 rowCount: rows,
                 options: options
             )

@@ -87,7 +87,8 @@ public final class ParquetWriter {
         try self.init(sink: sink, schema: schema, options: options, columns: columns)
     }
 
-    private init(sink: any ByteSink, schema: Schema, options: ParquetWriteOptions, columns: [ColumnChunkWriter]) throws {
+    private init(sink: any ByteSink, schema: Schema, options: ParquetWriteOptions, columns: [ColumnChunkWriter]) throws
+    {
         self.path = sink.name
         self.schema = schema
         self.options = options
