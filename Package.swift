@@ -32,6 +32,8 @@ var targets: [Target] = [
     .target(name: "Engine", dependencies: ["Columnar", "CSV", "Parquet", logging, collections]),
     // Shared AWS plumbing: SigV4, the credential chain, endpoints, retries, HTTP helpers.
     .target(name: "AWS", dependencies: [crypto, httpClient, logging]),
+    // S3 client: the REST API over `AWS` (XML through FoundationXML), `s3://` locations.
+    .target(name: "S3", dependencies: ["AWS", crypto, httpClient, logging]),
     // AWS Step Functions client: the JSON protocol over `AWS`.
     .target(name: "StepFunctions", dependencies: ["AWS", httpClient, logging]),
     // The activity worker, its SQLite job state, and the data-arrival side.
