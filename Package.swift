@@ -64,6 +64,11 @@ var targets: [Target] = [
         resources: [.copy("Fixtures")]
     ),
     .testTarget(name: "AWSTests", dependencies: ["AWS", "TestSupport", httpClient, logging]),
+    .testTarget(
+        name: "S3Tests",
+        dependencies: ["S3", "AWS", "TestSupport", logging],
+        resources: [.copy("Fixtures")]
+    ),
     .testTarget(name: "StepFunctionsTests", dependencies: ["StepFunctions", "AWS", "TestSupport"]),
     .testTarget(
         name: "RunnerTests",
