@@ -67,7 +67,7 @@ public final class ThreadPoolTaskExecutor: TaskExecutor, @unchecked Sendable {
     private func startThread(number: Int) {
         let thread = Thread { [self] in work() }
         thread.name = "\(name)-\(number)"
-        thread.stackSize = 1 << 20
+        thread.stackSize = 4 << 20
         thread.start()
     }
 
