@@ -30,12 +30,12 @@ var targets: [Target] = [
     .target(name: "Parquet", dependencies: ["Columnar", "Codecs", "Storage"]),
     // Streaming CSV reader into typed columnar batches.
     .target(name: "CSV", dependencies: ["Columnar", "Storage"]),
-    // Operators, job files and the job runner.
-    .target(name: "Engine", dependencies: ["Columnar", "CSV", "Parquet", logging, collections]),
     // Shared AWS plumbing: SigV4, the credential chain, endpoints, retries, HTTP helpers.
     .target(name: "AWS", dependencies: [crypto, httpClient, logging]),
-    // S3 client: the REST API over `AWS` (XML through FoundationXML), `s3://` locations.
-    .target(name: "S3", dependencies: ["AWS", crypto, httpClient, logging]),
+    // Amazon S3: the client (XML protocol over `AWS`) and the byte sources and sink over it.
+    .target(name: "S3", dependencies: ["AWS", "Storage", crypto, httpClient, logging]),
+    // Operators, job files, the job runner, and datasets on local disks and in S3.
+    .target(name: "Engine", dependencies: ["Columnar", "CSV", "Parquet", "Storage", "S3", "AWS", logging, collections]),
     // AWS Step Functions client: the JSON protocol over `AWS`.
     .target(name: "StepFunctions", dependencies: ["AWS", httpClient, logging]),
     // The activity worker, its SQLite job state, and the data-arrival side.
@@ -44,7 +44,7 @@ var targets: [Target] = [
     .executableTarget(
         name: "sluice",
         dependencies: [
-            "Columnar", "CSV", "Parquet", "Engine", "Runner", "AWS", "StepFunctions", argumentParser, logging,
+            "Columnar", "CSV", "Parquet", "Engine", "Runner", "AWS", "S3", "StepFunctions", argumentParser, logging,
         ]
     ),
     // libFuzzer entry point for the Parquet footer and page decoders (see README).
@@ -73,7 +73,7 @@ var targets: [Target] = [
     .testTarget(name: "AWSTests", dependencies: ["AWS", "TestSupport", httpClient, logging]),
     .testTarget(
         name: "S3Tests",
-        dependencies: ["S3", "AWS", "TestSupport", logging],
+        dependencies: ["S3", "AWS", "Storage", "TestSupport", logging],
         resources: [.copy("Fixtures")]
     ),
     .testTarget(name: "StepFunctionsTests", dependencies: ["StepFunctions", "AWS", "TestSupport"]),

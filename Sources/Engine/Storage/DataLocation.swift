@@ -13,9 +13,9 @@ public enum DataLocation: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses `text`: an `s3://` URL, or a path resolved against `base` when relative.
     ///
-    /// - Throws: ``S3Error`` for a malformed `s3://` URL.
+    /// - Throws: `S3LocationError` for a malformed `s3://` URL.
     public init(_ text: String, relativeTo base: String) throws {
-        if text.hasPrefix("s3://") || text.lowercased().hasPrefix("s3://") {
+        if S3Location.isS3URL(text) {
             self = .s3(try S3Location(parsing: text))
         } else if text.hasPrefix("/") {
             self = .local(URL(fileURLWithPath: text).standardizedFileURL.path)
@@ -30,8 +30,7 @@ public enum DataLocation: Sendable, Hashable, CustomStringConvertible {
         case .local(let path):
             return .local((path as NSString).appendingPathComponent(name))
         case .s3(let location):
-            let key = location.key.isEmpty || location.key.hasSuffix("/") ? location.key : location.key + "/"
-            return .s3(S3Location(bucket: location.bucket, key: key + name))
+            return .s3(location.appending(name))
         }
     }
 

@@ -88,7 +88,7 @@ public enum DatasetListing {
         {
             return [DatasetFile(location: .s3(location), size: object.size, eTag: object.eTag)]
         }
-        let prefix = location.key.isEmpty || location.key.hasSuffix("/") ? location.key : location.key + "/"
+        let prefix = location.prefix
         var children: [String: S3Object] = [:]
         for object in objects where object.key.hasPrefix(prefix) {
             let name = String(object.key.dropFirst(prefix.count))

@@ -32,7 +32,7 @@ final class S3DatasetCommit: DatasetCommitting, @unchecked Sendable {
 
     /// Prepares a run writing under `location` (a prefix, with or without the trailing slash).
     init(location: S3Location, store: ObjectStore, logger: Logger) throws {
-        let key = location.key.isEmpty || location.key.hasSuffix("/") ? location.key : location.key + "/"
+        let key = location.prefix
         guard !key.isEmpty else {
             throw JobError("\(location): an output needs a prefix inside the bucket (s3://bucket/prefix/)")
         }
@@ -78,9 +78,7 @@ final class S3DatasetCommit: DatasetCommitting, @unchecked Sendable {
         _ = try AWSBlocking.run {
             try await client.putObject(bucket: prefix.bucket, key: marker, body: body, contentType: "application/json")
         }
-        var keep = Set(manifest.files.map { prefix.key + $0.name })
-        keep.insert(marker)
-        if let rejects = manifest.rejects { keep.insert(prefix.key + rejects) }
+        let keep = Set(manifest.files.map { prefix.key + $0.name } + [marker] + (manifest.rejects.map { [prefix.key + $0] } ?? []))
         do {
             try AWSBlocking.run { try await Self.clean(prefix, keeping: keep, client: client) }
         } catch {

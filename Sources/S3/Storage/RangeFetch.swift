@@ -25,11 +25,15 @@ final class RangeFetch: @unchecked Sendable {
             } catch {
                 result = .failure(error)
             }
-            condition.lock()
-            self.result = result
-            condition.broadcast()
-            condition.unlock()
+            finish(result)
         }
+    }
+
+    private func finish(_ result: Result<[UInt8], any Error>) {
+        condition.lock()
+        self.result = result
+        condition.broadcast()
+        condition.unlock()
     }
 
     /// The bytes, once they have arrived (or the GET's error).

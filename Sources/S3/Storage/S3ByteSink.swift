@@ -141,6 +141,14 @@ public final class S3ByteSink: ByteSink, @unchecked Sendable {
         perform(actions)
     }
 
+    /// Part `number` is in: its bytes are released, and the machine told.
+    private func partUploaded(_ number: Int, eTag: String) {
+        condition.lock()
+        parts[number] = nil
+        condition.unlock()
+        handle { $0.partUploaded(number: number, eTag: eTag) }
+    }
+
     private func failed(_ error: any Error) {
         condition.lock()
         if firstError == nil { firstError = error }
@@ -181,10 +189,7 @@ public final class S3ByteSink: ByteSink, @unchecked Sendable {
                             partNumber: number,
                             body: body
                         )
-                        condition.lock()
-                        parts[number] = nil
-                        condition.unlock()
-                        handle { $0.partUploaded(number: number, eTag: eTag) }
+                        partUploaded(number, eTag: eTag)
                     } catch {
                         failed(error)
                     }
