@@ -40,10 +40,14 @@ import Testing
     func cfnLintFindsNothing(arguments: [String]) throws {
         let file = try Self.template(arguments)
         defer { try? FileManager.default.removeItem(at: file.deletingLastPathComponent()) }
-        // cfn-lint's own entry point, from the test peers' environment (Tests/requirements.txt pins it).
+        // cfn-lint's own entry point, from the test peers' environment (Tests/requirements.txt pins it), with the
+        // informational checks too.
         let lint = try Subprocess.run(
             Python.executable,
-            ["-c", "import sys; from cfnlint.runner import main; sys.exit(main())", "--format", "parseable", file.path]
+            [
+                "-c", "import sys; from cfnlint.runner import main; sys.exit(main())", file.path, "--format",
+                "parseable", "--include-checks", "I",
+            ]
         )
         #expect(lint.status == 0, "cfn-lint \(arguments): \(lint.stdout) \(lint.stderr)")
         #expect(lint.stdout.isEmpty, "cfn-lint \(arguments): \(lint.stdout)")

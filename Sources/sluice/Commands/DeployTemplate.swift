@@ -48,9 +48,6 @@ struct DeployTemplate: Sendable {
             ("Description", .string(description)),
             ("Parameters", .object(parameters)),
         ]
-        if worker == .ecs {
-            top.append(("Conditions", .object(["AssignPublicIpEnabled": equals(ref("AssignPublicIp"), "ENABLED")])))
-        }
         top.append(("Resources", .object(resources)))
         top.append(("Outputs", .object(outputs)))
         return .object(top)
@@ -314,6 +311,9 @@ struct DeployTemplate: Sendable {
     private var arrivalQueue: DeployYAML {
         .object([
             "Type": .string("AWS::SQS::Queue"),
+            // Pending notifications go with the stack.
+            "DeletionPolicy": .string("Delete"),
+            "UpdateReplacePolicy": .string("Delete"),
             "Properties": .object([
                 "VisibilityTimeout": .int(Self.queueVisibilityTimeout),
                 "MessageRetentionPeriod": .int(1_209_600),
@@ -351,6 +351,9 @@ struct DeployTemplate: Sendable {
     private var sourceDataBucket: DeployYAML {
         .object([
             "Type": .string("AWS::S3::Bucket"),
+            // The data outlives the stack: deleting the stack keeps the bucket and what is in it.
+            "DeletionPolicy": .string("Retain"),
+            "UpdateReplacePolicy": .string("Retain"),
             "DependsOn": .string("ArrivalQueuePolicy"),
             "Properties": .object([
                 "BucketName": ref("SourceDataBucketName"),
@@ -385,6 +388,8 @@ struct DeployTemplate: Sendable {
     private var logGroup: DeployYAML {
         .object([
             "Type": .string("AWS::Logs::LogGroup"),
+            "DeletionPolicy": .string("Delete"),
+            "UpdateReplacePolicy": .string("Delete"),
             "Properties": .object([
                 "LogGroupName": sub("/sluice/${AWS::StackName}"),
                 "RetentionInDays": .int(30),
@@ -538,9 +543,7 @@ struct DeployTemplate: Sendable {
                 "DesiredCount": .int(1),
                 "NetworkConfiguration": .object([
                     "AwsvpcConfiguration": .object([
-                        "AssignPublicIp": .object([
-                            "Fn::If": .list([.string("AssignPublicIpEnabled"), .string("ENABLED"), .string("DISABLED")])
-                        ]),
+                        "AssignPublicIp": ref("AssignPublicIp"),
                         "Subnets": ref("SubnetIds"),
                         "SecurityGroups": .list([ref("WorkerSecurityGroup")]),
                     ])
@@ -799,8 +802,5 @@ struct DeployTemplate: Sendable {
     private func sub(_ text: String) -> DeployYAML { .object(["Fn::Sub": .string(text)]) }
     private func getAtt(_ resource: String, _ attribute: String) -> DeployYAML {
         .object(["Fn::GetAtt": .strings([resource, attribute])])
-    }
-    private func equals(_ value: DeployYAML, _ text: String) -> DeployYAML {
-        .object(["Fn::Equals": .list([value, .string(text)])])
     }
 }
