@@ -238,7 +238,7 @@ import Testing
                 'actions': actions,
                 'effects': sorted({s['Effect'] for s in statements}),
                 'resources': {s['Sid']: s['Resource'] for s in statements},
-                'roles': {k: {'managed': p.get('ManagedPolicyArns', []),
+                'roles': {k: {'managed': [json.dumps(m) for m in p.get('ManagedPolicyArns', [])],
                               'inline': sorted(a for pol in p.get('Policies', []) for s in pol['PolicyDocument']['Statement']
                                                for a in s['Action'])} for k, p in roles.items()},
             }))
@@ -269,10 +269,18 @@ import Testing
         // Step Functions needs nothing to schedule activity tasks.
         #expect(roles["StateExecutionRole"] == ["managed": [], "inline": []])
         let workerRole = worker == "ecs" ? "WorkerTaskRole" : "WorkerInstanceRole"
-        #expect(roles[workerRole]?["managed"]?.count == 1)
+        #expect(roles[workerRole]?["managed"] == [#"{"Ref": "WorkerPolicy"}"#])
         if worker == "ecs" {
             #expect(roles[workerRole]?["inline"] == [])
+            // The platform's role: the image and the logs, through AWS's own policy for that.
             #expect(roles["TaskExecutionRole"]?["inline"] == [])
+            #expect(
+                roles["TaskExecutionRole"]?["managed"]
+                    == [
+                        #"{"Fn::Sub": "arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"}"#
+                    ]
+            )
+            #expect(roles.count == 3)
         } else {
             // The host pulls the image and ships the logs; nothing else beside the worker's policy.
             #expect(
@@ -282,6 +290,7 @@ import Testing
                         "logs:CreateLogStream", "logs:PutLogEvents",
                     ]
             )
+            #expect(roles.count == 2)
         }
     }
 
