@@ -168,6 +168,30 @@ extension MotoIntegrationTests {
                 )
             )
 
+            // The seed's Athena runner test machine, built in, on its own activity.
+            let athena = try await flow.run(["deploy", "create-activities", "--bucket", Self.bucket, "--athena"])
+            #expect(Self.lines(athena.stdout).filter { $0.hasPrefix("found activity ") }.count == 3)
+            #expect(Self.lines(athena.stdout).last?.hasPrefix("created activity AthenaRunnerActivity arn:") == true)
+            let test = try await flow.run([
+                "deploy", "create-state-machine", "--bucket", Self.bucket, "--role-arn", Self.role, "--name",
+                "AthenaRunnerTestETLOrchestrator",
+            ])
+            #expect(test.status == 0, "\(test.stderr)")
+            let testArn = String(test.stdout.trimmingCharacters(in: .newlines).split(separator: " ").last ?? "")
+            let testDefinition = try jsonObject(
+                try await flow.client.describeStateMachine(stateMachineArn: testArn).definition
+            )
+            let states = try #require(testDefinition["States"] as? [String: [String: Any]])
+            #expect(
+                states["Execute Athena Query"]?["Resource"] as? String
+                    == "arn:aws:states:us-east-1:123456789012:activity:AthenaRunnerActivity"
+            )
+            let query = try jsonObject(states["Configure Athena Query"]?["Result"] as? String)
+            #expect(query["AthenaQueryString"] as? String == "SELECT * FROM marketing_qs limit 10;")
+            #expect(query["AthenaDatabase"] as? String == "marketingandsales_qs")
+            #expect(query["AthenaResultOutputLocation"] as? String == "s3://\(Self.bucket)/athena-runner-output/")
+            #expect(query["AthenaResultEncryptionOption"] as? String == "SSE_S3")
+
             // A placeholder nothing fills names the file and the placeholder.
             try Data(changed.replacingOccurrences(of: "${GlueRunnerActivityArn}", with: "${Nope}").utf8).write(to: file)
             let unfilled = try await flow.run([

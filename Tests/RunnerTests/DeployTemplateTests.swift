@@ -294,11 +294,34 @@ import Testing
         }
     }
 
+    @Test(arguments: ["template", "create-activities", "create-state-machine", "status"])
+    func everyDeployCommandHasHelpWithExamples(command: String) throws {
+        let result = try Subprocess.run(Fixtures.sluice, ["deploy", command, "--help"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("USAGE: sluice deploy \(command)"))
+        #expect(result.stdout.contains("Examples:"))
+    }
+
     @Test func badOptionsAreUsageErrors() throws {
         let bucket = try Subprocess.run(Fixtures.sluice, ["deploy", "template", "--bucket", "Not_A_Bucket"])
         #expect(bucket.status == 64)
         #expect(bucket.stderr.contains("is not an S3 bucket name"))
         let worker = try Subprocess.run(Fixtures.sluice, ["deploy", "template", "--worker", "lambda"])
         #expect(worker.status == 64)
+        let role = try Subprocess.run(
+            Fixtures.sluice,
+            ["deploy", "create-state-machine", "--bucket", "b-u-c", "--role-arn", "StateExecutionRole"]
+        )
+        #expect(role.status == 64)
+        #expect(role.stderr.contains("--role-arn must be an IAM role ARN"))
+        let name = try Subprocess.run(
+            Fixtures.sluice,
+            [
+                "deploy", "create-state-machine", "--bucket", "b-u-c", "--role-arn", "arn:aws:iam::1:role/R", "--name",
+                "X",
+            ]
+        )
+        #expect(name.status == 64)
+        #expect(name.stderr.contains("there is no built-in definition of \"X\": give --definition FILE"))
     }
 }
