@@ -16,6 +16,12 @@ import Testing
 
     /// The template of `arguments`, written to a temporary file.
     static func template(_ arguments: [String]) throws -> URL {
+        guard FileManager.default.isExecutableFile(atPath: Fixtures.sluice) else {
+            throw FlowHarness.Failure(
+                message: "no sluice binary at \(Fixtures.sluice): build it too (SLUICE_ONLY=Runner,sluice), or set "
+                    + "SLUICE_BINARY"
+            )
+        }
         let result = try Subprocess.run(Fixtures.sluice, ["deploy", "template"] + arguments)
         guard result.status == 0, result.stderr.isEmpty else {
             throw FlowHarness.Failure(message: "sluice deploy template \(arguments) failed: \(result.stderr)")
