@@ -11,5 +11,6 @@ extension Sluice {
         Notify.self,
         Watch.self,
         Jobs.self,
+        Deploy.self,
     ]
 }
