@@ -6,6 +6,7 @@ import Synchronization
 
 /// One run of a job: builds the stream of batches its steps describe and drains it into a committed dataset.
 final class JobExecution: Sendable {
+    /// The job, with the parameters of the paths this run uses not yet filled in (``execute()`` fills them first).
     let job: JobDefinition
     let request: JobRequest
     let runner: JobRunner
@@ -36,7 +37,9 @@ final class JobExecution: Sendable {
                 "job \(job.name) has no input \"\(name)\" (inputs: \(job.inputs.map(\.name).joined(separator: ", ")))"
             )
         }
-        let output = runner.resolve(request.output ?? "\(runner.outputRoot)/\(job.name)")
+        // Fill the paths' `${name}` parameters before anything is opened: an unfilled one fails the run here.
+        let job = try self.job.fillingParameters(for: request)
+        let output = runner.resolve(request.output ?? job.output.path ?? "\(runner.outputRoot)/\(job.name)")
         let commit = try DatasetCommit(target: output)
         let context = ExecutionContext(execution: self, commit: commit)
 

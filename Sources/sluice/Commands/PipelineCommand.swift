@@ -37,6 +37,7 @@ extension Sluice {
 
         func validate() throws {
             _ = try parseInputAssignments(inputs)
+            _ = try options.parameters()
         }
 
         func run() async throws {
@@ -50,7 +51,8 @@ extension Sluice {
                     inputs: inputs,
                     format: options.format,
                     codec: options.codec,
-                    memoryLimit: options.memoryLimit?.bytes
+                    memoryLimit: options.memoryLimit?.bytes,
+                    parameters: try options.parameters()
                 )
                 _ = try await Engine.Pipeline.seed.run(
                     with: runner,

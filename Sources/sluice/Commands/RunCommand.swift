@@ -9,13 +9,16 @@ extension Sluice {
             abstract: "Run one job.",
             discussion: """
                 JOB is a job name (psd), an alias (ProcessSalesData) or the path of a job file. Inputs default to \
-                the paths in the job file; outputs to output/JOB. The output is written into a temporary \
-                directory and replaces the previous one only when the job succeeds.
+                the paths in the job file, whose ${NAME} parameters are filled from --param NAME=VALUE, else \
+                from the environment variable NAME; the output to the job file's output path, else output/JOB. \
+                The output is written into a temporary directory and replaces the previous one only when the job \
+                succeeds.
 
                 Examples:
                   sluice run psd
                   sluice run ProcessSalesData --input sales=/data/sales.csv --output /tmp/psd --codec zstd
                   sluice run jmsd --input psd=output/psd --input pmd=output/pmd --format csv
+                  sluice run etl/sales.json --param bucket=my-data-bucket
                 """
         )
 
@@ -40,6 +43,7 @@ extension Sluice {
 
         func validate() throws {
             _ = try parseInputAssignments(inputs)
+            _ = try options.parameters()
         }
 
         func run() async throws {
@@ -53,7 +57,8 @@ extension Sluice {
                     output: output,
                     format: options.format,
                     codec: options.codec,
-                    memoryLimit: options.memoryLimit?.bytes
+                    memoryLimit: options.memoryLimit?.bytes,
+                    parameters: try options.parameters()
                 )
                 let report = try await runner.run(named: job, request: request, progress: progress.update)
                 progress.finish()
