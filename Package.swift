@@ -30,14 +30,18 @@ var targets: [Target] = [
     .target(name: "CSV", dependencies: ["Columnar"]),
     // Operators, job files and the job runner.
     .target(name: "Engine", dependencies: ["Columnar", "CSV", "Parquet", logging, collections]),
-    // AWS Step Functions client: SigV4, credentials, the JSON protocol.
-    .target(name: "StepFunctions", dependencies: [crypto, httpClient, logging]),
+    // Shared AWS plumbing: SigV4, the credential chain, endpoints, retries, HTTP helpers.
+    .target(name: "AWS", dependencies: [crypto, httpClient, logging]),
+    // AWS Step Functions client: the JSON protocol over `AWS`.
+    .target(name: "StepFunctions", dependencies: ["AWS", httpClient, logging]),
     // The activity worker, its SQLite job state, and the data-arrival side.
     .target(name: "Runner", dependencies: ["Engine", "StepFunctions", "CSQLite", logging, serviceLifecycle]),
     // The command line.
     .executableTarget(
         name: "sluice",
-        dependencies: ["Columnar", "CSV", "Parquet", "Engine", "Runner", "StepFunctions", argumentParser, logging]
+        dependencies: [
+            "Columnar", "CSV", "Parquet", "Engine", "Runner", "AWS", "StepFunctions", argumentParser, logging,
+        ]
     ),
     // libFuzzer entry point for the Parquet footer and page decoders (see README).
     .executableTarget(name: "ParquetFuzzer", dependencies: ["Parquet"]),
@@ -57,10 +61,11 @@ var targets: [Target] = [
         dependencies: ["Engine", "Columnar", "CSV", "Parquet", "TestSupport", logging],
         resources: [.copy("Fixtures")]
     ),
-    .testTarget(name: "StepFunctionsTests", dependencies: ["StepFunctions", "TestSupport"]),
+    .testTarget(name: "AWSTests", dependencies: ["AWS", "TestSupport", httpClient, logging]),
+    .testTarget(name: "StepFunctionsTests", dependencies: ["StepFunctions", "AWS", "TestSupport"]),
     .testTarget(
         name: "RunnerTests",
-        dependencies: ["Runner", "Engine", "StepFunctions", "TestSupport"],
+        dependencies: ["Runner", "Engine", "AWS", "StepFunctions", "TestSupport"],
         resources: [.copy("Fixtures")]
     ),
     .testTarget(

@@ -3,6 +3,7 @@ import Logging
 import TestSupport
 import Testing
 
+@testable import AWS
 @testable import StepFunctions
 
 /// The client against a scripted server on 127.0.0.1: wire format, signing headers, retries and errors.
@@ -47,6 +48,23 @@ import Testing
 
     static func json(_ text: String) throws -> [String: Any] {
         try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    }
+
+    @Test func clientConfigurationFromEnvironment() throws {
+        let home = try Paths.temporaryDirectory("sfn-home").path
+        let environment = AWSEnvironment(
+            variables: ["AWS_REGION": "eu-west-1", "AWS_ENDPOINT_URL_SFN": "http://127.0.0.1:9"],
+            homeDirectory: home
+        )
+        let configuration = try StepFunctionsClient.Configuration.resolve(environment: environment)
+        #expect(configuration.region == "eu-west-1")
+        #expect(configuration.endpoint.absoluteString == "http://127.0.0.1:9")
+        #expect(configuration.pollTimeout >= .seconds(70))
+        let noRegion = AWSEnvironment(variables: [:], homeDirectory: home)
+        let error = #expect(throws: CredentialProviderError.self) {
+            try StepFunctionsClient.Configuration.resolve(environment: noRegion)
+        }
+        #expect(error?.message.hasPrefix("no AWS region: set AWS_REGION") == true)
     }
 
     @Test func getActivityTaskSendsASignedJSONRequest() async throws {

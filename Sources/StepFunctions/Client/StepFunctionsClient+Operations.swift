@@ -1,3 +1,4 @@
+import AWS
 import Foundation
 
 extension StepFunctionsClient {
@@ -214,7 +215,7 @@ extension StepFunctionsClient {
         switch value {
         case let number as NSNumber: Date(timeIntervalSince1970: number.doubleValue)
         case let text as String:
-            CredentialHTTP.parseISO8601(text) ?? Double(text).map(Date.init(timeIntervalSince1970:))
+            AWSHTTP.parseISO8601(text) ?? Double(text).map(Date.init(timeIntervalSince1970:))
         default: nil
         }
     }

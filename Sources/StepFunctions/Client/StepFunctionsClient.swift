@@ -1,3 +1,4 @@
+import AWS
 import AsyncHTTPClient
 import Foundation
 import Logging
@@ -87,8 +88,8 @@ public final class StepFunctionsClient: Sendable {
         self.signer = SigV4Signer(region: configuration.region, service: "states")
         var httpConfiguration = HTTPClient.Configuration(
             timeout: .init(
-                connect: Self.timeAmount(configuration.connectTimeout),
-                read: Self.timeAmount(max(configuration.pollTimeout, configuration.requestTimeout))
+                connect: AWSHTTP.timeAmount(configuration.connectTimeout),
+                read: AWSHTTP.timeAmount(max(configuration.pollTimeout, configuration.requestTimeout))
             )
         )
         httpConfiguration.decompression = .disabled
@@ -167,7 +168,7 @@ public final class StepFunctionsClient: Sendable {
         let endpoint = configuration.endpoint
         let encodedPath = endpoint.path(percentEncoded: true)
         let path = encodedPath.isEmpty ? "/" : encodedPath
-        let host = Self.hostHeader(endpoint)
+        let host = AWSHTTP.hostHeader(endpoint)
         let target = "AWSStepFunctions.\(operation)"
         let bodyBytes = [UInt8](body)
         var headers: [(name: String, value: String)] = [
@@ -191,7 +192,7 @@ public final class StepFunctionsClient: Sendable {
         let responseBody: [UInt8]
         let errorType: String?
         do {
-            let response = try await httpClient.execute(request, timeout: Self.timeAmount(timeout), logger: logger)
+            let response = try await httpClient.execute(request, timeout: AWSHTTP.timeAmount(timeout), logger: logger)
             status = Int(response.status.code)
             errorType = response.headers.first(name: "x-amzn-errortype")
             let buffer = try await response.body.collect(upTo: 16 << 20)
@@ -202,7 +203,7 @@ public final class StepFunctionsClient: Sendable {
             if Task.isCancelled { throw CancellationError() }
             throw StepFunctionsError(
                 code: .network,
-                message: "no answer from \(Self.describe(endpoint)): \(Self.describeTransportError(error))",
+                message: "no answer from \(AWSHTTP.describe(endpoint)): \(AWSHTTP.describeTransportError(error))",
                 httpStatus: nil,
                 operation: operation
             )
@@ -216,44 +217,5 @@ public final class StepFunctionsClient: Sendable {
             )
         }
         return Data(responseBody)
-    }
-
-    /// `host[:port]`, the port only when it is not the scheme's default (as async-http-client sends it).
-    static func hostHeader(_ url: URL) -> String {
-        var host = url.host ?? ""
-        if host.contains(":"), !host.hasPrefix("[") { host = "[\(host)]" }
-        if let port = url.port {
-            let scheme = url.scheme?.lowercased()
-            let isDefault = (scheme == "https" && port == 443) || (scheme == "http" && port == 80)
-            if !isDefault { host += ":\(port)" }
-        }
-        return host
-    }
-
-    /// The endpoint without user info or query, for messages.
-    static func describe(_ url: URL) -> String {
-        "\(url.scheme ?? "https")://\(hostHeader(url))\(url.path)"
-    }
-
-    /// A readable text for an HTTP transport failure.
-    static func describeTransportError(_ error: any Error) -> String {
-        if let error = error as? HTTPClientError {
-            switch error {
-            case .connectTimeout: return "connect timed out"
-            case .readTimeout: return "no response before the read timeout"
-            case .deadlineExceeded: return "no response before the deadline"
-            case .remoteConnectionClosed: return "the server closed the connection"
-            default: return "\(error)"
-            }
-        }
-        if let error = error as? IOError {
-            return "\(String(cString: strerror(error.errnoCode))) (errno \(error.errnoCode))"
-        }
-        return "\(error)"
-    }
-
-    static func timeAmount(_ duration: Duration) -> TimeAmount {
-        let (seconds, attoseconds) = duration.components
-        return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
 }

@@ -82,6 +82,11 @@ public struct AWSEnvironment: Sendable {
         try endpoint(serviceId: "SFN", hostPrefix: "states", region: region)
     }
 
+    /// The S3 endpoint (`AWS_ENDPOINT_URL_S3`, `AWS_ENDPOINT_URL`, else `https://s3.<region>.amazonaws.com`).
+    public func s3Endpoint(region: String) throws -> URL {
+        try endpoint(serviceId: "S3", hostPrefix: "s3", region: region)
+    }
+
     /// Replaces a leading `~` with ``homeDirectory``.
     public func expandTilde(_ path: String) -> String {
         if path == "~" { return homeDirectory }

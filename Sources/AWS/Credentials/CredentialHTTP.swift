@@ -43,7 +43,7 @@ enum CredentialHTTP {
         let token = (object["Token"] as? String).flatMap { $0.isEmpty ? nil : $0 }
         var expiration: Date?
         if let text = object["Expiration"] as? String {
-            guard let date = parseISO8601(text) else {
+            guard let date = AWSHTTP.parseISO8601(text) else {
                 throw CredentialProviderError(provider: provider, message: "unreadable Expiration '\(text)'")
             }
             expiration = date
@@ -54,14 +54,6 @@ enum CredentialHTTP {
             sessionToken: token,
             expiration: expiration
         )
-    }
-
-    /// ISO 8601 with or without fractional seconds.
-    static func parseISO8601(_ text: String) -> Date? {
-        let formatter = ISO8601DateFormatter()
-        if let date = formatter.date(from: text) { return date }
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.date(from: text)
     }
 
     /// Whether `host` is a loopback address (HTTP credentials endpoints must be loopback or link-local).

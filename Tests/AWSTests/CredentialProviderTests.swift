@@ -4,7 +4,7 @@ import Logging
 import TestSupport
 import Testing
 
-@testable import StepFunctions
+@testable import AWS
 
 /// Environment, shared-file, container and IMDS providers and the chain. Every HTTP peer is a scripted server
 /// on 127.0.0.1; IMDS is always either disabled or pointed at loopback.
@@ -180,19 +180,19 @@ import Testing
         )
     }
 
-    @Test func clientConfigurationFromEnvironment() throws {
-        let (environment, _) = try Self.environment([
-            "AWS_REGION": "eu-west-1", "AWS_ENDPOINT_URL_SFN": "http://127.0.0.1:9",
-        ])
-        let configuration = try StepFunctionsClient.Configuration.resolve(environment: environment)
-        #expect(configuration.region == "eu-west-1")
-        #expect(configuration.endpoint.absoluteString == "http://127.0.0.1:9")
-        #expect(configuration.pollTimeout >= .seconds(70))
-        let (noRegion, _) = try Self.environment()
-        let error = #expect(throws: CredentialProviderError.self) {
-            try StepFunctionsClient.Configuration.resolve(environment: noRegion)
-        }
-        #expect(error?.message.hasPrefix("no AWS region: set AWS_REGION") == true)
+    @Test func endpointPerService() throws {
+        var (environment, _) = try Self.environment()
+        #expect(try environment.s3Endpoint(region: "eu-west-1").absoluteString == "https://s3.eu-west-1.amazonaws.com")
+        environment.variables["AWS_ENDPOINT_URL"] = "http://127.0.0.1:4566"
+        environment.variables["AWS_ENDPOINT_URL_SFN"] = "http://localhost:8083"
+        #expect(try environment.s3Endpoint(region: "eu-west-1").absoluteString == "http://127.0.0.1:4566")
+        environment.variables["AWS_ENDPOINT_URL_S3"] = "http://127.0.0.1:9000"
+        #expect(try environment.s3Endpoint(region: "eu-west-1").absoluteString == "http://127.0.0.1:9000")
+        #expect(try environment.stepFunctionsEndpoint(region: "eu-west-1").absoluteString == "http://localhost:8083")
+        #expect(
+            try environment.endpoint(serviceId: "SQS", hostPrefix: "sqs", region: "eu-west-1").absoluteString
+                == "http://127.0.0.1:4566"
+        )
     }
 
     // MARK: Container

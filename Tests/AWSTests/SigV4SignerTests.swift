@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import StepFunctions
+@testable import AWS
 
 @Suite struct SigV4SignerTests {
     static let date = Date(timeIntervalSince1970: 1_440_938_160)  // 2015-08-30T12:36:00Z

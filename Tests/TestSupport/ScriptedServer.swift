@@ -1,35 +1,61 @@
 import Foundation
-import TestSupport
 
 /// A scripted HTTP server on 127.0.0.1 (Python's http.server, started per test). Each route `"METHOD /path"`
 /// answers its responses in order, repeating the last. Requests are recorded in a JSON file. The server stops
 /// when the test closes its stdin, or by itself after `lifetime` seconds.
-final class ScriptedServer: @unchecked Sendable {
-    struct Response {
-        var status: Int
-        var body: String = ""
-        var headers: [String: String] = [:]
+public final class ScriptedServer: @unchecked Sendable {
+    /// One scripted answer.
+    public struct Response: Sendable {
+        /// The HTTP status.
+        public var status: Int
+        /// The body, sent as UTF-8.
+        public var body: String
+        /// Extra response headers.
+        public var headers: [String: String]
         /// Close the connection without answering (a network error for the client).
-        var drop: Bool = false
+        public var drop: Bool
         /// Seconds to wait before answering.
-        var delay: Double = 0
+        public var delay: Double
+
+        /// Creates a response.
+        public init(
+            status: Int,
+            body: String = "",
+            headers: [String: String] = [:],
+            drop: Bool = false,
+            delay: Double = 0
+        ) {
+            self.status = status
+            self.body = body
+            self.headers = headers
+            self.drop = drop
+            self.delay = delay
+        }
     }
 
-    struct RecordedRequest: Decodable {
-        var method: String
-        var path: String
-        var headers: [String: String]
-        var body: String
+    /// One request the server received.
+    public struct RecordedRequest: Decodable, Sendable {
+        /// The HTTP method.
+        public var method: String
+        /// The request target (path and query).
+        public var path: String
+        /// The headers, names lower-cased.
+        public var headers: [String: String]
+        /// The body, decoded as UTF-8.
+        public var body: String
     }
 
-    let port: Int
+    /// The port it listens on.
+    public let port: Int
     private let process: Process
     private let stdin: Pipe
     private let logURL: URL
 
-    var baseURL: String { "http://127.0.0.1:\(port)" }
+    /// `http://127.0.0.1:<port>`.
+    public var baseURL: String { "http://127.0.0.1:\(port)" }
 
-    init(routes: [String: [Response]], lifetime: Int = 120) throws {
+    /// Starts the server (blocking until it reports its port).
+    public init(routes: [String: [Response]], lifetime: Int = 120) throws {
         let directory = try Paths.temporaryDirectory("sfn-server")
         logURL = directory.appendingPathComponent("requests.json")
         var plan: [String: Any] = ["lifetime": lifetime, "log": logURL.path]
@@ -46,12 +72,13 @@ final class ScriptedServer: @unchecked Sendable {
     }
 
     /// The requests received so far, in order.
-    func requests() throws -> [RecordedRequest] {
+    public func requests() throws -> [RecordedRequest] {
         guard let data = try? Data(contentsOf: logURL) else { return [] }
         return try JSONDecoder().decode([RecordedRequest].self, from: data)
     }
 
-    func stop() {
+    /// Stops the server and waits for it to exit.
+    public func stop() {
         try? stdin.fileHandleForWriting.close()
         if process.isRunning { process.terminate() }
         process.waitUntilExit()
@@ -60,7 +87,7 @@ final class ScriptedServer: @unchecked Sendable {
     deinit { stop() }
 
     /// Starts `program`, whose first stdout line is the port it listens on.
-    static func launch(
+    public static func launch(
         _ program: String,
         _ arguments: [String],
         environment: [String: String] = [:]
@@ -91,9 +118,12 @@ final class ScriptedServer: @unchecked Sendable {
         return (process, stdin, port)
     }
 
-    struct ServerError: Error, CustomStringConvertible {
-        var message: String
-        var description: String { message }
+    /// The server could not be started.
+    public struct ServerError: Error, CustomStringConvertible {
+        /// What went wrong.
+        public var message: String
+        /// The message.
+        public var description: String { message }
     }
 
     static let script = #"""
@@ -153,72 +183,9 @@ final class ScriptedServer: @unchecked Sendable {
         """#
 }
 
-/// moto's server on a free 127.0.0.1 port, started per test; stops when the test closes its stdin or after
-/// `lifetime` seconds.
-final class MotoServer: @unchecked Sendable {
-    let port: Int
-    private let process: Process
-    private let stdin: Pipe
-
-    var endpoint: String { "http://127.0.0.1:\(port)" }
-
-    /// `environment` is added to moto's, e.g. `INITIAL_NO_AUTH_ACTION_COUNT`.
-    init(environment: [String: String] = [:], lifetime: Int = 300) throws {
-        let script = #"""
-            import os, socket, sys, threading
-            sock = socket.socket()
-            sock.bind(("127.0.0.1", 0))
-            port = sock.getsockname()[1]
-            sock.close()
-            def watch_stdin():
-                sys.stdin.read()
-                os._exit(0)
-            threading.Thread(target=watch_stdin, daemon=True).start()
-            timer = threading.Timer(float(sys.argv[1]), lambda: os._exit(0))
-            timer.daemon = True
-            timer.start()
-            print(port, flush=True)
-            from moto.server import main
-            main(["-H", "127.0.0.1", "-p", str(port)])
-            """#
-        (process, stdin, port) = try ScriptedServer.launch(
-            Python.executable,
-            ["-c", script, String(lifetime)],
-            environment: environment
-        )
-        try waitUntilListening()
-    }
-
-    private func waitUntilListening() throws {
-        try Python.run(
-            """
-            import socket, sys, time
-            deadline = time.time() + 60
-            while True:
-                try:
-                    socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=1).close()
-                    break
-                except OSError:
-                    if time.time() > deadline:
-                        sys.exit("moto did not start")
-                    time.sleep(0.1)
-            """,
-            [String(port)]
-        )
-    }
-
-    func stop() {
-        try? stdin.fileHandleForWriting.close()
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
-    }
-
-    deinit { stop() }
-}
-
 /// Runs blocking work (process start-up, waiting for a port) on a Dispatch thread, so the few threads of Swift's
 /// cooperative pool stay free for the client's own timers and deadlines while tests run in parallel.
-func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+public func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { continuation in
         DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
     }
@@ -226,20 +193,13 @@ func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async thro
 
 extension ScriptedServer {
     /// Starts a server without blocking the cooperative pool.
-    static func start(routes: [String: [Response]], lifetime: Int = 120) async throws -> ScriptedServer {
+    public static func start(routes: [String: [Response]], lifetime: Int = 120) async throws -> ScriptedServer {
         try await offPool { try ScriptedServer(routes: routes, lifetime: lifetime) }
     }
 }
 
-extension MotoServer {
-    /// Starts moto and waits until it listens, without blocking the cooperative pool.
-    static func start(environment: [String: String] = [:], lifetime: Int = 300) async throws -> MotoServer {
-        try await offPool { try MotoServer(environment: environment, lifetime: lifetime) }
-    }
-}
-
 /// A 127.0.0.1 port with nothing listening (bound, then released).
-func closedLoopbackPort() async throws -> Int {
+public func closedLoopbackPort() async throws -> Int {
     try await offPool { try closedLoopbackPortBlocking() }
 }
 
