@@ -176,5 +176,72 @@ extension MotoIntegrationTests {
             watcher.shutdown()
             try await watching.value
         }
+
+        @Test func theSeedFlowSucceedsWithSluiceWatchOnAnSQSQueue() async throws {
+            let flow = try await FlowHarness()
+            defer { Task { await flow.shutdown() } }
+            let sqs = try flow.moto.sqsClient()
+            defer { Task { try? await sqs.shutdown() } }
+            let machine = try await SeedStateMachine.create(on: flow.client)
+            let queueURL = try await sqs.createQueue(name: "landing-events")
+            let queueArn = try #require(try await sqs.queueAttributes(queueURL: queueURL)["QueueArn"])
+            try flow.moto.boto3(
+                """
+                s3.create_bucket(Bucket=sys.argv[2])
+                s3.put_bucket_notification_configuration(Bucket=sys.argv[2], NotificationConfiguration={
+                    'QueueConfigurations': [{'QueueArn': sys.argv[3], 'Events': ['s3:ObjectCreated:*'],
+                        'Filter': {'Key': {'FilterRules': [{'Name': 'suffix', 'Value': 'csv'}]}}}]})
+                """,
+                [SeedStateMachine.bucket, queueArn]
+            )
+            let execution = try await flow.client.startExecution(
+                stateMachineArn: machine.stateMachineArn,
+                name: "seed-s3"
+            )
+            let worker = try flow.startWorker(machine.glueRunnerArn)
+            let watch = try flow.start(
+                [
+                    "watch", "s3://\(SeedStateMachine.bucket)/", "--activity-prefix", machine.arrivalPrefix,
+                    "--queue-url", queueURL,
+                ],
+                environment: flow.moto.awsEnvironment
+            )
+            // The jobs read their inputs from the work directory; the uploads are what announce them.
+            for (file, folder) in [
+                (SeedStateMachine.salesFile, "sales"), (SeedStateMachine.marketingFile, "marketing"),
+            ] {
+                let path = try flow.land(file)
+                try flow.moto.boto3(
+                    "s3.upload_file(sys.argv[2], sys.argv[3], sys.argv[4])",
+                    [path, SeedStateMachine.bucket, "\(folder)/\(file)"]
+                )
+            }
+
+            let finished = try await finishedExecution(flow.client, execution)
+            #expect(finished.status == "SUCCEEDED", "\(finished) \(watch.stderr)")
+            #expect((try jsonObject(finished.output)["rowsWritten"] as? NSNumber)?.intValue == 1393)
+            let history = try await flow.client.getExecutionHistory(executionArn: execution)
+            let arrivals = try history.filter { $0.type == "ActivitySucceeded" && ($0.output ?? "").contains("S3Key") }
+                .map { try jsonObject($0.output) }
+            #expect(
+                Set(arrivals.compactMap { $0["S3Key"] as? String }) == [
+                    "sales/\(SeedStateMachine.salesFile)", "marketing/\(SeedStateMachine.marketingFile)",
+                ]
+            )
+            let sales = try #require(arrivals.first { ($0["S3Key"] as? String)?.hasPrefix("sales/") == true })
+            #expect(sales["S3BucketName"] as? String == SeedStateMachine.bucket)
+            #expect(sales["SFNActivityArn"] as? String == machine.salesArn)
+            let size = try FileManager.default.attributesOfItem(
+                atPath: flow.path("samples/\(SeedStateMachine.salesFile)")
+            )[.size]
+            #expect((sales["size"] as? NSNumber)?.intValue == (size as? NSNumber)?.intValue)
+            #expect((sales["eTag"] as? String)?.count == 32)
+
+            for process in [worker, watch] {
+                process.signal(SIGTERM)
+                #expect(await process.wait(seconds: 30) == 0)
+            }
+            #expect(watch.stderr.contains("data arrival reported"))
+        }
     }
 }
