@@ -22,7 +22,9 @@ public protocol ArrivalListing: Sendable {
     )
 }
 
-/// An SQS queue as an ``ArrivalQueue``: long polls of 20 s for up to 10 messages.
+/// An SQS queue as an ``ArrivalQueue``: long polls of 20 s for up to 10 messages, hidden for
+/// ``visibilityTimeout`` seconds once received — longer than an activity poll (60 s on AWS), so a message is
+/// normally deleted before SQS would deliver it again.
 public struct SQSArrivalQueue: ArrivalQueue {
     /// The client.
     public let client: SQSClient
@@ -30,18 +32,31 @@ public struct SQSArrivalQueue: ArrivalQueue {
     public let queueURL: String
     /// The long poll's wait, in seconds (at most 20).
     public let waitSeconds: Int
+    /// How long a received message stays hidden from other receives, in seconds.
+    public let visibilityTimeout: Int
 
     /// Creates the queue adapter.
-    public init(client: SQSClient, queueURL: String, waitSeconds: Int = SQSClient.maxWaitSeconds) {
+    public init(
+        client: SQSClient,
+        queueURL: String,
+        waitSeconds: Int = SQSClient.maxWaitSeconds,
+        visibilityTimeout: Int = 180
+    ) {
         self.client = client
         self.queueURL = queueURL
         self.waitSeconds = waitSeconds
+        self.visibilityTimeout = visibilityTimeout
     }
 
     public var name: String { queueURL }
 
     public func receive() async throws -> [S3ArrivalStateMachine.Message] {
-        try await client.receiveMessages(queueURL: queueURL, maxMessages: 10, waitSeconds: waitSeconds).map {
+        try await client.receiveMessages(
+            queueURL: queueURL,
+            maxMessages: 10,
+            waitSeconds: waitSeconds,
+            visibilityTimeout: visibilityTimeout
+        ).map {
             .init(id: $0.messageId, receiptHandle: $0.receiptHandle, body: $0.body)
         }
     }
