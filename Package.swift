@@ -32,6 +32,8 @@ var targets: [Target] = [
     .target(name: "Engine", dependencies: ["Columnar", "CSV", "Parquet", logging, collections]),
     // Shared AWS plumbing: SigV4, the credential chain, endpoints, retries, HTTP helpers.
     .target(name: "AWS", dependencies: [crypto, httpClient, logging]),
+    // S3 client: the REST API over `AWS` (XML through FoundationXML), `s3://` locations.
+    .target(name: "S3", dependencies: ["AWS", crypto, httpClient, logging]),
     // AWS Step Functions client: the JSON protocol over `AWS`.
     .target(name: "StepFunctions", dependencies: ["AWS", httpClient, logging]),
     // Amazon SQS client (JSON protocol) over `AWS`: receive, delete, queue lookup.
@@ -67,6 +69,11 @@ var targets: [Target] = [
         resources: [.copy("Fixtures")]
     ),
     .testTarget(name: "AWSTests", dependencies: ["AWS", "TestSupport", httpClient, logging]),
+    .testTarget(
+        name: "S3Tests",
+        dependencies: ["S3", "AWS", "TestSupport", logging],
+        resources: [.copy("Fixtures")]
+    ),
     .testTarget(name: "StepFunctionsTests", dependencies: ["StepFunctions", "AWS", "TestSupport"]),
     .testTarget(
         name: "RunnerTests",

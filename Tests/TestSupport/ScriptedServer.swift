@@ -164,8 +164,9 @@ public final class ScriptedServer: @unchecked Sendable {
                     self.send_header(name, value)
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
-                self.wfile.write(data)
-            do_GET = do_POST = do_PUT = handle_any
+                if self.command != "HEAD":
+                    self.wfile.write(data)
+            do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = handle_any
             def log_message(self, *args):
                 pass
 
