@@ -41,7 +41,7 @@ var targets: [Target] = [
     // The activity worker, its SQLite job state, and the data-arrival side.
     .target(
         name: "Runner",
-        dependencies: ["Engine", "StepFunctions", "SQS", "AWS", "CSQLite", logging, serviceLifecycle]
+        dependencies: ["Engine", "StepFunctions", "SQS", "S3", "AWS", "CSQLite", logging, serviceLifecycle]
     ),
     // The command line.
     .executableTarget(

@@ -243,5 +243,83 @@ extension MotoIntegrationTests {
             }
             #expect(watch.stderr.contains("data arrival reported"))
         }
+
+        @Test func notifyAnS3FileAndWatchByListingAcrossARestart() async throws {
+            let flow = try await FlowHarness()
+            defer { Task { await flow.shutdown() } }
+            let environment = flow.moto.awsEnvironment
+            let bucket = Self.bucket
+            try flow.moto.boto3("s3.create_bucket(Bucket=sys.argv[2])", [bucket])
+            func upload(_ key: String, _ body: String) throws -> String {
+                try flow.moto.boto3(
+                    "print(s3.put_object(Bucket=sys.argv[2], Key=sys.argv[3], Body=sys.argv[4].encode())['ETag'])",
+                    [bucket, key, body]
+                ).trimmingCharacters(in: CharacterSet(charactersIn: "\"\n"))
+            }
+            func waiting(
+                _ file: String,
+                _ execution: String
+            ) async throws -> (
+                activity: String, machine: String, execution: String
+            ) {
+                let (activity, machine) = try await Self.waitingMachine(flow.client, file: file, name: "m-\(execution)")
+                return (
+                    activity, machine, try await flow.client.startExecution(stateMachineArn: machine, name: execution)
+                )
+            }
+            func output(_ execution: String) async throws -> [String: Any] {
+                let finished = try await finishedExecution(flow.client, execution, seconds: 60)
+                #expect(finished.status == "SUCCEEDED", "\(finished)")
+                return try jsonObject(finished.output)
+            }
+
+            // sluice notify --file s3://…: HeadObject gives the size and ETag.
+            let noted = try await waiting("noted.csv", "noted")
+            let notedTag = try upload("in/noted.csv", "a,b\n1,2\n")
+            let notify = try await flow.run(
+                ["notify", "--activity-arn", noted.activity, "--file", "s3://\(bucket)/in/noted.csv"],
+                environment: environment
+            )
+            #expect(notify.status == 0, "\(notify.stderr)")
+            #expect(notify.stdout == "notified \(noted.activity): s3://\(bucket)/in/noted.csv (8 bytes)\n")
+            let notedOutput = try await output(noted.execution)
+            #expect(notedOutput["S3Key"] as? String == "in/noted.csv")
+            #expect(notedOutput["size"] as? Int == 8)
+            #expect(notedOutput["eTag"] as? String == notedTag)
+            let missing = try await flow.run(
+                ["notify", "--activity-arn", noted.activity, "--file", "s3://\(bucket)/in/absent.csv"],
+                environment: environment
+            )
+            #expect(missing.status == 1)
+            #expect(missing.stderr.contains("absent.csv"), "\(missing.stderr)")
+
+            // sluice watch s3://… by listing, with its cursor in the state database.
+            let first = try await waiting("first.csv", "first")
+            _ = try upload("sales/first.csv", "x\n1\n")
+            _ = try upload("sales/ignored.txt", "x")
+            let arguments = [
+                "watch", "s3://\(bucket)/sales/", "--activity-prefix",
+                String(first.activity.dropLast("-first.csv".count)),
+                "--interval", "0.2", "--state", flow.statePath,
+            ]
+            let watch = try flow.start(arguments, environment: environment)
+            let firstOutput = try await output(first.execution)
+            #expect(firstOutput["S3Key"] as? String == "sales/first.csv")
+            #expect(firstOutput["size"] as? Int == 4)
+            watch.signal(SIGTERM)
+            #expect(await watch.wait(seconds: 30) == 0)
+
+            // Restarted: a second execution waits on first.csv's activity again, and one on a new object. Only the
+            // new object is announced; first.csv was, before the restart.
+            let again = try await flow.client.startExecution(stateMachineArn: first.machine, name: "first-again")
+            let second = try await waiting("second.csv", "second")
+            _ = try upload("sales/second.csv", "y\n2\n")
+            let restarted = try flow.start(arguments, environment: environment)
+            #expect(try await output(second.execution)["S3Key"] as? String == "sales/second.csv")
+            restarted.signal(SIGTERM)
+            // The watch returns only once its activity polls have returned.
+            #expect(await restarted.wait(seconds: 30) == 0)
+            #expect(try await flow.client.describeExecution(executionArn: again).status == "RUNNING")
+        }
     }
 }

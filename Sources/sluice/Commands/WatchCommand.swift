@@ -107,13 +107,21 @@ struct Watch: AsyncParsableCommand {
 
     private func watchS3(logger: Logger) async throws {
         let (bucket, prefix) = try watchedPrefix()
-        guard let queueURL else {
-            throw ValidationError("s3:// targets need --queue-url for now (listing mode comes with the S3 client)")
-        }
         let client = try makeStepFunctionsClient(logger: logger)
-        let sqs: SQSClient
+        let notifier = ArrivalNotifier(service: client, logger: logger)
+        let source: S3ArrivalWatcher.Source
+        let shutdownSource: @Sendable () async -> Void
         do {
-            sqs = try SQSClient(environment: AWSEnvironment(), logger: logger)
+            if let queueURL {
+                let sqs = try SQSClient(environment: AWSEnvironment(), logger: logger)
+                source = .queue(SQSArrivalQueue(client: sqs, queueURL: queueURL))
+                shutdownSource = { try? await sqs.shutdown() }
+            } else {
+                let store = try JobStateStore(path: state)
+                let listing = try S3ArrivalListing(environment: AWSEnvironment(), logger: logger)
+                source = .listing(listing, interval: duration(seconds: interval), store: store)
+                shutdownSource = { try? await listing.shutdown() }
+            }
         } catch {
             try? await client.shutdown()
             throw error
@@ -122,16 +130,16 @@ struct Watch: AsyncParsableCommand {
             bucket: bucket,
             prefix: prefix,
             activityPrefix: activityPrefix,
-            source: .queue(SQSArrivalQueue(client: sqs, queueURL: queueURL)),
-            notifier: ArrivalNotifier(service: client, logger: logger),
+            source: source,
+            notifier: notifier,
             logger: logger
         )
         do {
             try await runUntilSignalled(watcher, client: client, logger: logger)
         } catch {
-            try? await sqs.shutdown()
+            await shutdownSource()
             throw error
         }
-        try? await sqs.shutdown()
+        await shutdownSource()
     }
 }
