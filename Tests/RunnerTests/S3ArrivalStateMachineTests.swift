@@ -324,4 +324,33 @@ import Testing
             ]
         )
     }
+
+    @Test func listingPausesWhileTooManyArrivalsAreInFlight() {
+        var machine = Self.machine(.listing, maxInFlight: 2)
+        _ = machine.start()
+        let page: [S3ArrivalStateMachine.ListedObject] = ["a", "b", "notes", "c"].map {
+            .init(key: "sales/\($0).\($0 == "notes" ? "txt" : "csv")", size: 1, eTag: "e", lastModified: "t")
+        }
+        let a = Self.arrival("sales/a.csv", size: 1, eTag: "e", lastModified: "t")
+        let b = Self.arrival("sales/b.csv", size: 1, eTag: "e", lastModified: "t")
+        let c = Self.arrival("sales/c.csv", size: 1, eTag: "e", lastModified: "t")
+        #expect(
+            machine.listingPageReceived(page, isTruncated: false) == [
+                .completeActivity(a), .completeActivity(b), .persistCursor(startAfter: "sales/notes.txt"),
+            ]
+        )
+        #expect(
+            machine.activityFinished(b, .completed) == [
+                .recordAnnounced(.init(key: "sales/b.csv", eTag: "e", lastModified: "t"), b, .completed),
+                .listPage(startAfter: "sales/notes.txt", afterFailures: 0),
+            ]
+        )
+        #expect(
+            machine.listingPageReceived([page[3]], isTruncated: false) == [
+                .completeActivity(c), .persistCursor(startAfter: nil), .waitForNextScan,
+            ]
+        )
+        #expect(machine.startAfter == nil)
+        #expect(machine.inFlightCount == 2)
+    }
 }

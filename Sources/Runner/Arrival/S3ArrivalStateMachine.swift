@@ -1,3 +1,5 @@
+import Foundation
+
 /// The protocol logic of `sluice watch s3://bucket/prefix/`: which objects are new, which activity each one
 /// completes, when an SQS message may be deleted and what cursor to persist. Pure: it takes events and returns
 /// actions for ``S3ArrivalWatcher`` to carry out, and holds no clock.
@@ -125,7 +127,7 @@ public struct S3ArrivalStateMachine: Sendable {
     public let activityPrefix: String
     /// The source of arrivals.
     public let source: Source
-    /// The most arrivals in flight before the queue is not received from.
+    /// The most arrivals in flight: the queue is not received from, nor the listing continued, beyond it.
     public let maxInFlight: Int
 
     /// The uploads announced (listing).
@@ -141,6 +143,7 @@ public struct S3ArrivalStateMachine: Sendable {
     private var receiving = false
     private var listing = false
     private var waiting = false
+    private var waitingForRoom = false
     private var failures = 0
     private var stopping = false
     private var finishedReported = false
@@ -167,8 +170,8 @@ public struct S3ArrivalStateMachine: Sendable {
     /// The number of arrivals whose activity is being completed.
     public var inFlightCount: Int { inFlight.count }
 
-    /// Whether `key` is announced: under the prefix, a `.csv` file name not starting with `.`.
-    public func isAnnounced(key: String) -> Bool {
+    /// Whether an object `key` is watched: under the prefix, a `.csv` file name not starting with `.`.
+    public func watches(key: String) -> Bool {
         guard key.hasPrefix(prefix) else { return false }
         let name = key.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? key
         return !name.hasPrefix(".") && name.lowercased().hasSuffix(".csv") && name.count > 4
@@ -206,7 +209,7 @@ public struct S3ArrivalStateMachine: Sendable {
                 actions.append(.deleteMessage(receiptHandle: message.receiptHandle, reason: .malformed("\(error)")))
                 continue
             }
-            let relevant = created.filter { $0.bucket == bucket && isAnnounced(key: $0.key) }
+            let relevant = created.filter { $0.bucket == bucket && watches(key: $0.key) }
             guard !relevant.isEmpty else {
                 actions.append(.deleteMessage(receiptHandle: message.receiptHandle, reason: .nothingToAnnounce))
                 continue
@@ -245,26 +248,45 @@ public struct S3ArrivalStateMachine: Sendable {
     }
 
     /// A listing page came back: its objects in key order, and whether more follow.
+    ///
+    /// At most ``maxInFlight`` arrivals are in flight: when a page brings more, the rest of it is listed again
+    /// (after the last object handled) once an arrival has finished.
     public mutating func listingPageReceived(_ objects: [ListedObject], isTruncated: Bool) -> [Action] {
         listing = false
         failures = 0
         guard !stopping else { return finishIfIdle() }
         var actions: [Action] = []
-        for object in objects where isAnnounced(key: object.key) {
-            let arrival = S3ObjectArrival(
-                bucket: bucket,
+        var lastHandled: String?
+        var full = false
+        for object in objects {
+            let upload = Upload(
                 key: object.key,
-                size: object.size,
-                eTag: object.eTag,
-                lastModified: object.lastModified,
-                activityArn: activityArn(forKey: object.key)
+                eTag: object.eTag.trimmingCharacters(in: CharacterSet(charactersIn: "\"")),
+                lastModified: object.lastModified
             )
-            let upload = Upload(key: arrival.key, eTag: arrival.eTag, lastModified: object.lastModified)
-            guard !announced.contains(upload), inFlight[upload] == nil else { continue }
-            inFlight[upload] = []
-            actions.append(.completeActivity(arrival))
+            if watches(key: object.key), !announced.contains(upload), inFlight[upload] == nil {
+                guard inFlight.count < maxInFlight else {
+                    full = true
+                    break
+                }
+                inFlight[upload] = []
+                let arrival = S3ObjectArrival(
+                    bucket: bucket,
+                    key: object.key,
+                    size: object.size,
+                    eTag: object.eTag,
+                    lastModified: object.lastModified,
+                    activityArn: activityArn(forKey: object.key)
+                )
+                actions.append(.completeActivity(arrival))
+            }
+            lastHandled = object.key
         }
-        if isTruncated, let last = objects.last?.key {
+        if full {
+            startAfter = lastHandled ?? startAfter
+            waitingForRoom = true
+            actions.append(.persistCursor(startAfter: startAfter))
+        } else if isTruncated, let last = objects.last?.key {
             startAfter = last
             listing = true
             actions += [.persistCursor(startAfter: last), .listPage(startAfter: last, afterFailures: 0)]
@@ -309,6 +331,11 @@ public struct S3ArrivalStateMachine: Sendable {
                 announced.insert(upload)
                 actions.append(.recordAnnounced(upload, arrival, outcome))
             }
+            if waitingForRoom, !stopping, inFlight.count < maxInFlight {
+                waitingForRoom = false
+                listing = true
+                actions.append(.listPage(startAfter: startAfter, afterFailures: 0))
+            }
         case .queue:
             for handle in handles {
                 if outcome == .failedRetryably { keep.insert(handle) }
@@ -330,6 +357,7 @@ public struct S3ArrivalStateMachine: Sendable {
     public mutating func shutdown() -> [Action] {
         stopping = true
         waiting = false
+        waitingForRoom = false
         return finishIfIdle()
     }
 
