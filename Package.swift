@@ -73,7 +73,7 @@ var targets: [Target] = [
     ),
     .testTarget(
         name: "EngineTests",
-        dependencies: ["Engine", "Columnar", "CSV", "Parquet", "TestSupport", logging],
+        dependencies: ["Engine", "Columnar", "CSV", "Parquet", "AWS", "S3", "TestSupport", logging],
         resources: [.copy("Fixtures")]
     ),
     .testTarget(name: "AWSTests", dependencies: ["AWS", "TestSupport", httpClient, logging]),

@@ -51,7 +51,7 @@ final class JobExecution: Sendable {
         }
         let context = ExecutionContext(execution: self, commit: commit)
         do {
-            return try run(job, into: commit, context: context, output: output, startedAt: startedAt, logger: logger)
+            return try run(job, into: commit, context: context, output: commit.target, startedAt: startedAt, logger: logger)
         } catch {
             context.rejects.abort()
             commit.abort()
