@@ -323,7 +323,8 @@ extension MotoIntegrationTests {
         }
 
         /// The seed's flow with every byte in S3, as in the seed: the CSVs uploaded to `sales/` and `marketing/`, the
-        /// unchanged state machine, `sluice worker --jobs jobs/s3` (the jobs' paths are `s3://${bucket}/…`) and
+        /// unchanged state machine, `sluice worker --jobs jobs/s3` (paths `s3://${SourceDataBucketName}/…` and
+        /// `${S3ETLOutputPath}/…`, as the deployed worker's environment fills them) and
         /// `sluice watch` on the bucket's SQS notifications. The three outputs in S3 equal the local run's.
         @Test func theSeedFlowWithItsDataInS3WritesTheLocalRunsOutputsToS3() async throws {
             let flow = try await FlowHarness()
@@ -348,7 +349,8 @@ extension MotoIntegrationTests {
                 name: "seed-in-s3"
             )
             var environment = flow.moto.awsEnvironment
-            environment["bucket"] = bucket
+            environment["SourceDataBucketName"] = bucket
+            environment["S3ETLOutputPath"] = "s3://\(bucket)/output"
             let jobs = Paths.packageRoot.appendingPathComponent("jobs/s3").path
             let worker = try flow.start(
                 [
