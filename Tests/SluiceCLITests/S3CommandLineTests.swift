@@ -186,7 +186,7 @@ import Glibc
             upstream: moto.endpoint,
             rate: 0.1,
             seed: 5,
-            faults: [.slowdown, .error500, .cut, .reset]
+            faults: [.slowdown, .error500, .cut, .reset, .slow]
         )
         let faulty = try Self.sluice(
             ["pipeline", "--output", "s3://\(bucket)/faulty"] + inputs,

@@ -39,7 +39,8 @@ final class JobExecution: Sendable {
         }
         // Fill the paths' `${name}` parameters before anything is opened: an unfilled one fails the run here.
         let job = try self.job.fillingParameters(for: request)
-        let output = try request.output.map(runner.location) ?? job.output.path.map(runner.location)
+        let output =
+            try request.output.map(runner.location) ?? job.output.path.map(runner.location)
             ?? runner.defaultOutput(of: job)
         let commit: any DatasetCommitting
         switch output {
@@ -51,7 +52,14 @@ final class JobExecution: Sendable {
         }
         let context = ExecutionContext(execution: self, commit: commit)
         do {
-            return try run(job, into: commit, context: context, output: commit.target, startedAt: startedAt, logger: logger)
+            return try run(
+                job,
+                into: commit,
+                context: context,
+                output: commit.target,
+                startedAt: startedAt,
+                logger: logger
+            )
         } catch {
             context.rejects.abort()
             commit.abort()
