@@ -124,7 +124,8 @@ import Testing
         let cancelledAt = clock.now
         caller.cancel()
         await #expect(throws: CancellationError.self) { try await caller.value }
-        #expect(clock.now - cancelledAt < .seconds(10))
+        // Well before the body's 60 s sleep would end (a loaded 2-core machine delays the wake-ups by seconds).
+        #expect(clock.now - cancelledAt < .seconds(45))
     }
 
     @Test func anAlreadyCancelledCallerDoesNotStartTheBody() async {

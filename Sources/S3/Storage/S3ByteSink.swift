@@ -39,6 +39,9 @@ public final class S3ByteSink: ByteSink, @unchecked Sendable {
     /// Aborts started and not yet answered; ``abort()`` and ``close()`` wait for them. Kept apart from `self`, so
     /// that the abort of a sink released unclosed does not retain it.
     private let aborts = PendingAborts()
+    /// A CreateMultipartUpload is in flight: ``abort()`` waits for its answer, so that the upload it creates is
+    /// aborted before ``abort()`` returns.
+    private var creating = false
     private var ended = false
 
     /// Creates a sink; nothing is sent before the first part is full (or ``close()``).
@@ -113,6 +116,9 @@ public final class S3ByteSink: ByteSink, @unchecked Sendable {
         let actions = machine.abortRequested()
         condition.unlock()
         perform(actions)
+        condition.lock()
+        while creating { condition.wait() }
+        condition.unlock()
         aborts.waitForAll()
     }
 
@@ -143,6 +149,13 @@ public final class S3ByteSink: ByteSink, @unchecked Sendable {
         perform(actions)
     }
 
+    private func setCreating(_ value: Bool) {
+        condition.lock()
+        creating = value
+        condition.broadcast()
+        condition.unlock()
+    }
+
     /// Part `number` is in: its bytes are released, and the machine told.
     private func partUploaded(_ number: Int, eTag: String) {
         condition.lock()
@@ -166,6 +179,7 @@ public final class S3ByteSink: ByteSink, @unchecked Sendable {
             switch action {
             case .createUpload:
                 let contentType = self.contentType
+                setCreating(true)
                 AWSBlocking.spawn { [self] in
                     do {
                         let uploadId = try await client.createMultipartUpload(
@@ -177,6 +191,7 @@ public final class S3ByteSink: ByteSink, @unchecked Sendable {
                     } catch {
                         failed(error)
                     }
+                    setCreating(false)
                 }
             case .uploadPart(let uploadId, let number):
                 condition.lock()
