@@ -271,7 +271,7 @@ def markdown(report: dict) -> str:
     m = report["machine"]
     lines = [
         f"Measured {report['date']} on {m['nproc']} cores, {m['memory']} RAM; Polars {m['polars']}, pyarrow "
-        f"{m['pyarrow']}, moto {m['moto']}; Sluice at {m['sluice_commit']}, release build. Load average at start "
+        f"{m['pyarrow']}, moto {m['moto']}; Sluice binary {m['sluice_binary']} ({m['sluice_build']} build). Load average at start "
         f"{', '.join(f'{x:.2f}' for x in m['loadavg_at_start'])}, at end "
         f"{', '.join(f'{x:.2f}' for x in m['loadavg_at_end'])} (other builds shared the machine). "
         f"{report['rows']:,} rows (not 10M: see README). Median of {report['runs']} alternating runs; wall time "
@@ -354,6 +354,8 @@ def main() -> int:
                                                     capture_output=True, text=True).stdout.strip()},
         "workloads": [],
     }  # fmt: skip
+    report["machine"]["sluice_binary"] = str(args.sluice)
+    report["machine"]["sluice_build"] = "debug" if "debug" in str(args.sluice) else "release"
     servers = Servers()
     try:
         workloads = [w for w in upload(servers, args.rows) if w.name in args.workloads.split(",")]
@@ -371,6 +373,7 @@ def main() -> int:
     name = args.name or f"{report['date']}-s3"
     (RESULTS / f"{name}.json").write_text(json.dumps(report, indent=1) + "\n")
     (RESULTS / f"{name}.md").write_text(markdown(report))
+    log(f"wrote {RESULTS / name}.md and .json")
     print(markdown(report))
     return 1 if any(w["problems"] for w in report["workloads"]) else 0
 
