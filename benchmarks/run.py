@@ -8,6 +8,7 @@ Workloads (issue 5):
   W4     jmsd: --rows ⋈ --rows on date (80% match), sorted by date, 21 columns, Snappy Parquet out
   W4mem  W4 with --memory-limit 512MB (Sluice and DuckDB; Polars has no memory limit)
   W5     W2, W3 and W4 at --small-rows (default 1M): W5-psd, W5-pmd, W5-jmsd
+  W6, W7 psd and jmsd from S3 to S3 (moto), Sluice vs Polars and pyarrow: handed to s3.py (not in the default set)
 
 Each run is one process (wall time includes process start and, for the peers, Python and the import of the engine),
 measured under /usr/bin/time -v for the peak RSS. After one untimed warm-up run per engine, the engines alternate run
@@ -42,6 +43,7 @@ RESULTS = HERE / "results"
 PYTHON = sys.executable
 ENGINES = ["sluice", "duckdb", "polars"]
 ALL_WORKLOADS = ["W1", "W2", "W3", "W4", "W5", "W4mem"]
+S3_WORKLOADS = ["W6", "W7"]  # s3.py
 MEMORY_LIMIT = "512MB"
 
 
@@ -498,6 +500,20 @@ def main(argv: list[str]) -> int:
             raise SystemExit(f"run.py: no sluice binary at {sluice}")
 
     names = [n for n in args.workloads.split(",") if n]
+    s3_names = [n for n in names if n in S3_WORKLOADS]
+    names = [n for n in names if n not in S3_WORKLOADS]
+    s3_status = 0
+    if s3_names:
+        cmd = [PYTHON, str(HERE / "s3.py"), "--workloads", ",".join(s3_names), "--rows", str(args.rows),
+               "--runs", str(args.runs), "--sluice", str(sluice or "sluice")]  # fmt: skip
+        if not sluice:
+            cmd += ["--engines", "polars,pyarrow"]
+        if args.tag:
+            cmd += ["--name", f"{datetime.date.today().isoformat()}-s3-{args.tag}"]
+        log("S3 workloads: " + " ".join(cmd))
+        s3_status = subprocess.run(cmd, cwd=ROOT).returncode
+        if not names:
+            return s3_status
     workloads = build_workloads(names, args.rows, args.small_rows)
     report = {
         "date": datetime.datetime.now().isoformat(timespec="seconds"),
@@ -541,7 +557,7 @@ def main(argv: list[str]) -> int:
         print("OUTPUTS DIFFER:\n  " + "\n  ".join(problems), file=sys.stderr)
     if failures:
         print("RUNS FAILED: " + ", ".join(failures), file=sys.stderr)
-    return 1 if problems or failures else 0
+    return 1 if problems or failures or s3_status else 0
 
 
 if __name__ == "__main__":
