@@ -75,7 +75,8 @@ extension CSVReader {
         let (width, rows) = sampledRows(after: start)
         if width > 0 && width != names.count {
             let agreeing = rows.filter { $0.count == width }
-            let extraEmpty = agreeing.allSatisfy { $0[names.count...].allSatisfy(\.isEmpty) }
+            let extraEmpty =
+                width > names.count && agreeing.allSatisfy { $0[names.count...].allSatisfy(\.isEmpty) }
             if width > names.count && extraEmpty {
                 plain.ignoreExtraFields = true
                 options.ignoreExtraFields = true

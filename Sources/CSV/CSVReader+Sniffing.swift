@@ -40,18 +40,16 @@ enum CSVSniffer {
         /// Per row: the lines consumed up to its end (blank lines before it included).
         var endLines: [Int] = []
         var current: [[UInt8]] = []
-        var lines = 0
 
         mutating func field(_ bytes: [UInt8], quoted: Bool) { current.append(bytes) }
-        mutating func endRow() {
-            lines += 1
+        mutating func endRow(lines: Int) {
             if rows.count < limit {
                 rows.append(current)
                 endLines.append(lines)
             }
             current = []
         }
-        mutating func blankLine() { lines += 1 }
+        mutating func blankLine(lines: Int) {}
     }
 
     static let delimiters: [[UInt8]] = [Array("||".utf8), Array(", ".utf8)] + [",", ";", "\t", "|", " "].map {
@@ -147,8 +145,40 @@ enum CSVSniffer {
         if detect.contains(.header) {
             let data = Array(rows[(first + 1)...].filter { $0.count == width })
             options.hasHeader = rows[first].count != width || looksLikeHeader(rows[first], data: data)
+            if !options.hasHeader && options.skipLines > 0 && detect.contains(.skip) {
+                // The line before the rows, split with quotes taken as text (a header with a stray quote).
+                let lines = decoded.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+                if options.skipLines <= lines.count {
+                    var line = Array(lines[options.skipLines - 1])
+                    if line.last == UInt8(ascii: "\r") { line.removeLast() }
+                    let names = split(line, by: options.delimiterBytes)
+                    if abs(names.count - width) <= 2 && looksLikeHeader(names, data: data) {
+                        options.skipLines -= 1
+                        options.hasHeader = true
+                    }
+                }
+            }
         }
         return options
+    }
+
+    /// `line` cut at every `delimiter`.
+    static func split(_ line: [UInt8], by delimiter: [UInt8]) -> [[UInt8]] {
+        var fields: [[UInt8]] = []
+        var current: [UInt8] = []
+        var i = 0
+        while i < line.count {
+            if i + delimiter.count <= line.count && Array(line[i..<i + delimiter.count]) == delimiter {
+                fields.append(current)
+                current = []
+                i += delimiter.count
+            } else {
+                current.append(line[i])
+                i += 1
+            }
+        }
+        fields.append(current)
+        return fields
     }
 
     /// The field count most rows have (`width`) and a score: the non-empty fields of the rows of that width.

@@ -2,10 +2,10 @@
 protocol DialectSink {
     /// A field of the current row, unescaped; `quoted` when it was (partly) quoted.
     mutating func field(_ bytes: [UInt8], quoted: Bool)
-    /// The end of a row.
-    mutating func endRow()
-    /// A line that is no row: empty, skipped or a comment.
-    mutating func blankLine()
+    /// The end of a row, after `lines` line breaks of the text so far.
+    mutating func endRow(lines: Int)
+    /// A line that is no row (empty, skipped or a comment), after `lines` line breaks of the text so far.
+    mutating func blankLine(lines: Int)
 }
 
 /// A byte-at-a-time tokenizer for every dialect the options describe: the slower path behind the plain parser, used
@@ -53,10 +53,10 @@ struct DialectTokenizer {
 
     private mutating func endRow<S: DialectSink>(_ sink: inout S) {
         if fieldsInRow == 0 && field.isEmpty && !quoted {
-            sink.blankLine()
+            sink.blankLine(lines: lines)
         } else {
             sink.field(field, quoted: quoted)
-            sink.endRow()
+            sink.endRow(lines: lines)
         }
         field.removeAll(keepingCapacity: true)
         quoted = false
@@ -81,7 +81,7 @@ struct DialectTokenizer {
                     if c == cr && !crlf && !crEndsRow { continue }
                     lines += 1
                     skipping = false
-                    sink.blankLine()
+                    sink.blankLine(lines: lines)
                     continue
                 }
                 i += 1

@@ -128,12 +128,12 @@ struct PlainWriter: DialectSink {
         out.append(UInt8(ascii: "\""))
     }
 
-    mutating func endRow() {
+    mutating func endRow(lines: Int) {
         out.append(UInt8(ascii: "\n"))
         fieldsInRow = 0
     }
 
-    mutating func blankLine() {
+    mutating func blankLine(lines: Int) {
         out.append(UInt8(ascii: "\n"))
     }
 }
