@@ -145,15 +145,17 @@ enum CSVSniffer {
         if detect.contains(.header) {
             let data = Array(rows[(first + 1)...].filter { $0.count == width })
             options.hasHeader = rows[first].count != width || looksLikeHeader(rows[first], data: data)
-            if !options.hasHeader && options.skipLines > 0 && detect.contains(.skip) {
-                // The line before the rows, split with quotes taken as text (a header with a stray quote).
+            if !options.hasHeader && first > 0 && detect.contains(.skip) {
+                // The first line of the row before, split with quotes taken as text: a header whose stray quote
+                // swallowed the lines after it.
+                let startLine = first >= 2 ? chosen.rows.endLines[first - 2] : 0
                 let lines = decoded.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
-                if options.skipLines <= lines.count {
-                    var line = Array(lines[options.skipLines - 1])
+                if startLine < lines.count {
+                    var line = Array(lines[startLine])
                     if line.last == UInt8(ascii: "\r") { line.removeLast() }
                     let names = split(line, by: options.delimiterBytes)
                     if abs(names.count - width) <= 2 && looksLikeHeader(names, data: data) {
-                        options.skipLines -= 1
+                        options.skipLines = startLine
                         options.hasHeader = true
                     }
                 }
