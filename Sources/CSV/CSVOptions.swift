@@ -73,8 +73,9 @@ public struct CSVOptions: Sendable, Hashable {
     /// The escape character inside quoted fields: `nil` (the default) means the quote doubled; `\` makes `\"` a quote
     /// and `\\` a backslash (a doubled quote is still a quote).
     public var escape: UInt8? = nil
-    /// How rows end. Default ``LineTerminator/auto``.
-    public var lineTerminator: LineTerminator = .auto
+    /// How rows end. Default ``LineTerminator/lf`` (`\n` or `\r\n`, as RFC 4180 readers do); job files and
+    /// `sluice schema` default to ``LineTerminator/auto``.
+    public var lineTerminator: LineTerminator = .lf
     /// Physical lines skipped before the header (or the first row). Default 0.
     public var skipLines: Int = 0
     /// Lines starting with these bytes (outside a quoted field) are skipped; `nil` (the default) skips none.
@@ -135,7 +136,7 @@ public struct CSVOptions: Sendable, Hashable {
     }
 
     /// The problem with these options, naming the option, or `nil` when they are usable.
-    var problem: String? {
+    public var problem: String? {
         let lineBreaks: Set<UInt8> = [UInt8(ascii: "\n"), UInt8(ascii: "\r")]
         if chunkSize <= 0 { return "chunk size must be positive" }
         if batchSize <= 0 { return "batch size must be positive" }

@@ -3,38 +3,51 @@ import Storage
 extension CSVReader {
     /// The bytes at the start of the file the dialect is sniffed from.
     static let sampleBytes = 1 << 20
+    /// The bytes at the start of the file that the header is checked against and lone `\r` looked for, when nothing
+    /// is sniffed.
+    static let checkBytes = 64 << 10
+
+    /// Reads until `size` bytes (at most the line limit) are buffered or the file ends, and keeps a copy of them: the
+    /// sample does not depend on the chunk size, so neither does what is detected.
+    private func bufferSample(_ size: Int) throws {
+        let size = min(size, front)
+        while filled - start < size && !atEnd { try fill() }
+        let count = min(filled - start, size)
+        sample = Array(UnsafeBufferPointer(start: buffer + start, count: count))
+        sampleIsWhole = atEnd && filled - start <= size
+    }
 
     /// With the first chunk read: detects what ``CSVOptions/detect`` asks for and lone `\r` row ends, and when the
     /// dialect needs the slower path, starts the read again through a ``NormalizingSource``.
     func resolveDialect() throws {
-        let count = min(filled - start, Self.sampleBytes)
-        let isWhole = atEnd && filled - start <= Self.sampleBytes
         var resolved = options
         if !options.detect.isEmpty {
-            resolved = CSVSniffer.sniff(
-                UnsafeBufferPointer(start: buffer + start, count: count),
-                isWhole: isWhole,
-                options: options
-            )
-        } else if options.lineTerminator == .auto && options.isPlain
-            && Self.hasLoneCR(buffer + start, buffer + start + count)
-        {
-            resolved.lineTerminator = .cr
+            try bufferSample(Self.sampleBytes)
+            resolved = sample.withUnsafeBufferPointer {
+                CSVSniffer.sniff($0, isWhole: sampleIsWhole, options: options)
+            }
+        } else if options.lineTerminator == .auto && options.isPlain {
+            try bufferSample(Self.checkBytes)
+            if sample.withUnsafeBufferPointer({ Self.hasLoneCR($0.baseAddress!, $0.baseAddress! + $0.count) }) {
+                resolved.lineTerminator = .cr
+            }
         }
         options = resolved
         plain = resolved
-        guard !resolved.isPlain else { return }
-        // Start again from the first byte, through the slower path.
-        let consumed = Array(UnsafeBufferPointer(start: buffer + start, count: filled - start))
-        prefetchJob = nil
-        prefetch = nil
-        source = NormalizingSource(ReplaySource(prefix: consumed, then: source), options: resolved)
-        plain = NormalizingSource.plainOptions(resolved)
-        start = front
-        filled = front
-        atEnd = false
-        producedBytes = 0
-        while filled - start < 4 && !atEnd { try fill() }
+        if !resolved.isPlain {
+            // Start again from the first byte, through the slower path.
+            let consumed = Array(UnsafeBufferPointer(start: buffer + start, count: filled - start))
+            prefetchJob = nil
+            prefetch = nil
+            source = NormalizingSource(ReplaySource(prefix: consumed, then: source), options: resolved)
+            plain = NormalizingSource.plainOptions(resolved)
+            start = front
+            filled = front
+            atEnd = false
+            producedBytes = 0
+            sample = []
+        }
+        if plain.hasHeader && sample.isEmpty { try bufferSample(Self.checkBytes) }
     }
 
     /// Whether `[start, end)` holds a `\r` not followed by `\n` (a `\r` at `end` does not count).
@@ -48,21 +61,21 @@ extension CSVReader {
         return false
     }
 
-    /// The field count most of the sampled rows after `offset` (in the current buffer) have, or 0 for fewer than two
-    /// such rows; the third value is whether the fields past `width` of those rows are all empty.
+    /// The offset in the (plain) stream of the buffer position `offset`.
+    func streamOffset(_ offset: Int) -> Int { producedBytes - (filled - offset) }
+
+    /// The field count that most of the sampled rows after buffer position `offset` have, or 0 without a clear
+    /// consensus (five or more rows of two or more fields, 90% of the rows sampled), and those rows.
     func sampledRows(after offset: Int) -> (width: Int, rows: [[[UInt8]]]) {
-        let count = min(filled - offset, Self.sampleBytes)
-        guard count > 0 else { return (0, []) }
-        let isWhole = atEnd && filled - offset <= Self.sampleBytes
-        let found = CSVSniffer.rows(
-            UnsafeBufferPointer(start: buffer + offset, count: count),
-            isWhole: isWhole,
-            options: plain,
-            limit: 200
-        ).rows.rows
+        let from = streamOffset(offset)
+        guard from >= 0, from < sample.count else { return (0, []) }
+        let found = sample[from...].withUnsafeBufferPointer {
+            CSVSniffer.rows($0, isWhole: sampleIsWhole, options: plain, limit: 200).rows.rows
+        }
         let width = CSVSniffer.consistency(found).width
         let agreeing = found.filter { $0.count == width }.count
-        return (agreeing >= 2 ? width : 0, found)
+        let clear = width >= 2 && agreeing >= 5 && agreeing * 10 >= found.count * 9
+        return (clear ? width : 0, found)
     }
 
     func consensusWidth(after offset: Int) -> Int { sampledRows(after: offset).width }
@@ -73,8 +86,8 @@ extension CSVReader {
     func repairHeader(_ names: [String]) -> [String] {
         var names = names
         let (width, rows) = sampledRows(after: start)
+        let agreeing = rows.filter { $0.count == width }
         if width > 0 && width != names.count {
-            let agreeing = rows.filter { $0.count == width }
             let extraEmpty =
                 width > names.count && agreeing.allSatisfy { $0[names.count...].allSatisfy(\.isEmpty) }
             if width > names.count && extraEmpty {

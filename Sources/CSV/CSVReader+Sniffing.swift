@@ -50,6 +50,7 @@ enum CSVSniffer {
             current = []
         }
         mutating func blankLine(lines: Int) {}
+        var wantsMore: Bool { rows.count < limit }
     }
 
     static let delimiters: [[UInt8]] = [Array("||".utf8), Array(", ".utf8)] + [",", ";", "\t", "|", " "].map {

@@ -38,6 +38,9 @@ public final class CSVReader {
     public internal(set) var warnings: [String] = []
     /// The dialect the parser reads: ``options``, or the plain dialect the slower path turns the file into.
     var plain: CSVOptions
+    /// The first bytes of the (plain) stream, for the header's repair; empty unless there is a header.
+    var sample: [UInt8] = []
+    var sampleIsWhole = false
     /// The names of every field of the file, in file order (from the header, or `column1`, … without one).
     public private(set) var header: [String] = []
     /// The output columns with the types they are read as, in output (projection) order.

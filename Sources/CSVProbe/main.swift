@@ -42,6 +42,7 @@ guard !arguments.isEmpty else { fail("usage: CSVProbe FILE [options]") }
 let path = arguments.removeFirst()
 var options = CSVOptions()
 options.onError = .reject
+options.lineTerminator = .auto
 var index = 0
 @MainActor func value() -> String {
     index += 1

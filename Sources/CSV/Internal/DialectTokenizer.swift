@@ -6,6 +6,12 @@ protocol DialectSink {
     mutating func endRow(lines: Int)
     /// A line that is no row (empty, skipped or a comment), after `lines` line breaks of the text so far.
     mutating func blankLine(lines: Int)
+    /// Whether the tokenizer should go on; it stops after a row once this is false.
+    var wantsMore: Bool { get }
+}
+
+extension DialectSink {
+    var wantsMore: Bool { true }
 }
 
 /// A byte-at-a-time tokenizer for every dialect the options describe: the slower path behind the plain parser, used
@@ -73,6 +79,7 @@ struct DialectTokenizer {
         let cr = UInt8(ascii: "\r")
         var i = 0
         while i < n && (isFinal || n - i >= lookahead) {
+            if atRowStart && !sink.wantsMore { return i }
             let c = p[i]
             if skipping {
                 if c == lf || c == cr {
