@@ -57,8 +57,10 @@ public struct CSVOptions: Sendable, Hashable {
         public static let skip = Detection(rawValue: 16)
         /// The encoding: UTF-16 by its byte-order mark, Windows-1252 when the sample is not valid UTF-8.
         public static let encoding = Detection(rawValue: 32)
+        /// Lone `\r` row ends (then ``LineTerminator/cr``).
+        public static let lineTerminator = Detection(rawValue: 64)
         /// Everything the sniffer can detect.
-        public static let all: Detection = [.delimiter, .quote, .escape, .header, .skip, .encoding]
+        public static let all: Detection = [.delimiter, .quote, .escape, .header, .skip, .encoding, .lineTerminator]
     }
 
     /// The field separator when it is one byte. Default `,`. See ``delimiterBytes`` for longer ones.

@@ -6,7 +6,10 @@ extension CSVReader {
     /// on their field count, the preamble before those rows, then type evidence for a header.
     ///
     /// - Returns: `options` with the detected values filled in and ``CSVOptions/detect`` emptied.
-    public static func detectDialect(source: any SequentialByteSource, options: CSVOptions = CSVOptions()) throws
+    public static func detectDialect(
+        source: any SequentialByteSource,
+        options: CSVOptions = CSVOptions()
+    ) throws
         -> CSVOptions
     {
         var options = options
@@ -53,17 +56,29 @@ enum CSVSniffer {
         var wantsMore: Bool { rows.count < limit }
     }
 
-    static let delimiters: [[UInt8]] = [Array("||".utf8), Array(", ".utf8)] + [",", ";", "\t", "|", " "].map {
-        Array($0.utf8)
-    }
+    static let delimiters: [[UInt8]] =
+        [Array("||".utf8), Array(", ".utf8)]
+        + [",", ";", "\t", "|", " "].map {
+            Array($0.utf8)
+        }
 
     /// The rows of `sample` under `options` (at most `limit`); the last row is dropped unless the sample is whole.
-    static func rows(_ sample: UnsafeBufferPointer<UInt8>, isWhole: Bool, options: CSVOptions, limit: Int) -> (
+    static func rows(
+        _ sample: UnsafeBufferPointer<UInt8>,
+        isWhole: Bool,
+        options: CSVOptions,
+        limit: Int
+    ) -> (
         rows: Rows, anomalies: Int, escapes: Int
     ) {
         var tokenizer = DialectTokenizer(options: options)
         var sink = Rows(limit: limit + 1)
-        _ = tokenizer.process(sample.baseAddress ?? UnsafePointer(bitPattern: 1)!, count: sample.count, isFinal: isWhole, into: &sink)
+        _ = tokenizer.process(
+            sample.baseAddress ?? UnsafePointer(bitPattern: 1)!,
+            count: sample.count,
+            isFinal: isWhole,
+            into: &sink
+        )
         if !isWhole && sink.rows.count > limit {
             sink.rows.removeLast()
             sink.endLines.removeLast()
@@ -88,9 +103,9 @@ enum CSVSniffer {
         var decoded: [UInt8] = []
         var transcoder = Transcoder(options.encoding)
         transcoder.decode(raw, isFinal: isWhole, into: &decoded)
-        if options.lineTerminator == .auto {
+        if options.lineTerminator == .auto || detect.contains(.lineTerminator) {
             // Lone carriage returns: the row ends need the slower path.
-            options.lineTerminator = hasLoneCR(decoded) ? .cr : .auto
+            options.lineTerminator = hasLoneCR(decoded) ? .cr : given.lineTerminator
         }
         let limit = 200
         let delimiterCandidates = detect.contains(.delimiter) ? Self.delimiters : [given.delimiterBytes]
@@ -106,10 +121,17 @@ enum CSVSniffer {
                         candidate.quote = quote
                         candidate.escape = escape
                         if detect.contains(.skip) { candidate.skipLines = 0 }
-                        let (found, anomalies, escapesUsed) = Self.rows(sample, isWhole: isWhole, options: candidate, limit: limit)
+                        let (found, anomalies, escapesUsed) = Self.rows(
+                            sample,
+                            isWhole: isWhole,
+                            options: candidate,
+                            limit: limit
+                        )
                         if escape != nil && escapesUsed == 0 { continue }
                         let score = consistency(found.rows)
-                        guard score.width >= 2 || (delimiterCandidates.count == 1 && quotes.count == 1) else { continue }
+                        guard score.width >= 2 || (delimiterCandidates.count == 1 && quotes.count == 1) else {
+                            continue
+                        }
                         if let current = best,
                             current.score > score.value
                                 || (current.score == score.value && current.anomalies <= anomalies)
@@ -214,7 +236,8 @@ enum CSVSniffer {
         }
     }
 
-    static let dateFormats: [DateTimeFormat] = (CSVReader.inferredDateFormats
+    static let dateFormats: [DateTimeFormat] =
+        (CSVReader.inferredDateFormats
         + CSVReader.inferredTimestampFormats).compactMap { try? DateTimeFormat($0, allowsTime: $0.contains("H")) }
 
     /// Whether `row` is a header for `data`: some column's values all have a type its value in `row` lacks, or every
@@ -240,7 +263,9 @@ enum CSVSniffer {
         var i = 0
         let n = bytes.count
         while i < n {
-            if bytes[i] == UInt8(ascii: "\r") && (i + 1 < n ? bytes[i + 1] != UInt8(ascii: "\n") : false) { return true }
+            if bytes[i] == UInt8(ascii: "\r") && (i + 1 < n ? bytes[i + 1] != UInt8(ascii: "\n") : false) {
+                return true
+            }
             i += 1
         }
         return false

@@ -95,7 +95,8 @@ do {
         + "escape=\(used.escape.map { String(Character(UnicodeScalar($0))) } ?? "quote") header=\(used.hasHeader) "
         + "skip=\(used.skipLines) encoding=\(used.encoding.rawValue) line_terminator=\(used.lineTerminator.rawValue)"
     print(
-        "{\"header\": [" + reader.header.map(json).joined(separator: ",") + "], \"rows\": [" + rows.joined(separator: ",")
+        "{\"header\": [" + reader.header.map(json).joined(separator: ",") + "], \"rows\": ["
+            + rows.joined(separator: ",")
             + "], \"rows_read\": \(reader.rowsRead), \"rejected\": \(reader.rowsRejected), \"warnings\": ["
             + reader.warnings.map(json).joined(separator: ",") + "], \"dialect\": " + json(dialect) + "}"
     )

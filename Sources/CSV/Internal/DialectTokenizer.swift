@@ -72,7 +72,12 @@ struct DialectTokenizer {
 
     /// Tokenizes `[0, n)` of `p` and returns how many bytes it consumed; without `isFinal` it stops where it would
     /// need to see past `n`, and the caller passes the rest again with more bytes after it.
-    mutating func process<S: DialectSink>(_ p: UnsafePointer<UInt8>, count n: Int, isFinal: Bool, into sink: inout S)
+    mutating func process<S: DialectSink>(
+        _ p: UnsafePointer<UInt8>,
+        count n: Int,
+        isFinal: Bool,
+        into sink: inout S
+    )
         -> Int
     {
         let lf = UInt8(ascii: "\n")

@@ -92,10 +92,17 @@ final class NormalizingSource: SequentialByteSource {
         if !innerDone {
             let n = try raw.withUnsafeMutableBytes { try inner.read(into: $0.baseAddress!, count: $0.count) }
             if n < raw.count { innerDone = true }
-            raw.withUnsafeBufferPointer { transcoder.decode(UnsafeBufferPointer(rebasing: $0[..<n]), isFinal: innerDone, into: &decoded) }
+            raw.withUnsafeBufferPointer {
+                transcoder.decode(UnsafeBufferPointer(rebasing: $0[..<n]), isFinal: innerDone, into: &decoded)
+            }
         }
         let consumed = decoded.withUnsafeBufferPointer {
-            tokenizer.process($0.baseAddress ?? UnsafePointer(bitPattern: 1)!, count: $0.count, isFinal: innerDone, into: &writer)
+            tokenizer.process(
+                $0.baseAddress ?? UnsafePointer(bitPattern: 1)!,
+                count: $0.count,
+                isFinal: innerDone,
+                into: &writer
+            )
         }
         decoded.removeFirst(consumed)
         if innerDone { finished = true }

@@ -57,7 +57,10 @@ extension Sluice {
         @Option(name: .long, help: "For CSV: lines starting with this prefix are skipped.")
         var comment: String?
 
-        @Option(name: .long, help: "For CSV: utf-8, utf-8-sig, utf-16, latin-1 or windows-1252 (detected when not given).")
+        @Option(
+            name: .long,
+            help: "For CSV: utf-8, utf-8-sig, utf-16, latin-1 or windows-1252 (detected when not given)."
+        )
         var encoding: String?
 
         @Option(name: .long, help: "For CSV: auto (the default), lf, crlf or cr.")
