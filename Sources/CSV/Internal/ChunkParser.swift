@@ -122,6 +122,7 @@ final class ChunkParser: @unchecked Sendable {
         let delimiter = self.delimiter
         let quote = self.quote
         let fieldCount = self.fieldCount
+        let strict = self.strict
         let plans = self.plans
         let skipped = self.skipped
         let lf = UInt8(ascii: "\n")
