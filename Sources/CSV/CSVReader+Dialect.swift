@@ -37,6 +37,9 @@ extension CSVReader {
         if !resolved.isPlain {
             // Start again from the first byte, through the slower path.
             let consumed = Array(UnsafeBufferPointer(start: buffer + start, count: filled - start))
+            // The read ahead set up by the last fill has not started (fill starts and waits for the one before):
+            // drop it, balancing its group.
+            if prefetchJob != nil, let pending = prefetch { pending.group.leave() }
             prefetchJob = nil
             prefetch = nil
             source = NormalizingSource(ReplaySource(prefix: consumed, then: source), options: resolved)
