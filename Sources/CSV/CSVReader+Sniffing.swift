@@ -271,20 +271,44 @@ enum CSVSniffer {
         return false
     }
 
-    /// UTF-16 by its byte-order mark; Windows-1252 when the sample is not UTF-8 (its last 3 bytes may be cut).
+    /// UTF-16 by its byte-order mark; Windows-1252 when the sample is plainly not UTF-8: no valid multi-byte
+    /// sequence, and invalid bytes on a quarter or more of its lines (a UTF-8 file with a few bad rows keeps UTF-8,
+    /// and those rows are rejected).
     static func detectEncoding(_ raw: UnsafeBufferPointer<UInt8>, given: CSVOptions.Encoding) -> CSVOptions.Encoding {
         if raw.count >= 2 && ((raw[0] == 0xFF && raw[1] == 0xFE) || (raw[0] == 0xFE && raw[1] == 0xFF)) {
             return .utf16
         }
         guard given == .utf8 || given == .utf8Signature, raw.count > 0 else { return given }
-        let start = raw.baseAddress!
-        var end = start + raw.count
-        // Back off to a character boundary.
-        var k = 0
-        while k < 3 && end > start && (end - 1).pointee >= 0x80 {
-            end -= 1
-            k += 1
+        var lines = 0
+        var badLines = 0
+        var validMultiByte = 0
+        let base = raw.baseAddress!
+        var lineStart = 0
+        for i in 0...raw.count where i == raw.count || raw[i] == UInt8(ascii: "\n") {
+            if i > lineStart {
+                lines += 1
+                var k = lineStart
+                var bad = false
+                while k < i {
+                    let byte = raw[k]
+                    if byte < 0x80 {
+                        k += 1
+                        continue
+                    }
+                    let length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : byte >= 0xC2 ? 2 : 0
+                    if length > 0 && k + length <= i && ByteParsing.isValidUTF8(base + k, base + k + length) {
+                        validMultiByte += 1
+                        k += length
+                    } else {
+                        // A sequence cut by the end of the sample is not evidence.
+                        if !(i == raw.count && k + max(length, 1) > i) { bad = true }
+                        k += 1
+                    }
+                }
+                if bad { badLines += 1 }
+            }
+            lineStart = i + 1
         }
-        return ByteParsing.isValidUTF8(start, end) ? given : .windows1252
+        return validMultiByte == 0 && badLines > 0 && badLines * 4 >= lines ? .windows1252 : given
     }
 }

@@ -65,6 +65,10 @@ import Testing
         #expect(try dialect("", utf16).encoding == .utf16)
         let latin1 = Array("a,b\n".utf8) + [0xE9] + Array(",1\n".utf8)
         #expect(try dialect("", latin1).encoding == .windows1252)
+        // One bad row in a UTF-8 file: UTF-8 still (the row is a reject); so with any valid multi-byte character.
+        let oneBad = Array(Self.body.joined(separator: "\n").utf8) + Array("\n6,caf".utf8) + [0xC3, 0x28]
+        #expect(try dialect("", oneBad).encoding == .utf8)
+        #expect(try dialect("", Array("a,b\nété,1\n".utf8) + [0xE9] + Array(",2\n".utf8)).encoding == .utf8)
         #expect(try dialect(Self.body.joined(separator: "\n")).encoding == .utf8)
     }
 
