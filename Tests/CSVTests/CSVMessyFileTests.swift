@@ -189,6 +189,20 @@ struct TextTable {
         #expect(projected == [[.int(5), .int(3), .int(1)]])
     }
 
+    @Test func anUnterminatedQuoteIsBoundedOnTheSlowerPath() throws {
+        let text = "a||b\n1||\"" + String(repeating: "x||y\n", count: 400)
+        let error = csvError {
+            _ = try TextTable(text) {
+                $0.delimiterBytes = Array("||".utf8)
+                $0.maxLineBytes = 256
+                $0.chunkSize = 64
+            }
+        }
+        #expect(error?.kind == .lineTooLong(limit: 256))
+        #expect(error?.file.hasSuffix("test.csv") == true)
+        #expect(error?.line == 2)
+    }
+
     static let fiveRows = "1,x,3\n2,y,4\n5,z,6\n7,w,8\n9,v,0\n"
 
     @Test func aMisshapenHeaderIsRepaired() throws {

@@ -39,6 +39,10 @@ struct DialectTokenizer {
     private(set) var escapesUsed = 0
     /// Line feeds (and row-ending lone carriage returns) consumed.
     private(set) var lines = 0
+    /// The bytes of the field being read, so far.
+    var pendingFieldBytes: Int { field.count }
+    /// The line breaks before the row being read.
+    private(set) var rowStartLines = 0
 
     init(options: CSVOptions) {
         delimiter = options.delimiterBytes
@@ -110,6 +114,7 @@ struct DialectTokenizer {
                     continue
                 }
                 atRowStart = false
+                rowStartLines = lines
             }
             if inQuotes {
                 if c == escape && escape != quote && i + 1 < n && (p[i + 1] == quote || p[i + 1] == escape) {

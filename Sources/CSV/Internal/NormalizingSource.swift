@@ -41,6 +41,7 @@ final class NormalizingSource: SequentialByteSource {
     private var outputOffset = 0
     private var innerDone = false
     private var finished = false
+    private let maxLineBytes: Int
 
     var name: String { inner.name }
     var size: Int? { inner.size }
@@ -63,6 +64,7 @@ final class NormalizingSource: SequentialByteSource {
         self.inner = inner
         transcoder = Transcoder(options.encoding)
         tokenizer = DialectTokenizer(options: options)
+        maxLineBytes = options.maxLineBytes
         raw = Array(repeating: 0, count: 1 << 16)
     }
 
@@ -105,6 +107,10 @@ final class NormalizingSource: SequentialByteSource {
             )
         }
         decoded.removeFirst(consumed)
+        if tokenizer.pendingFieldBytes > maxLineBytes {
+            // As on the plain path, a row longer than the limit (an unterminated quote?) ends the read.
+            throw CSVError(file: inner.name, line: tokenizer.rowStartLines + 1, kind: .lineTooLong(limit: maxLineBytes))
+        }
         if innerDone { finished = true }
     }
 }
