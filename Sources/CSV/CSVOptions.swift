@@ -94,6 +94,11 @@ public struct CSVOptions: Sendable, Hashable {
     /// Whether a quote inside an unquoted field is an error (`true`) or text (`false`, the default). Without it, text
     /// after a closing quote is also kept on the slower path.
     public var strict: Bool = false
+    /// The decimal separator of `double` values: `.` (the default) or `,` (`3,14`).
+    public var decimalSeparator: UInt8 = UInt8(ascii: ".")
+    /// A thousands separator in `double` values (`1,234.5`, `1.234,5`), removed before parsing; `nil` (the default)
+    /// allows none.
+    public var thousandsSeparator: UInt8? = nil
     /// What the sniffer detects from the file; default none (the options are taken as given).
     public var detect: Detection = []
     /// The most rows in one batch.
@@ -154,6 +159,12 @@ public struct CSVOptions: Sendable, Hashable {
             }
         }
         if skipLines < 0 { return "skip must not be negative" }
+        if decimalSeparator != UInt8(ascii: ".") && decimalSeparator != UInt8(ascii: ",") {
+            return "decimal separator must be \".\" or \",\""
+        }
+        if let thousandsSeparator, thousandsSeparator == decimalSeparator {
+            return "thousands and decimal separators must differ"
+        }
         if let comment {
             if comment.isEmpty { return "comment must not be empty" }
             if comment.contains(where: lineBreaks.contains) { return "comment cannot hold a line break" }

@@ -203,6 +203,28 @@ struct TextTable {
         #expect(error?.line == 2)
     }
 
+    @Test func decimalAndThousandsSeparators() throws {
+        let path = try temporaryCSV("a;b\n1.234,5;x\n-0,25;y\n+3;z\n")
+        var options = CSVOptions(delimiter: UInt8(ascii: ";"))
+        options.decimalSeparator = UInt8(ascii: ",")
+        options.thousandsSeparator = UInt8(ascii: ".")
+        let inferred = try CSVReader.inferSchema(path: path, options: options)
+        #expect(inferred.first?.type == .double)
+        #expect(
+            try readRows(path, columns: nil, projection: ["a"], options: options) == [
+                [.double(1234.5)], [.double(-0.25)], [.double(3)],
+            ]
+        )
+        // Without the options, the column is text.
+        #expect(
+            try CSVReader.inferSchema(path: path, options: CSVOptions(delimiter: UInt8(ascii: ";"))).first?.type
+                == .string(emptyIsNull: true)
+        )
+        var wrong = CSVOptions()
+        wrong.decimalSeparator = UInt8(ascii: ";")
+        #expect(wrong.problem == "decimal separator must be \".\" or \",\"")
+    }
+
     static let fiveRows = "1,x,3\n2,y,4\n5,z,6\n7,w,8\n9,v,0\n"
 
     @Test func aMisshapenHeaderIsRepaired() throws {

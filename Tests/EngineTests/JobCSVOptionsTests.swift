@@ -47,6 +47,9 @@ import Testing
         let auto = try options(#", "delimiter": ";", "header": "auto""#)
         #expect(auto.detect.contains(.header) && !auto.detect.contains(.delimiter))
         #expect(try options(#", "line_terminator": "crlf""#).lineTerminator == .crlf)
+        let numbers = try options(#", "decimal_separator": ",", "thousands_separator": ".""#)
+        #expect(numbers.decimalSeparator == UInt8(ascii: ","))
+        #expect(numbers.thousandsSeparator == UInt8(ascii: "."))
     }
 
     @Test func wrongValuesNameTheKey() {
@@ -69,6 +72,11 @@ import Testing
         #expect(error(#", "null_padding": "yes""#) == "j.json: inputs[0].null_padding: expected true or false")
         #expect(error(#", "encoding": "ebcdic""#).hasPrefix("j.json: inputs[0].encoding: expected utf-8, utf-8-sig"))
         #expect(error(#", "delimiter": "\"""#) == "j.json: inputs[0]: delimiter and quote must differ")
-        #expect(error(#", "decimal_separator": ",""#).hasPrefix("j.json: inputs[0]: unknown key \"decimal_separator\""))
+        #expect(error(#", "decimal_separator": ";""#) == "j.json: inputs[0].decimal_separator: expected \".\" or \",\"")
+        #expect(
+            error(#", "decimal_separator": ",", "thousands_separator": ",""#)
+                == "j.json: inputs[0]: thousands and decimal separators must differ"
+        )
+        #expect(error(#", "sheet": 1"#).hasPrefix("j.json: inputs[0]: unknown key \"sheet\""))
     }
 }

@@ -25,6 +25,11 @@ final class ChunkParser: @unchecked Sendable {
     let nullPadding: Bool
     let ignoreExtraFields: Bool
     let strict: Bool
+    /// Whether doubles use another decimal separator or a thousands separator, and which.
+    let customNumbers: Bool
+    let decimalSeparator: UInt8
+    let thousandsSeparator: UInt8
+    private let numberScratch = UnsafeMutablePointer<UInt8>.allocate(capacity: 64)
     let plans: UnsafeMutablePointer<FieldPlan>
     /// Per field: the last date parsed.
     let dateCache: UnsafeMutablePointer<DateCacheEntry>
@@ -72,6 +77,9 @@ final class ChunkParser: @unchecked Sendable {
         nullPadding = options.nullPadding
         ignoreExtraFields = options.ignoreExtraFields
         strict = options.strict
+        decimalSeparator = options.decimalSeparator
+        thousandsSeparator = options.thousandsSeparator ?? 0
+        customNumbers = decimalSeparator != UInt8(ascii: ".") || thousandsSeparator != 0
         self.plans = .allocate(capacity: max(plans.count, 1))
         self.plans.initialize(from: plans, count: plans.count)
         dateCache = .allocate(capacity: max(plans.count, 1))
@@ -105,6 +113,7 @@ final class ChunkParser: @unchecked Sendable {
         skipRuns.deallocate()
         dateCache.deallocate()
         scratch.deallocate()
+        numberScratch.deallocate()
     }
 
     /// Parses the rows of `[from, to)` of `base`. When `isFinal` is false, a row that runs past `to` is left for
@@ -621,7 +630,17 @@ final class ChunkParser: @unchecked Sendable {
             guard let value = ByteParsing.int64(start, end) else { return .invalidValue }
             slot.pointee.values.storeBytes(of: value, toByteOffset: row &* 8, as: Int64.self)
         case .double:
-            guard let value = ByteParsing.double(start, end) else { return .invalidValue }
+            let parsed =
+                customNumbers
+                ? ByteParsing.double(
+                    start,
+                    end,
+                    decimal: decimalSeparator,
+                    thousands: thousandsSeparator,
+                    scratch: numberScratch
+                )
+                : ByteParsing.double(start, end)
+            guard let value = parsed else { return .invalidValue }
             slot.pointee.values.storeBytes(of: value, toByteOffset: row &* 8, as: Double.self)
         case .boolean:
             guard let value = ByteParsing.boolean(start, end) else { return .invalidValue }

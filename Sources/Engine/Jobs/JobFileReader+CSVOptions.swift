@@ -4,7 +4,7 @@ extension JobFileReader {
     /// The keys of a CSV input's dialect and reading options.
     static let csvOptionKeys: Set<String> = [
         "delimiter", "quote", "escape", "line_terminator", "skip", "comment", "header", "null_padding",
-        "ignore_extra_fields", "encoding", "strict", "on_error",
+        "ignore_extra_fields", "encoding", "strict", "on_error", "decimal_separator", "thousands_separator",
     ]
 
     /// A CSV input's options. What is not given among `delimiter`, `quote`, `escape`, `header` (or `"auto"`), `skip`
@@ -69,6 +69,16 @@ extension JobFileReader {
             }
             options.encoding = value
             options.detect.remove(.encoding)
+        }
+        if let decimal = node.child("decimal_separator") {
+            let byte = try singleByte(decimal)
+            guard byte == UInt8(ascii: ".") || byte == UInt8(ascii: ",") else {
+                throw error(decimal, "expected \".\" or \",\"")
+            }
+            options.decimalSeparator = byte
+        }
+        if let thousands = node.child("thousands_separator") {
+            options.thousandsSeparator = try singleByte(thousands)
         }
         if let onError = node.child("on_error") {
             guard let mode = CSVOptions.OnError(rawValue: try string(onError)) else {
