@@ -318,9 +318,9 @@ public final class CSVReader {
     deinit {
         ahead?.group.wait()
         if prefetchJob == nil { prefetch?.group.wait() }
-        readThread?.stop()
-        parseThread?.stop()
-        for thread in partThreads { thread.stop() }
+        readThread?.stopAndWait()
+        parseThread?.stopAndWait()
+        for thread in partThreads { thread.stopAndWait() }
         for buffer in buffers { buffer.deallocate() }
     }
 

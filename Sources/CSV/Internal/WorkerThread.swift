@@ -15,11 +15,15 @@ final class WorkerThread: @unchecked Sendable {
     static let niceness: Int32 = 5
     /// Pending jobs; `nil` ends the thread.
     private var jobs: [(@Sendable () -> Void)?] = []
+    /// Signalled when the thread ends.
+    private let exited = DispatchSemaphore(value: 0)
+    private var thread: Thread?
 
     /// Starts the thread.
     init(name: String) {
         let thread = Thread { [self] in run() }
         thread.name = name
+        self.thread = thread
         thread.start()
     }
 
@@ -31,6 +35,13 @@ final class WorkerThread: @unchecked Sendable {
     /// Ends the thread once the jobs submitted before are done; it holds the worker until then.
     func stop() {
         enqueue(nil)
+    }
+
+    /// Ends the thread once the jobs submitted before are done, and waits until it has (so that everything its jobs
+    /// held is released), unless called on the thread itself.
+    func stopAndWait() {
+        enqueue(nil)
+        if Thread.current !== thread { exited.wait() }
     }
 
     private func enqueue(_ job: (@Sendable () -> Void)?) {
@@ -66,7 +77,10 @@ final class WorkerThread: @unchecked Sendable {
             lock.lock()
             let job = jobs.removeFirst()
             lock.unlock()
-            guard let job else { return }
+            guard let job else {
+                exited.signal()
+                return
+            }
             job()
         }
     }
