@@ -669,9 +669,11 @@ private final class ParseAhead: @unchecked Sendable {
     var result = ParsedChunk()
 }
 
-/// The reader, handed to the thread that parses ahead; only the producing side of it is used there.
+/// The reader, handed to the thread that parses ahead; only the producing side of it is used there. It does not keep
+/// the reader alive: the reader's deinit waits for the parse ahead and then for the thread to end, so the reader is
+/// always released on its caller's thread, after everything its threads held.
 private struct Producer: @unchecked Sendable {
-    let reader: CSVReader
+    unowned(unsafe) let reader: CSVReader
 }
 
 /// A chunk being read on another thread; its fields are written before `group` is left and read after it is waited.

@@ -17,13 +17,16 @@ final class WorkerThread: @unchecked Sendable {
     private var jobs: [(@Sendable () -> Void)?] = []
     /// Signalled when the thread ends.
     private let exited = DispatchSemaphore(value: 0)
+    /// The thread, until it ends (then `nil`, so that the thread and the worker do not hold each other).
     private var thread: Thread?
 
     /// Starts the thread.
     init(name: String) {
         let thread = Thread { [self] in run() }
         thread.name = name
+        lock.lock()
         self.thread = thread
+        lock.unlock()
         thread.start()
     }
 
@@ -40,8 +43,11 @@ final class WorkerThread: @unchecked Sendable {
     /// Ends the thread once the jobs submitted before are done, and waits until it has (so that everything its jobs
     /// held is released), unless called on the thread itself.
     func stopAndWait() {
+        lock.lock()
+        let onItself = thread != nil && Thread.current === thread
+        lock.unlock()
         enqueue(nil)
-        if Thread.current !== thread { exited.wait() }
+        if !onItself { exited.wait() }
     }
 
     private func enqueue(_ job: (@Sendable () -> Void)?) {
@@ -78,6 +84,9 @@ final class WorkerThread: @unchecked Sendable {
             let job = jobs.removeFirst()
             lock.unlock()
             guard let job else {
+                lock.lock()
+                thread = nil
+                lock.unlock()
                 exited.signal()
                 return
             }
