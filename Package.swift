@@ -38,13 +38,19 @@ var targets: [Target] = [
     .target(name: "Engine", dependencies: ["Columnar", "CSV", "Parquet", "Storage", "S3", "AWS", logging, collections]),
     // AWS Step Functions client: the JSON protocol over `AWS`.
     .target(name: "StepFunctions", dependencies: ["AWS", httpClient, logging]),
+    // Amazon SQS client (JSON protocol) over `AWS`: receive, delete, queue lookup.
+    .target(name: "SQS", dependencies: ["AWS", httpClient, logging]),
     // The activity worker, its SQLite job state, and the data-arrival side.
-    .target(name: "Runner", dependencies: ["Engine", "StepFunctions", "CSQLite", logging, serviceLifecycle]),
+    .target(
+        name: "Runner",
+        dependencies: ["Engine", "StepFunctions", "SQS", "S3", "AWS", "CSQLite", logging, serviceLifecycle]
+    ),
     // The command line.
     .executableTarget(
         name: "sluice",
         dependencies: [
-            "Columnar", "CSV", "Parquet", "Engine", "Runner", "AWS", "S3", "StepFunctions", argumentParser, logging,
+            "Columnar", "CSV", "Parquet", "Engine", "Runner", "AWS", "S3", "StepFunctions", "SQS", argumentParser,
+            logging,
         ]
     ),
     // libFuzzer entry point for the Parquet footer and page decoders (see README).
@@ -71,7 +77,7 @@ var targets: [Target] = [
     ),
     .testTarget(
         name: "EngineTests",
-        dependencies: ["Engine", "Columnar", "CSV", "Parquet", "TestSupport", logging],
+        dependencies: ["Engine", "Columnar", "CSV", "Parquet", "AWS", "S3", "TestSupport", logging],
         resources: [.copy("Fixtures")]
     ),
     .testTarget(name: "AWSTests", dependencies: ["AWS", "TestSupport", httpClient, logging]),
@@ -83,7 +89,7 @@ var targets: [Target] = [
     .testTarget(name: "StepFunctionsTests", dependencies: ["StepFunctions", "AWS", "TestSupport"]),
     .testTarget(
         name: "RunnerTests",
-        dependencies: ["Runner", "Engine", "AWS", "StepFunctions", "TestSupport"],
+        dependencies: ["Runner", "Engine", "AWS", "StepFunctions", "SQS", "TestSupport"],
         resources: [.copy("Fixtures")]
     ),
     .testTarget(

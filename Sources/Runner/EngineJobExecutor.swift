@@ -33,7 +33,8 @@ public struct EngineJobExecutor: JobExecuting {
     }
 
     /// Runs the job. Glue-style `--NAME` arguments set the job's input `NAME`; other Glue arguments (such as
-    /// `--TempDir`) are ignored, as the job does not use them. Sluice-style inputs must be the job's inputs.
+    /// `--TempDir`) are ignored, as the job does not use them. Sluice-style inputs must be the job's inputs. The
+    /// invocation's parameters fill the job file's `${name}` paths, before the environment does.
     public func run(_ invocation: JobInvocation, logger: Logger) async throws -> JobOutcome {
         let job = try catalog.job(named: invocation.job)
         let declared = Set(job.inputs.map(\.name))
@@ -54,7 +55,8 @@ public struct EngineJobExecutor: JobExecuting {
             store: store,
             logger: logger
         )
-        let report = try await runner.run(job, request: JobRequest(inputs: inputs, output: invocation.output))
+        let request = JobRequest(inputs: inputs, output: invocation.output, parameters: invocation.parameters)
+        let report = try await runner.run(job, request: request)
         return JobOutcome(
             job: report.job,
             rowsRead: report.rowsRead,

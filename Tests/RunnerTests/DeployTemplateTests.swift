@@ -210,7 +210,7 @@ import Testing
         #expect(script.components(separatedBy: "TimeoutStopSec=120\n").count == 3)
         #expect(script.components(separatedBy: "docker stop --time 115").count == 3)
         #expect(script.contains("sluice-worker.service") && script.contains("sluice-watch.service"))
-        #expect(script.contains("worker --activity-arn ${GlueRunnerActivity} --grace 50"))
+        #expect(script.contains("worker --activity-arn ${GlueRunnerActivity} --jobs jobs/s3 --grace 50"))
         #expect(ec2["tokens"] as? String == "required")
     }
 

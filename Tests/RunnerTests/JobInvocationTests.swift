@@ -48,7 +48,33 @@ import Testing
         #expect(invocation == JobInvocation(job: "jmsd", inputs: ["psd": "a/psd", "pmd": "a/pmd"], output: "a/jmsd"))
     }
 
+    @Test func glueKeysArePathParameters() throws {
+        let invocation = try JobInvocation(
+            taskInput: #"""
+                {"GlueJobName": "ProcessSalesData", "bucket": "b", "--stage": "dev", "GlueJobCapacity": 10,
+                 "--enable-metrics": true, "--s3_output_path": "s3://b/out"}
+                """#
+        )
+        #expect(
+            invocation.parameters == [
+                "bucket": "b", "stage": "dev", "GlueJobCapacity": "10", "s3_output_path": "s3://b/out",
+            ]
+        )
+        #expect(invocation.inputs["stage"] == "dev")
+        #expect(invocation.inputs["bucket"] == nil)
+    }
+
+    @Test func sluiceParams() throws {
+        let invocation = try JobInvocation(
+            taskInput: #"{"job": "psd", "params": {"bucket": "data-bucket", "year": 2013}}"#
+        )
+        #expect(invocation == JobInvocation(job: "psd", parameters: ["bucket": "data-bucket", "year": "2013"]))
+    }
+
     @Test(arguments: [
+        (#"{"job": "psd", "params": ["x"]}"#, #""params" must be an object of parameter name to value"#),
+        (#"{"job": "psd", "params": {"a-b": "x"}}"#, #""params.a-b" is not a parameter name"#),
+        (#"{"job": "psd", "params": {"a": {"b": 1}}}"#, #""params.a" must be a string or number"#),
         ("GlueJobName: psd", "not JSON"),
         ("", "not JSON"),
         ("[1, 2]", "expected a JSON object, got an array"),

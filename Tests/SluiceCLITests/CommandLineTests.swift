@@ -65,6 +65,78 @@ import Testing
         #expect(codec.trimmingCharacters(in: .whitespacesAndNewlines) == "ZSTD")
     }
 
+    @Test func paramsFillTheJobFilesPaths() throws {
+        let root = try Paths.temporaryDirectory("cli-params")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let job = root.appendingPathComponent("psd-anywhere.json")
+        var text = try String(contentsOf: Paths.packageRoot.appendingPathComponent("jobs/psd.json"), encoding: .utf8)
+        text = text.replacingOccurrences(
+            of: #""path": "samples/SalesPipeline_QuickSightSample.csv""#,
+            with: #""path": "${samples}/SalesPipeline_QuickSightSample.csv""#
+        )
+        text = text.replacingOccurrences(
+            of: #""output": { "format": "parquet", "codec": "snappy" }"#,
+            with: #""output": { "format": "parquet", "codec": "snappy", "path": "${out}/psd-$${literal}" }"#
+        )
+        try text.write(to: job, atomically: true, encoding: .utf8)
+        let samples = Paths.packageRoot.appendingPathComponent("samples").path
+
+        // --param for one parameter, the environment for the other; --param wins over the environment.
+        let result = try SluiceBinary.run(
+            ["run", job.path, "--param", "samples=\(samples)", "--json"],
+            environment: ["out": root.path, "samples": "/nonexistent"]
+        )
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        #expect(report?["rowsWritten"] as? Int == 1802)
+        #expect(report?["output"] as? String == root.path + "/psd-${literal}")
+        #expect(FileManager.default.fileExists(atPath: root.path + "/psd-${literal}/part-00000.parquet"))
+
+        let unfilled = try SluiceBinary.run(["run", job.path, "--param", "samples=\(samples)"])
+        #expect(unfilled.status == 1)
+        #expect(
+            unfilled.stderr
+                == "sluice: error: \(job.path): output.path: parameter ${out} has no value (give --param out=VALUE, "
+                + "a task-input key \"out\", or set the environment variable out)\n"
+        )
+
+        let usage = try SluiceBinary.run(["run", job.path, "--param", "9x=1"])
+        #expect(usage.status == 64)
+        #expect(usage.stderr.contains("--param expects NAME=VALUE"))
+    }
+
+    @Test func pipelineTakesParams() throws {
+        let root = try Paths.temporaryDirectory("cli-pipeline-params")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let jobs = root.appendingPathComponent("jobs")
+        try FileManager.default.createDirectory(at: jobs, withIntermediateDirectories: true)
+        for name in ["psd", "pmd", "jmsd"] {
+            var text = try String(
+                contentsOf: Paths.packageRoot.appendingPathComponent("jobs/\(name).json"),
+                encoding: .utf8
+            )
+            text = text.replacingOccurrences(of: #""path": "samples/"#, with: #""path": "${data}/"#)
+            try text.write(to: jobs.appendingPathComponent("\(name).json"), atomically: true, encoding: .utf8)
+        }
+        let output = root.appendingPathComponent("out").path
+        let missing = try SluiceBinary.run(["pipeline", "--jobs", jobs.path, "--output", output])
+        #expect(missing.status == 1)
+        #expect(
+            missing.stderr.hasPrefix(
+                "sluice: error: \(jobs.path)/psd.json: inputs.sales.path: parameter ${data} has no value"
+            )
+        )
+        #expect(!FileManager.default.fileExists(atPath: output))
+
+        let samples = Paths.packageRoot.appendingPathComponent("samples").path
+        let result = try SluiceBinary.run([
+            "pipeline", "--jobs", jobs.path, "--output", output, "--param", "data=\(samples)",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("psd: 20994 rows read, 1802 written, 0 rejected in "))
+        #expect(result.stdout.contains("jmsd: 3263 rows read, 1393 written, 0 rejected in "))
+    }
+
     @Test func schemaInfersCSVTypes() throws {
         let result = try SluiceBinary.run(["schema", "samples/SalesPipeline_QuickSightSample.csv"])
         #expect(result.status == 0)

@@ -72,6 +72,17 @@ struct JobFileReader {
         return string
     }
 
+    /// A path string, checked for well-formed `${name}` parameters.
+    func template(_ node: JobFileNode) throws -> String {
+        let text = try string(node)
+        do {
+            _ = try JobPathTemplate(text)
+        } catch {
+            throw self.error(node, error.description)
+        }
+        return text
+    }
+
     func strings(_ node: JobFileNode) throws -> [String] {
         if let single = node.value as? String { return [single] }
         guard let array = node.value as? [Any] else { throw error(node, "expected a list of strings") }
@@ -133,7 +144,7 @@ struct JobFileReader {
         guard let format = JobInput.Format(rawValue: try string(formatNode)) else {
             throw error(formatNode, "unknown format (expected csv or parquet)")
         }
-        let path = try string(required(node, "path"))
+        let path = try template(required(node, "path"))
         let options = try csvOptions(node)
         var columns: [CSVColumn]?
         if let columnsNode = node.child("columns") {
@@ -278,8 +289,9 @@ struct JobFileReader {
     }
 
     func output(_ node: JobFileNode) throws -> JobOutput {
-        _ = try object(node, allowed: ["format", "codec", "rows_per_part"])
+        _ = try object(node, allowed: ["format", "codec", "rows_per_part", "path"])
         var output = JobOutput()
+        if let path = node.child("path") { output.path = try template(path) }
         if let format = node.child("format") {
             guard let value = JobOutput.Format(rawValue: try string(format)) else {
                 throw error(format, "expected \"parquet\" or \"csv\"")

@@ -51,7 +51,8 @@ public struct JobInput: Sendable, Hashable {
     public var name: String
     /// The file format.
     public var format: Format
-    /// The path used when the run does not name one; relative to the working directory.
+    /// The path used when the run does not name one; relative to the working directory. It may use `${name}`
+    /// parameters (see ``JobPathTemplate``), filled by ``JobDefinition/fillingParameters(for:)``.
     public var defaultPath: String
     /// For CSV: the columns read and their types, in any order; other columns of the file are skipped.
     /// `nil` means every column, with types inferred from a sample of rows.
@@ -113,11 +114,20 @@ public struct JobOutput: Sendable, Hashable {
     public var codec: Codec
     /// The most rows in one part file; a larger result is written as `part-00000`, `part-00001`, ….
     public var rowsPerPart: Int
+    /// The output dataset used when the run does not name one (it may use `${name}` parameters); `nil` means
+    /// `<output root>/<job name>`.
+    public var path: String?
 
     /// Creates an output description.
-    public init(format: Format = .parquet, codec: Codec = .snappy, rowsPerPart: Int = 10_000_000) {
+    public init(
+        format: Format = .parquet,
+        codec: Codec = .snappy,
+        rowsPerPart: Int = 10_000_000,
+        path: String? = nil
+    ) {
         self.format = format
         self.codec = codec
         self.rowsPerPart = rowsPerPart
+        self.path = path
     }
 }

@@ -6,6 +6,7 @@ import Synchronization
 
 /// One run of a job: builds the stream of batches its steps describe and drains it into a committed dataset.
 final class JobExecution: Sendable {
+    /// The job, with the parameters of the paths this run uses not yet filled in (``execute()`` fills them first).
     let job: JobDefinition
     let request: JobRequest
     let runner: JobRunner
@@ -36,7 +37,11 @@ final class JobExecution: Sendable {
                 "job \(job.name) has no input \"\(name)\" (inputs: \(job.inputs.map(\.name).joined(separator: ", ")))"
             )
         }
-        let output = try request.output.map(runner.location) ?? runner.defaultOutput(of: job)
+        // Fill the paths' `${name}` parameters before anything is opened: an unfilled one fails the run here.
+        let job = try self.job.fillingParameters(for: request)
+        let output =
+            try request.output.map(runner.location) ?? job.output.path.map(runner.location)
+            ?? runner.defaultOutput(of: job)
         let commit: any DatasetCommitting
         switch output {
         case .local(let path):
@@ -47,7 +52,14 @@ final class JobExecution: Sendable {
         }
         let context = ExecutionContext(execution: self, commit: commit)
         do {
-            return try run(into: commit, context: context, output: output, startedAt: startedAt, logger: logger)
+            return try run(
+                job,
+                into: commit,
+                context: context,
+                output: commit.target,
+                startedAt: startedAt,
+                logger: logger
+            )
         } catch {
             context.rejects.abort()
             commit.abort()
@@ -56,6 +68,7 @@ final class JobExecution: Sendable {
     }
 
     private func run(
+        _ job: JobDefinition,
         into commit: any DatasetCommitting,
         context: ExecutionContext,
         output: DataLocation,

@@ -17,10 +17,12 @@ public struct Pipeline: Sendable {
     /// Runs every stage with `runner`, writing each job's output to `<outputRoot>/<job name>`.
     ///
     /// - Parameters:
-    ///   - request: Applied to every job (codec, format, memory limit); its inputs override defaults by name.
+    ///   - request: Applied to every job (codec, format, memory limit, path parameters); its inputs override
+    ///     defaults by name.
     ///   - onReport: Called as each job finishes, in completion order.
     /// - Returns: The reports, in completion order.
-    /// - Throws: The first job error; jobs of later stages are then not started.
+    /// - Throws: ``JobParameterError`` before any job starts when a path parameter has no value; else the first
+    ///   job error, and jobs of later stages are then not started.
     public func run(
         with runner: JobRunner,
         outputRoot: String,
@@ -38,15 +40,25 @@ public struct Pipeline: Sendable {
             )
         }
         let root = outputRoot.hasSuffix("/") ? String(outputRoot.dropLast()) : outputRoot
+        func jobRequest(_ job: JobDefinition, upstream: [String: String]) -> JobRequest {
+            var jobRequest = request
+            jobRequest.output = "\(root)/\(job.name)"
+            jobRequest.inputs = request.inputs.filter { name, _ in job.inputs.contains { $0.name == name } }
+            for input in job.inputs where jobRequest.inputs[input.name] == nil {
+                if let output = upstream[input.name] { jobRequest.inputs[input.name] = output }
+            }
+            return jobRequest
+        }
+        // Every job's path parameters are filled before the first job starts: an unfilled one fails here.
+        var earlier: [String: String] = [:]
+        for jobs in allJobs {
+            for job in jobs { _ = try job.fillingParameters(for: jobRequest(job, upstream: earlier)) }
+            for job in jobs { earlier[job.name] = "\(root)/\(job.name)" }
+        }
         for jobs in allJobs {
             let stageReports = try await withThrowingTaskGroup(of: JobReport.self) { group in
                 for job in jobs {
-                    var jobRequest = request
-                    jobRequest.output = "\(root)/\(job.name)"
-                    jobRequest.inputs = request.inputs.filter { name, _ in job.inputs.contains { $0.name == name } }
-                    for input in job.inputs where jobRequest.inputs[input.name] == nil {
-                        if let upstream = outputs[input.name] { jobRequest.inputs[input.name] = upstream }
-                    }
+                    let jobRequest = jobRequest(job, upstream: outputs)
                     group.addTask { try await runner.run(job, request: jobRequest, progress: progress) }
                 }
                 var finished: [JobReport] = []

@@ -15,7 +15,8 @@ public enum DataLocation: Sendable, Hashable, CustomStringConvertible {
     ///
     /// - Throws: `S3LocationError` for a malformed `s3://` URL.
     public init(_ text: String, relativeTo base: String) throws {
-        if S3Location.isS3URL(text) {
+        // Anything that starts like an S3 URL is one, so that `s3:/bucket/key` is an error, not a local path.
+        if text.prefix(3).lowercased() == "s3:" {
             self = .s3(try S3Location(parsing: text))
         } else if text.hasPrefix("/") {
             self = .local(URL(fileURLWithPath: text).standardizedFileURL.path)

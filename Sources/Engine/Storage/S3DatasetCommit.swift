@@ -78,7 +78,9 @@ final class S3DatasetCommit: DatasetCommitting, @unchecked Sendable {
         _ = try AWSBlocking.run {
             try await client.putObject(bucket: prefix.bucket, key: marker, body: body, contentType: "application/json")
         }
-        let keep = Set(manifest.files.map { prefix.key + $0.name } + [marker] + (manifest.rejects.map { [prefix.key + $0] } ?? []))
+        let keep = Set(
+            manifest.files.map { prefix.key + $0.name } + [marker] + (manifest.rejects.map { [prefix.key + $0] } ?? [])
+        )
         do {
             try AWSBlocking.run { try await Self.clean(prefix, keeping: keep, client: client) }
         } catch {

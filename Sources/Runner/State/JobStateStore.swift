@@ -2,15 +2,17 @@ import Foundation
 import Synchronization
 
 /// The worker's job state: one row per run in an SQLite database (WAL mode), written before the job starts so
-/// that a crash leaves a trace for restart recovery and for `sluice jobs`.
+/// that a crash leaves a trace for restart recovery and for `sluice jobs`; also the cursor of `sluice watch
+/// s3://…` polling (see `JobStateStore+Arrivals.swift`).
 ///
 /// Safe to share between tasks; calls are serialised.
 public final class JobStateStore: Sendable {
     /// The database file.
     public let path: String
-    private let database: Mutex<SQLiteDatabase>
+    let database: Mutex<SQLiteDatabase>
 
-    /// Opens or creates the database at `path` (creating its directory), in WAL mode, with the `runs` table.
+    /// Opens or creates the database at `path` (creating its directory), in WAL mode, with the `runs`,
+    /// `arrival_cursors` and `arrivals_announced` tables.
     public init(path: String) throws {
         self.path = path
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
@@ -56,6 +58,22 @@ public final class JobStateStore: Sendable {
                 attempts INTEGER NOT NULL DEFAULT 1
             );
             CREATE INDEX IF NOT EXISTS runs_by_state ON runs (state, activity_arn);
+            CREATE TABLE IF NOT EXISTS arrival_cursors (
+                source TEXT PRIMARY KEY,
+                start_after TEXT,
+                updated_at TEXT NOT NULL
+            );
+            CREATE TABLE IF NOT EXISTS arrivals_announced (
+                source TEXT NOT NULL,
+                key TEXT NOT NULL,
+                etag TEXT NOT NULL,
+                last_modified TEXT NOT NULL,
+                activity_arn TEXT NOT NULL,
+                size INTEGER NOT NULL,
+                outcome TEXT NOT NULL,
+                announced_at TEXT NOT NULL,
+                PRIMARY KEY (source, key, etag, last_modified)
+            );
             """
         )
         database = Mutex(connection)

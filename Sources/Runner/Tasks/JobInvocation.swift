@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 
 /// What an activity task asks for: a job, its inputs, its output and any extra arguments.
@@ -5,8 +6,9 @@ import Foundation
 /// Two input shapes are accepted (see ``init(taskInput:)``):
 /// - the Glue runner's `{"GlueJobName": "ProcessSalesData", ...}`, possibly JSON-encoded a second time as a string
 ///   (a Pass state's string `Result` reaches the activity that way). Every key is a job argument; `--NAME` keys
-///   override the job's input `NAME`, and `--s3_output_path` or `--output` name the output;
-/// - Sluice's own `{"job": "psd", "inputs": {"sales": "..."}, "output": "..."}`.
+///   override the job's input `NAME`, and `--s3_output_path` or `--output` name the output; every key `NAME` or
+///   `--NAME` (with a valid parameter name) is also the value of the job file's `${NAME}` path parameter;
+/// - Sluice's own `{"job": "psd", "inputs": {"sales": "..."}, "output": "...", "params": {"bucket": "..."}}`.
 public struct JobInvocation: Sendable, Hashable {
     /// Which shape the task input had.
     public enum Style: String, Sendable, Hashable {
@@ -24,6 +26,8 @@ public struct JobInvocation: Sendable, Hashable {
     public var output: String?
     /// Every other key of a Glue runner input, as text (JSON for non-string values).
     public var arguments: [String: String]
+    /// Values of the job file's `${name}` path parameters: Sluice's `params`, or the Glue runner's keys.
+    public var parameters: [String: String]
     /// The input's shape.
     public var style: Style
 
@@ -33,12 +37,14 @@ public struct JobInvocation: Sendable, Hashable {
         inputs: [String: String] = [:],
         output: String? = nil,
         arguments: [String: String] = [:],
+        parameters: [String: String] = [:],
         style: Style = .sluice
     ) {
         self.job = job
         self.inputs = inputs
         self.output = output
         self.arguments = arguments
+        self.parameters = parameters
         self.style = style
     }
 }
@@ -96,6 +102,8 @@ extension JobInvocation {
         for (key, raw) in object where key != "GlueJobName" {
             let text = try argumentText(raw, key: key, input: input)
             invocation.arguments[key] = text
+            let parameter = key.hasPrefix("--") ? String(key.dropFirst(2)) : key
+            if JobPathTemplate.isValidName(parameter) { invocation.parameters[parameter] = text }
             if outputArguments.contains(key) {
                 invocation.output = text
             } else if key.hasPrefix("--"), key.count > 2 {
@@ -127,10 +135,27 @@ extension JobInvocation {
             }
             invocation.output = output
         }
-        let known: Set<String> = ["job", "inputs", "output"]
+        if let params = object["params"], !(params is NSNull) {
+            guard let params = params as? [String: Any] else {
+                throw TaskInputError(reason: #""params" must be an object of parameter name to value"#, input: input)
+            }
+            for (key, value) in params {
+                guard JobPathTemplate.isValidName(key) else {
+                    throw TaskInputError(
+                        reason: #""params.\#(key)" is not a parameter name (letters, digits and _)"#,
+                        input: input
+                    )
+                }
+                guard !(value is [Any]), !(value is [String: Any]) else {
+                    throw TaskInputError(reason: #""params.\#(key)" must be a string or number"#, input: input)
+                }
+                invocation.parameters[key] = try argumentText(value, key: key, input: input)
+            }
+        }
+        let known: Set<String> = ["job", "inputs", "output", "params"]
         if let unknown = object.keys.filter({ !known.contains($0) }).sorted().first {
             throw TaskInputError(
-                reason: #"unknown key "\#(unknown)" (expected "job", "inputs" and "output")"#,
+                reason: #"unknown key "\#(unknown)" (expected "job", "inputs", "output" and "params")"#,
                 input: input
             )
         }

@@ -10,7 +10,9 @@ final class RangeFetch: @unchecked Sendable {
     let range: Range<Int>
     private let condition = NSCondition()
     private var result: Result<[UInt8], any Error>?
-    /// Bytes of ``range`` handed out so far (the fetch is dropped by its owner once all are).
+    /// Bytes of ``range`` that announced reads will take (coalesced gaps are fetched but never read).
+    var expected = 0
+    /// Bytes of ``range`` handed out so far: the fetch is dropped by its owner once ``expected`` are.
     var consumed = 0
 
     /// Starts `GET range` of `location`, pinned to `eTag`.

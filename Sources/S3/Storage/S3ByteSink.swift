@@ -137,6 +137,8 @@ public final class S3ByteSink: ByteSink, @unchecked Sendable {
     private func handle(_ event: (inout MultipartUploadStateMachine) -> [MultipartUploadStateMachine.Action]) {
         condition.lock()
         let actions = event(&machine)
+        // Any answer may free an upload slot the writer waits for in ``handInPart()``.
+        condition.broadcast()
         condition.unlock()
         perform(actions)
     }
@@ -228,9 +230,8 @@ public final class S3ByteSink: ByteSink, @unchecked Sendable {
                 condition.unlock()
                 Self.startAbort(client: client, location: location, uploadId: uploadId, tracker: aborts)
             case .succeed, .fail:
-                condition.lock()
-                condition.broadcast()
-                condition.unlock()
+                // The writer waiting in close() or handInPart() was woken by handle(_:).
+                break
             }
         }
     }

@@ -91,17 +91,19 @@ public final class S3ByteSource: ByteSource, @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         for span in merged {
-            if Self.covers(
-                pieces.map(\.range).filter { $0.overlaps(span) }.sorted { $0.lowerBound < $1.lowerBound },
-                span
-            ) {
-                continue
-            }
+            let held = pieces.map(\.range).filter { $0.overlaps(span) }.sorted { $0.lowerBound < $1.lowerBound }
+            if Self.covers(held, span) { continue }
             var start = span.lowerBound
             while start < span.upperBound {
                 let end = min(span.upperBound, start + options.pieceSize)
                 pieces.append(RangeFetch(client: client, location: location, range: start..<end, eTag: eTag))
                 start = end
+            }
+        }
+        // What each piece is to hand out: the announced bytes in it (the coalesced gaps are never read).
+        for range in ranges where !range.isEmpty {
+            for piece in pieces where piece.range.overlaps(range) {
+                piece.expected += piece.range.clamped(to: range).count
             }
         }
     }
@@ -117,7 +119,7 @@ public final class S3ByteSource: ByteSource, @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         piece.consumed += consumed
-        if piece.consumed >= piece.range.count {
+        if piece.consumed >= piece.expected {
             pieces.removeAll { $0 === piece }
         }
     }

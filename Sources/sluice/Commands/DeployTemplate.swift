@@ -124,7 +124,7 @@ struct DeployTemplate: Sendable {
                 "ETLOutputPrefix",
                 .object([
                     "Type": .string("String"),
-                    "Default": .string("etl-output"),
+                    "Default": .string("output"),
                     "AllowedPattern": .string("^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$"),
                     "Description": .string(
                         "Key prefix (no leading or trailing slash) in the data bucket under which the jobs write "
@@ -401,8 +401,9 @@ struct DeployTemplate: Sendable {
     /// else. Step Functions: the four activity-worker calls (GetActivityTask, SendTaskSuccess, SendTaskFailure,
     /// SendTaskHeartbeat). S3: GetObject (HeadObject and ranged GETs of inputs and of the jobs' own outputs);
     /// PutObject (PutObject, multipart uploads, CopyObject's target), DeleteObject (DeleteObjects of the
-    /// previous run's files) and AbortMultipartUpload under the output prefix; ListBucket (ListObjectsV2 of
-    /// datasets, limited to the output prefix) and ListBucketMultipartUploads (cleanup of incomplete uploads).
+    /// previous run's files) and AbortMultipartUpload under the output prefix; ListBucket (ListObjectsV2 of the
+    /// input prefixes, of the datasets and of `sluice watch`'s listing) and ListBucketMultipartUploads (cleanup of
+    /// incomplete uploads).
     /// SQS: ReceiveMessage and DeleteMessage on the arrival queue.
     static let workerActions: [String: [String]] = [
         "ActivityTasks": [
@@ -417,13 +418,12 @@ struct DeployTemplate: Sendable {
 
     private var workerPolicy: DeployYAML {
         let bucketArn = sub("arn:${AWS::Partition}:s3:::${SourceDataBucketName}")
-        func statement(_ sid: String, _ resource: DeployYAML, condition: DeployYAML? = nil) -> DeployYAML {
+        func statement(_ sid: String, _ resource: DeployYAML) -> DeployYAML {
             .object([
                 ("Sid", .string(sid)),
                 ("Effect", .string("Allow")),
                 ("Action", .strings(Self.workerActions[sid] ?? [])),
                 ("Resource", resource),
-                condition.map { ("Condition", $0) },
             ])
         }
         return .object([
@@ -446,15 +446,7 @@ struct DeployTemplate: Sendable {
                         "WriteOutputs",
                         sub("arn:${AWS::Partition}:s3:::${SourceDataBucketName}/${ETLOutputPrefix}/*")
                     ),
-                    statement(
-                        "ListOutputs",
-                        bucketArn,
-                        condition: .object([
-                            "StringLike": .object([
-                                "s3:prefix": .list([sub("${ETLOutputPrefix}/*"), ref("ETLOutputPrefix")])
-                            ])
-                        ])
-                    ),
+                    statement("ListOutputs", bucketArn),
                     statement("ListUploads", bucketArn),
                     statement("ArrivalQueue", getAtt("ArrivalQueue", "Arn")),
                 ]),
@@ -636,8 +628,8 @@ struct DeployTemplate: Sendable {
     /// `sluice worker`'s arguments (after `sluice`).
     private var workerArguments: [DeployYAML] {
         [
-            .string("worker"), .string("--activity-arn"), ref("GlueRunnerActivity"), .string("--grace"),
-            .string(String(Self.workerGrace)),
+            .string("worker"), .string("--activity-arn"), ref("GlueRunnerActivity"), .string("--jobs"),
+            .string("jobs/s3"), .string("--grace"), .string(String(Self.workerGrace)),
         ]
     }
 
@@ -689,7 +681,7 @@ struct DeployTemplate: Sendable {
             set -euo pipefail
             dnf install -y docker
             systemctl enable --now docker
-            \(unit("worker", "sluice worker (GlueRunnerActivity)", "worker --activity-arn ${GlueRunnerActivity} --grace \(Self.workerGrace)"))
+            \(unit("worker", "sluice worker (GlueRunnerActivity)", "worker --activity-arn ${GlueRunnerActivity} --jobs jobs/s3 --grace \(Self.workerGrace)"))
             \(unit("watch", "sluice watch (S3 arrivals through SQS)", "watch s3://${SourceDataBucketName}/ --activity-prefix \(activityPrefix) --queue-url ${ArrivalQueue}"))
             systemctl daemon-reload
             systemctl enable --now sluice-worker.service sluice-watch.service

@@ -42,6 +42,7 @@ extension Sluice {
 
         func validate() throws {
             _ = try parseInputAssignments(inputs)
+            _ = try options.parameters()
         }
 
         func run() async throws {
@@ -56,7 +57,8 @@ extension Sluice {
                         inputs: inputs,
                         format: options.format,
                         codec: options.codec,
-                        memoryLimit: options.memoryLimit?.bytes
+                        memoryLimit: options.memoryLimit?.bytes,
+                        parameters: try options.parameters()
                     )
                     return try await Engine.Pipeline.seed.run(
                         with: runner,

@@ -9,9 +9,10 @@ extension Sluice {
             abstract: "Run one job.",
             discussion: """
                 JOB is a job name (psd), an alias (ProcessSalesData) or the path of a job file. Inputs default to \
-                the paths in the job file; outputs to output/JOB. The output is written into a temporary \
-                directory (in S3: under run-unique names, committed by its _SUCCESS manifest) and replaces the \
-                previous one only when the job succeeds.
+                the paths in the job file, whose ${NAME} parameters are filled from --param NAME=VALUE, else \
+                from the environment variable NAME; the output to the job file's output path, else output/JOB. \
+                The output is written into a temporary directory (in S3: under run-unique names, committed by its \
+                _SUCCESS manifest) and replaces the previous one only when the job succeeds.
 
                 \(s3EnvironmentHelp)
 
@@ -20,6 +21,7 @@ extension Sluice {
                   sluice run ProcessSalesData --input sales=/data/sales.csv --output /tmp/psd --codec zstd
                   sluice run jmsd --input psd=output/psd --input pmd=output/pmd --format csv
                   sluice run psd --input sales=s3://my-bucket/sales/ --output s3://my-bucket/output/tmp/sales
+                  sluice run etl/sales.json --param bucket=my-data-bucket
                 """
         )
 
@@ -50,6 +52,7 @@ extension Sluice {
 
         func validate() throws {
             _ = try parseInputAssignments(inputs)
+            _ = try options.parameters()
         }
 
         func run() async throws {
@@ -64,7 +67,8 @@ extension Sluice {
                         output: output,
                         format: options.format,
                         codec: options.codec,
-                        memoryLimit: options.memoryLimit?.bytes
+                        memoryLimit: options.memoryLimit?.bytes,
+                        parameters: try options.parameters()
                     )
                     return try await runner.run(named: job, request: request, progress: progress.update)
                 }

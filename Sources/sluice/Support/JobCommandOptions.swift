@@ -31,8 +31,35 @@ struct JobCommandOptions: ParsableArguments {
     )
     var memoryLimit: ByteCount?
 
+    @Option(
+        name: .customLong("param"),
+        parsing: .singleValue,
+        help: ArgumentHelp(
+            "A value for the job files' ${NAME} path parameters, as NAME=VALUE (repeatable); before the environment.",
+            valueName: "name=value"
+        )
+    )
+    var params: [String] = []
+
     func catalog() throws -> JobCatalog {
         try JobCatalog(directory: jobs)
+    }
+
+    /// The `--param NAME=VALUE` items by name; a later item for the same name wins.
+    func parameters() throws -> [String: String] {
+        var result: [String: String] = [:]
+        for item in params {
+            guard let equals = item.firstIndex(of: "="),
+                JobPathTemplate.isValidName(String(item[..<equals]))
+            else {
+                throw ValidationError(
+                    "--param expects NAME=VALUE with NAME made of letters, digits and _ (not starting with a digit), "
+                        + "got \"\(item)\""
+                )
+            }
+            result[String(item[..<equals])] = String(item[item.index(after: equals)...])
+        }
+        return result
     }
 }
 

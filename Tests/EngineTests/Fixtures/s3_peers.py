@@ -9,6 +9,12 @@ AWS_* variables):
                                         (PREFIX/polars.parquet); print the table as JSON rows
   listing BUCKET PREFIX                 print JSON {"keys": [...], "uploads": [...]} of PREFIX
   upload BUCKET KEY FILE                put FILE at KEY with boto3
+  wide BUCKET KEY ROWS                  write a 19-column table (a `date` column of distinct dates, 18 random
+                                        int64 columns) with pyarrow to KEY; print JSON {"footer", "date_chunk",
+                                        "size", "first_dates"}: the footer's bytes (with its length and magic) and
+                                        the date column chunk's
+  digest BUCKET PREFIX                  print JSON {"files": n, "md5": [...]}: the MD5 of each file the manifest
+                                        of PREFIX names, in manifest order
 """
 import datetime
 import json
@@ -118,6 +124,43 @@ def upload(bucket, key, path):
     client.upload_file(path, bucket, key)
 
 
+def wide(bucket, key, rows):
+    import random
+
+    rows = int(rows)
+    rng = random.Random(42)
+    days = list(range(rows))
+    rng.shuffle(days)
+    columns = {"date": pa.array(days, pa.int32()).cast(pa.date32())}
+    for i in range(18):
+        columns[f"metric_{i:02d}"] = pa.array([rng.getrandbits(62) for _ in range(rows)], pa.int64())
+    table = pa.table(columns)
+    pq.write_table(table, f"{bucket}/{key}", filesystem=arrow_fs(), write_statistics=True)
+    meta = pq.read_metadata(f"{bucket}/{key}", filesystem=arrow_fs())
+    date_chunk = sum(meta.row_group(g).column(0).total_compressed_size for g in range(meta.num_row_groups))
+    size = s3().head_object(Bucket=bucket, Key=key)["ContentLength"]
+    print(
+        json.dumps(
+            {
+                "footer": meta.serialized_size + 8,
+                "date_chunk": date_chunk,
+                "size": size,
+                "row_groups": meta.num_row_groups,
+                "first_dates": [d.isoformat() for d in table.column("date").to_pylist()[:3]],
+            }
+        )
+    )
+
+
+def digest(bucket, prefix):
+    import hashlib
+
+    client = s3()
+    sums = [hashlib.md5(client.get_object(Bucket=bucket, Key=k)["Body"].read()).hexdigest() for k in manifest_files(bucket, prefix)]
+    print(json.dumps({"files": len(sums), "md5": sums}))
+
+
 if __name__ == "__main__":
     command, args = sys.argv[1], sys.argv[2:]
-    {"compare": compare, "write": write, "listing": listing, "upload": upload}[command](*args)
+    commands = {"compare": compare, "write": write, "listing": listing, "upload": upload, "wide": wide, "digest": digest}
+    commands[command](*args)
