@@ -55,6 +55,10 @@ var targets: [Target] = [
     ),
     // libFuzzer entry point for the Parquet footer and page decoders (see README).
     .executableTarget(name: "ParquetFuzzer", dependencies: ["Parquet"]),
+    // libFuzzer entry point for the CSV reader with random options (Tests/fuzz-csv).
+    .executableTarget(name: "CSVFuzzer", dependencies: ["CSV", "Storage"]),
+    // Reads one CSV file with given or sniffed options and prints it as JSON, for benchmarks/csv-messy.
+    .executableTarget(name: "CSVProbe", dependencies: ["CSV", "Columnar"]),
 
     // Tests.
     .target(name: "TestSupport", dependencies: ["Columnar", "Storage"], path: "Tests/TestSupport"),

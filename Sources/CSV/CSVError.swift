@@ -10,6 +10,8 @@ public struct CSVError: Error, Sendable, Hashable, CustomStringConvertible {
         case tooFewFields(expected: Int, found: Int)
         /// A quoted field is not closed before the end of the file.
         case unterminatedQuote
+        /// A quote inside an unquoted field, with ``CSVOptions/strict``.
+        case quoteInUnquotedField
         /// A closing quote is followed by something other than a delimiter or the end of the line.
         case textAfterClosingQuote
         /// The text does not parse as the column's type (named by its ``CSVColumnType/description``).
@@ -58,6 +60,7 @@ public struct CSVError: Error, Sendable, Hashable, CustomStringConvertible {
         case .tooFewFields(let expected, let found): parts.append("expected \(expected) fields, found \(found)")
         case .unterminatedQuote: parts.append("unterminated quoted field")
         case .textAfterClosingQuote: parts.append("text after closing quote in \(found)")
+        case .quoteInUnquotedField: parts.append("quote inside an unquoted field in \(found) (strict)")
         case .invalidValue(let expected): parts.append("expected \(expected), found \(found)")
         case .invalidUTF8: parts.append("invalid UTF-8 in \(found)")
         case .lineTooLong(let limit): parts.append("row longer than \(limit) bytes (unterminated quote?)")

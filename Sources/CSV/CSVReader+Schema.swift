@@ -71,12 +71,15 @@ extension CSVReader {
             sampled += batch.count
         }
         return zip(reader.header, samples).map { name, chunks in
-            CSVColumn(name: name, type: inferType(chunks, limit: sampleRows))
+            CSVColumn(name: name, type: inferType(chunks, limit: sampleRows, options: reader.options))
         }
     }
 
     /// The first type every non-empty value (of the first `limit`) parses as.
-    static func inferType(_ chunks: [ByteArrays], limit: Int) -> CSVColumnType {
+    static func inferType(_ chunks: [ByteArrays], limit: Int, options: CSVOptions = CSVOptions()) -> CSVColumnType {
+        let customNumbers = options.decimalSeparator != UInt8(ascii: ".") || options.thousandsSeparator != nil
+        let numberScratch = UnsafeMutablePointer<UInt8>.allocate(capacity: 64)
+        defer { numberScratch.deallocate() }
         var candidates: [CSVColumnType] = [.int64, .double, .boolean]
         candidates += inferredDateFormats.map { .date(format: $0) }
         candidates += inferredTimestampFormats.map { .timestamp(format: $0) }
@@ -105,7 +108,17 @@ extension CSVReader {
                     alive.removeAll { candidate in
                         switch candidate {
                         case .int64: return ByteParsing.int64(start, end) == nil
-                        case .double: return ByteParsing.double(start, end) == nil
+                        case .double:
+                            if customNumbers {
+                                return ByteParsing.double(
+                                    start,
+                                    end,
+                                    decimal: options.decimalSeparator,
+                                    thousands: options.thousandsSeparator ?? 0,
+                                    scratch: numberScratch
+                                ) == nil
+                            }
+                            return ByteParsing.double(start, end) == nil
                         case .boolean:
                             return end - start < 2 || ByteParsing.boolean(start, end) == nil
                         case .date(let pattern), .timestamp(let pattern):

@@ -32,8 +32,15 @@ import Darwin
 public final class CSVReader {
     /// The path the reader was opened with (or the source's name, e.g. an `s3://` URL); errors name the file by it.
     public let path: String
-    /// The options in use.
-    public let options: CSVOptions
+    /// The options in use: those given, with what ``CSVOptions/detect`` asked for detected.
+    public internal(set) var options: CSVOptions
+    /// What the reader repaired (a header narrower or wider than the rows), one line each, for the caller to log.
+    public internal(set) var warnings: [String] = []
+    /// The dialect the parser reads: ``options``, or the plain dialect the slower path turns the file into.
+    var plain: CSVOptions
+    /// The first bytes of the (plain) stream, for the header's repair; empty unless there is a header.
+    var sample: [UInt8] = []
+    var sampleIsWhole = false
     /// The names of every field of the file, in file order (from the header, or `column1`, … without one).
     public private(set) var header: [String] = []
     /// The output columns with the types they are read as, in output (projection) order.
@@ -54,25 +61,25 @@ public final class CSVReader {
     /// the read. Without a handler, rejected rows are only counted.
     public var onReject: ((CSVRejectedRow) throws -> Void)?
 
-    private let source: any SequentialByteSource
+    var source: any SequentialByteSource
     /// Two buffers of `front + chunkSize` bytes: chunks are read at offset `front`, and the unparsed end of the previous
     /// chunk (at most `maxLineBytes`) is copied just before them.
-    private let buffers: [UnsafeMutablePointer<UInt8>]
-    private let front: Int
-    private var current = 0
+    let buffers: [UnsafeMutablePointer<UInt8>]
+    let front: Int
+    var current = 0
     /// The read of the next chunk into the other buffer, while the current one is parsed.
-    private var prefetch: Prefetch?
+    var prefetch: Prefetch?
     /// The read of `prefetch`, until it is started: by the next parallel parse as one of its tasks (so that it does
     /// not compete with the parse threads for the cores), or on the read thread.
-    private var prefetchJob: (@Sendable () -> Void)?
-    private var buffer: UnsafeMutablePointer<UInt8> { buffers[current] }
+    var prefetchJob: (@Sendable () -> Void)?
+    var buffer: UnsafeMutablePointer<UInt8> { buffers[current] }
     /// The bytes `[start, filled)` of `buffer` are read and not yet parsed.
-    private var start = 0
-    private var filled = 0
-    private var atEnd = false
+    var start = 0
+    var filled = 0
+    var atEnd = false
     private var needsData = true
     /// The physical line number at `start`.
-    private var lineBase = 1
+    var lineBase = 1
     /// One parser per part: up to ``partsPerThread`` per thread, taken by the threads as they become free, so that a
     /// thread slowed down by other work leaves its remaining parts to the others instead of holding up the chunk.
     /// When the caller is the slower side (the chunk parsed ahead is ready before it asks), fewer, larger parts
@@ -90,7 +97,7 @@ public final class CSVReader {
     /// Whether the last chunk (or a failing one) has been taken.
     private var finished = false
     /// Bytes read by the producing side; handed to ``bytesRead`` with each chunk.
-    private var producedBytes = 0
+    var producedBytes = 0
     /// The reader's own threads, started when first needed: one reads ahead, one parses ahead, and the others parse
     /// the parts of a chunk after the first.
     private var readThread: WorkerThread?
@@ -193,6 +200,7 @@ public final class CSVReader {
         try Self.validate(options, path: path)
         self.path = path
         self.options = options
+        plain = options
         do {
             source = try open()
         } catch {
@@ -203,30 +211,60 @@ public final class CSVReader {
         start = front
         filled = front
 
-        // The byte-order mark, then the first row: the header, or a sample of the field count.
-        while filled - start < 3 && !atEnd { try fill() }
+        while filled - start < 4 && !atEnd { try fill() }
+        try resolveDialect()
+
+        // The byte-order mark, blank (or skipped) lines, then the first row: the header, or a sample of the field count.
         if filled - start >= 3 && buffer[start] == 0xEF && buffer[start + 1] == 0xBB && buffer[start + 2] == 0xBF {
             start += 3
         }
         var firstRow: [[UInt8]]?
         while start < filled || !atEnd {
+            if start < filled && buffer[start] == UInt8(ascii: "\n") {
+                start += 1
+                lineBase += 1
+                continue
+            }
+            if start + 1 < filled && buffer[start] == UInt8(ascii: "\r") && buffer[start + 1] == UInt8(ascii: "\n") {
+                start += 2
+                lineBase += 1
+                continue
+            }
+            if start + 1 >= filled && !atEnd {
+                try fill()
+                continue
+            }
             switch RowSplitter.split(
                 buffer,
                 from: start,
                 to: filled,
                 isFinal: atEnd,
-                delimiter: options.delimiter,
-                quote: options.quote
+                delimiter: plain.delimiter,
+                quote: plain.quote
             ) {
-            case .row(let fields, let next, let lines):
+            case .row(var fields, var next, var lines):
+                if plain.hasHeader && lines > 1 {
+                    // A stray quote in the header swallowed the lines after it: take the quote literally.
+                    if case .row(let literal, let literalNext, let literalLines) = RowSplitter.split(
+                        buffer,
+                        from: start,
+                        to: filled,
+                        isFinal: atEnd,
+                        delimiter: plain.delimiter,
+                        quote: 0
+                    ), literalLines == 1, literal.count == consensusWidth(after: literalNext) {
+                        warnings.append("\(path):\(lineBase): the header has an unbalanced quote; it is taken as text")
+                        (fields, next, lines) = (literal, literalNext, literalLines)
+                    }
+                }
                 firstRow = fields
-                if options.hasHeader {
+                if plain.hasHeader {
                     start = next
-                    lineBase = 1 + lines
+                    lineBase += lines
                 }
             case .needMore:
                 if filled - start > options.maxLineBytes {
-                    throw CSVError(file: path, line: 1, kind: .lineTooLong(limit: options.maxLineBytes))
+                    throw CSVError(file: path, line: lineBase, kind: .lineTooLong(limit: options.maxLineBytes))
                 }
                 try fill()
                 continue
@@ -234,8 +272,11 @@ public final class CSVReader {
             break
         }
         needsData = start == filled
-        if options.hasHeader && firstRow == nil { throw CSVError(file: path, kind: .missingHeader) }
-        let headerNames = options.hasHeader ? firstRow!.map { String(decoding: $0, as: UTF8.self) } : nil
+        if plain.hasHeader && firstRow == nil { throw CSVError(file: path, kind: .missingHeader) }
+        var headerNames = plain.hasHeader ? firstRow!.map { String(decoding: $0, as: UTF8.self) } : nil
+        if let names = headerNames {
+            headerNames = repairHeader(names)
+        }
         var layout: Layout
         do {
             layout = try makeLayout(headerNames, firstRow?.count)
@@ -269,7 +310,7 @@ public final class CSVReader {
                 plans: compiled.plans,
                 slotTypes: slotTypes,
                 schema: schema,
-                options: options
+                options: plain
             )
         }
     }
@@ -277,9 +318,9 @@ public final class CSVReader {
     deinit {
         ahead?.group.wait()
         if prefetchJob == nil { prefetch?.group.wait() }
-        readThread?.stop()
-        parseThread?.stop()
-        for thread in partThreads { thread.stop() }
+        readThread?.stopAndWait()
+        parseThread?.stopAndWait()
+        for thread in partThreads { thread.stopAndWait() }
         for buffer in buffers { buffer.deallocate() }
     }
 
@@ -318,14 +359,7 @@ public final class CSVReader {
 
     private static func validate(_ options: CSVOptions, path: String) throws {
         func invalid(_ message: String) -> CSVError { CSVError(file: path, kind: .invalidOptions(message)) }
-        guard options.chunkSize > 0 else { throw invalid("chunk size must be positive") }
-        guard options.batchSize > 0 else { throw invalid("batch size must be positive") }
-        guard options.maxLineBytes > 0 else { throw invalid("maximum line size must be positive") }
-        guard options.delimiter != options.quote else { throw invalid("delimiter and quote must differ") }
-        let lineBreaks: Set<UInt8> = [UInt8(ascii: "\n"), UInt8(ascii: "\r")]
-        guard !lineBreaks.contains(options.delimiter), !lineBreaks.contains(options.quote) else {
-            throw invalid("delimiter and quote cannot be line breaks")
-        }
+        if let problem = options.problem { throw invalid(problem) }
     }
 
     /// `error`, a failure of the source, as a ``CSVError`` of kind ``CSVError/Kind/io`` naming `file`.
@@ -339,7 +373,7 @@ public final class CSVReader {
 
     /// Switches to the other buffer holding the next chunk (read ahead, or read now), with the unparsed bytes of the
     /// current one copied in front of it, and starts reading the chunk after.
-    private func fill() throws {
+    func fill() throws {
         let other = 1 - current
         let count: Int
         if let pending = prefetch {
@@ -351,7 +385,7 @@ public final class CSVReader {
             quoteMarks = pending.quoteMarks
         } else {
             do {
-                count = try source.read(into: buffers[other] + front, count: options.chunkSize)
+                count = try source.read(into: buffers[other] + front, count: plain.chunkSize)
             } catch {
                 throw Self.readError(error, file: path)
             }
@@ -364,16 +398,16 @@ public final class CSVReader {
         start = front - unparsed
         filled = front + count
         producedBytes += count
-        if count < options.chunkSize {
+        if count < plain.chunkSize {
             atEnd = true
         } else {
             let pending = Prefetch()
             // One read at a time: this one is waited for before the next is started.
             let source = Prefetch.Source(source: self.source)
             let target = Prefetch.Target(pointer: buffers[1 - current] + front)
-            let size = options.chunkSize
+            let size = plain.chunkSize
             let threads = parsers.count
-            let quote = options.quote
+            let quote = plain.quote
             pending.group.enter()
             prefetchJob = {
                 do {
@@ -492,7 +526,7 @@ public final class CSVReader {
             length >= wanted * minimumPart
             ? wanted : length >= threadCount * minimumPart ? threadCount : 1
         guard threads > 1 else { return [start, filled] }
-        let quote = options.quote
+        let quote = plain.quote
         let lf = UInt8(ascii: "\n")
         var points = [start]
         var position = start
@@ -635,13 +669,15 @@ private final class ParseAhead: @unchecked Sendable {
     var result = ParsedChunk()
 }
 
-/// The reader, handed to the thread that parses ahead; only the producing side of it is used there.
+/// The reader, handed to the thread that parses ahead; only the producing side of it is used there. It does not keep
+/// the reader alive: the reader's deinit waits for the parse ahead and then for the thread to end, so the reader is
+/// always released on its caller's thread, after everything its threads held.
 private struct Producer: @unchecked Sendable {
-    let reader: CSVReader
+    unowned(unsafe) let reader: CSVReader
 }
 
 /// A chunk being read on another thread; its fields are written before `group` is left and read after it is waited.
-private final class Prefetch: @unchecked Sendable {
+final class Prefetch: @unchecked Sendable {
     struct Target: @unchecked Sendable {
         let pointer: UnsafeMutablePointer<UInt8>
     }

@@ -202,6 +202,32 @@ enum ByteParsing {
         1e20, 1e21, 1e22,
     ]
 
+    /// Parses a number written with `decimal` as the decimal separator and `thousands` (if not 0) between groups of
+    /// digits, by rewriting it into `scratch` (64 bytes) for ``double(_:_:)``; longer text is not a number.
+    static func double(
+        _ start: UnsafePointer<UInt8>,
+        _ end: UnsafePointer<UInt8>,
+        decimal: UInt8,
+        thousands: UInt8,
+        scratch: UnsafeMutablePointer<UInt8>
+    ) -> Double? {
+        guard end - start <= 64 else { return nil }
+        var out = scratch
+        var p = start
+        while p < end {
+            let c = p.pointee
+            if c == thousands && thousands != 0 {
+                p += 1
+                continue
+            }
+            if c == UInt8(ascii: ".") && decimal != UInt8(ascii: ".") { return nil }
+            out.pointee = c == decimal ? UInt8(ascii: ".") : c
+            out += 1
+            p += 1
+        }
+        return double(UnsafePointer(scratch), UnsafePointer(out))
+    }
+
     /// Parses a decimal floating-point number filling all of `[start, end)`, correctly rounded: exact cases by
     /// Clinger's fast path, the rest by `strtod`. Accepts `nan`, `inf` and `infinity` in any case, with a sign.
     @inline(__always)

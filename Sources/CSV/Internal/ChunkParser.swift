@@ -12,6 +12,7 @@ final class ChunkParser: @unchecked Sendable {
         case invalidUTF8
         case textAfterQuote
         case unterminatedQuote
+        case quoteInUnquoted
     }
 
     let file: String
@@ -21,6 +22,14 @@ final class ChunkParser: @unchecked Sendable {
     let delimiter: UInt8
     let quote: UInt8
     let rejectsRows: Bool
+    let nullPadding: Bool
+    let ignoreExtraFields: Bool
+    let strict: Bool
+    /// Whether doubles use another decimal separator or a thousands separator, and which.
+    let customNumbers: Bool
+    let decimalSeparator: UInt8
+    let thousandsSeparator: UInt8
+    private let numberScratch = UnsafeMutablePointer<UInt8>.allocate(capacity: 64)
     let plans: UnsafeMutablePointer<FieldPlan>
     /// Per field: the last date parsed.
     let dateCache: UnsafeMutablePointer<DateCacheEntry>
@@ -65,6 +74,12 @@ final class ChunkParser: @unchecked Sendable {
         delimiter = options.delimiter
         quote = options.quote
         rejectsRows = options.onError == .reject
+        nullPadding = options.nullPadding
+        ignoreExtraFields = options.ignoreExtraFields
+        strict = options.strict
+        decimalSeparator = options.decimalSeparator
+        thousandsSeparator = options.thousandsSeparator ?? 0
+        customNumbers = decimalSeparator != UInt8(ascii: ".") || thousandsSeparator != 0
         self.plans = .allocate(capacity: max(plans.count, 1))
         self.plans.initialize(from: plans, count: plans.count)
         dateCache = .allocate(capacity: max(plans.count, 1))
@@ -98,6 +113,7 @@ final class ChunkParser: @unchecked Sendable {
         skipRuns.deallocate()
         dateCache.deallocate()
         scratch.deallocate()
+        numberScratch.deallocate()
     }
 
     /// Parses the rows of `[from, to)` of `base`. When `isFinal` is false, a row that runs past `to` is left for
@@ -115,6 +131,7 @@ final class ChunkParser: @unchecked Sendable {
         let delimiter = self.delimiter
         let quote = self.quote
         let fieldCount = self.fieldCount
+        let strict = self.strict
         let plans = self.plans
         let skipped = self.skipped
         let lf = UInt8(ascii: "\n")
@@ -364,7 +381,12 @@ final class ChunkParser: @unchecked Sendable {
                 }
                 if field < fieldCount && fault == .none && !converted {
                     let plan = plans[field]
-                    if plan.conversion != .skip {
+                    if strict && !quoted && ByteParsing.find(quote, fs, fe) != fe {
+                        fault = .quoteInUnquoted
+                        faultField = field
+                        faultStart = fs
+                        faultEnd = fe
+                    } else if plan.conversion != .skip {
                         let result = convert(plan, rows, fs, fe, quoted: quoted, escaped: escaped)
                         if result != .none {
                             fault = result
@@ -390,7 +412,7 @@ final class ChunkParser: @unchecked Sendable {
             seen += 1
             committed = p
             let found = field + 1
-            if fault != .none || found != fieldCount {
+            if fault != .none || (found != fieldCount && !tolerate(found, rows)) {
                 var contentEnd = rowEnd
                 if contentEnd > rowStart && (contentEnd - 1).pointee == cr { contentEnd -= 1 }
                 let error = makeError(
@@ -426,6 +448,25 @@ final class ChunkParser: @unchecked Sendable {
         rowsSeen = seen
         lines = line
         consumed = committed - base
+    }
+
+    /// Whether a row of `found` fields (not the header's count) is kept: extra fields ignored, or missing ones
+    /// padded with nulls into row `row`.
+    private func tolerate(_ found: Int, _ row: Int) -> Bool {
+        if found > fieldCount { return ignoreExtraFields }
+        guard nullPadding else { return false }
+        for field in found..<fieldCount where plans[field].conversion != .skip {
+            let slot = slots + plans[field].slot
+            slot.pointee.validity[row] = false
+            slot.pointee.mayHaveNulls = true
+            switch plans[field].conversion {
+            case .string, .raw: slot.pointee.offsets[row + 1] = slot.pointee.offsets[row]
+            case .boolean: slot.pointee.values.storeBytes(of: false, toByteOffset: row, as: Bool.self)
+            case .date: slot.pointee.values.storeBytes(of: 0, toByteOffset: row &* 4, as: Int32.self)
+            default: slot.pointee.values.storeBytes(of: 0, toByteOffset: row &* 8, as: Int64.self)
+            }
+        }
+        return true
     }
 
     private func flush(_ rows: Int) {
@@ -477,6 +518,14 @@ final class ChunkParser: @unchecked Sendable {
                 column: field < names.count ? names[field] : nil,
                 text: text(),
                 kind: .textAfterClosingQuote
+            )
+        case .quoteInUnquoted:
+            return CSVError(
+                file: file,
+                line: line,
+                column: names[field],
+                text: text(),
+                kind: .quoteInUnquotedField
             )
         case .unterminatedQuote:
             return CSVError(
@@ -581,7 +630,17 @@ final class ChunkParser: @unchecked Sendable {
             guard let value = ByteParsing.int64(start, end) else { return .invalidValue }
             slot.pointee.values.storeBytes(of: value, toByteOffset: row &* 8, as: Int64.self)
         case .double:
-            guard let value = ByteParsing.double(start, end) else { return .invalidValue }
+            let parsed =
+                customNumbers
+                ? ByteParsing.double(
+                    start,
+                    end,
+                    decimal: decimalSeparator,
+                    thousands: thousandsSeparator,
+                    scratch: numberScratch
+                )
+                : ByteParsing.double(start, end)
+            guard let value = parsed else { return .invalidValue }
             slot.pointee.values.storeBytes(of: value, toByteOffset: row &* 8, as: Double.self)
         case .boolean:
             guard let value = ByteParsing.boolean(start, end) else { return .invalidValue }

@@ -15,11 +15,18 @@ final class WorkerThread: @unchecked Sendable {
     static let niceness: Int32 = 5
     /// Pending jobs; `nil` ends the thread.
     private var jobs: [(@Sendable () -> Void)?] = []
+    /// Signalled when the thread ends.
+    private let exited = DispatchSemaphore(value: 0)
+    /// The thread, until it ends (then `nil`, so that the thread and the worker do not hold each other).
+    private var thread: Thread?
 
     /// Starts the thread.
     init(name: String) {
         let thread = Thread { [self] in run() }
         thread.name = name
+        lock.lock()
+        self.thread = thread
+        lock.unlock()
         thread.start()
     }
 
@@ -31,6 +38,16 @@ final class WorkerThread: @unchecked Sendable {
     /// Ends the thread once the jobs submitted before are done; it holds the worker until then.
     func stop() {
         enqueue(nil)
+    }
+
+    /// Ends the thread once the jobs submitted before are done, and waits until it has (so that everything its jobs
+    /// held is released), unless called on the thread itself.
+    func stopAndWait() {
+        lock.lock()
+        let onItself = thread != nil && Thread.current === thread
+        lock.unlock()
+        enqueue(nil)
+        if !onItself { exited.wait() }
     }
 
     private func enqueue(_ job: (@Sendable () -> Void)?) {
@@ -66,7 +83,13 @@ final class WorkerThread: @unchecked Sendable {
             lock.lock()
             let job = jobs.removeFirst()
             lock.unlock()
-            guard let job else { return }
+            guard let job else {
+                lock.lock()
+                thread = nil
+                lock.unlock()
+                exited.signal()
+                return
+            }
             job()
         }
     }

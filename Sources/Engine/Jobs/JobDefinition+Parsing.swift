@@ -137,7 +137,7 @@ struct JobFileReader {
     func input(_ node: JobFileNode) throws -> JobInput {
         _ = try object(
             node,
-            allowed: ["name", "format", "path", "columns", "delimiter", "quote", "header", "on_error"]
+            allowed: ["name", "format", "path", "columns"].reduce(into: Self.csvOptionKeys) { $0.insert($1) }
         )
         let name = try string(required(node, "name"))
         let formatNode = try required(node, "format")
@@ -145,19 +145,7 @@ struct JobFileReader {
             throw error(formatNode, "unknown format (expected csv or parquet)")
         }
         let path = try template(required(node, "path"))
-        var options = CSVOptions()
-        if let delimiter = node.child("delimiter") { options.delimiter = try singleByte(delimiter) }
-        if let quote = node.child("quote") { options.quote = try singleByte(quote) }
-        if let header = node.child("header") {
-            guard let flag = header.value as? Bool else { throw error(header, "expected true or false") }
-            options.hasHeader = flag
-        }
-        if let onError = node.child("on_error") {
-            guard let mode = CSVOptions.OnError(rawValue: try string(onError)) else {
-                throw error(onError, "expected \"fail\" or \"reject\"")
-            }
-            options.onError = mode
-        }
+        let options = try csvOptions(node)
         var columns: [CSVColumn]?
         if let columnsNode = node.child("columns") {
             guard format == .csv else { throw error(columnsNode, "columns are declared for CSV inputs only") }

@@ -14,7 +14,9 @@ extension Sluice {
             discussion: """
                 For CSV, types are inferred from the first rows (--sample-rows), using the notation of job files: \
                 int64, double, boolean, date(M/d/yyyy), timestamp(yyyy-MM-dd HH:mm:ss), string(empty_is_null). \
-                With --json the columns are printed as a job file's "columns" list, ready to paste.
+                The dialect (delimiter, quote, escape, header, skip, encoding) is detected unless given by the flags, \
+                and printed first as job-file keys. With --json the columns are printed as a job file's "columns" \
+                list, ready to paste.
 
                 Examples:
                   sluice schema samples/MarketingData_QuickSightSample.csv
@@ -37,8 +39,32 @@ extension Sluice {
         @Option(name: .long, help: "For CSV: how many rows inference samples.")
         var sampleRows: Int = 10_000
 
-        @Option(name: .long, help: "For CSV: the field delimiter (one character).")
-        var delimiter: String = ","
+        @Option(name: .long, help: "For CSV: the field delimiter (1 to 4 bytes; detected when not given).")
+        var delimiter: String?
+
+        @Option(name: .long, help: "For CSV: the quote character (detected when not given).")
+        var quote: String?
+
+        @Option(name: .long, help: "For CSV: the escape inside quotes, e.g. \\ (default: the quote doubled; detected).")
+        var escape: String?
+
+        @Option(name: .long, help: "For CSV: true, false or auto (the default: detected).")
+        var header: String = "auto"
+
+        @Option(name: .long, help: "For CSV: lines to skip before the header (detected when not given).")
+        var skip: Int?
+
+        @Option(name: .long, help: "For CSV: lines starting with this prefix are skipped.")
+        var comment: String?
+
+        @Option(
+            name: .long,
+            help: "For CSV: utf-8, utf-8-sig, utf-16, latin-1 or windows-1252 (detected when not given)."
+        )
+        var encoding: String?
+
+        @Option(name: .long, help: "For CSV: auto (the default), lf, crlf or cr.")
+        var lineTerminator: String = "auto"
 
         @Flag(name: .long, help: "Print JSON instead of a table.")
         var json = false
@@ -46,7 +72,7 @@ extension Sluice {
         @OptionGroup var global: GlobalOptions
 
         func validate() throws {
-            guard delimiter.utf8.count == 1 else { throw ValidationError("--delimiter must be a single character") }
+            _ = try csvOptions()
             guard sampleRows > 0 else { throw ValidationError("--sample-rows must be positive") }
         }
 
@@ -66,21 +92,95 @@ extension Sluice {
         }
 
         private func printCSV(_ file: DatasetFile, store: ObjectStore) throws {
-            var options = CSVOptions()
-            options.delimiter = delimiter.utf8.first!
+            let options = try CSVReader.detectDialect(
+                source: try file.sequentialSource(store: store),
+                options: try csvOptions()
+            )
             let columns = try CSVReader.inferSchema(
                 source: try file.sequentialSource(store: store),
                 sampleRows: sampleRows,
                 options: options
             )
+            let dialect = Self.dialectNotation(options)
             if json {
                 let lines = columns.map {
                     "  { \"name\": \(jsonString($0.name)), \"type\": \(jsonString($0.type.description)) }"
                 }
                 print("[\n" + lines.joined(separator: ",\n") + "\n]")
             } else {
+                // The dialect as job-file keys of a CSV input, ready to paste.
+                print("dialect: " + dialect.map { "\(jsonString($0.key)): \($0.value)" }.joined(separator: ", "))
                 printTable([("column", "type")] + columns.map { ($0.name, $0.type.description) })
             }
+        }
+
+        /// The CSV options the flags give; what is not given is left to the sniffer.
+        private func csvOptions() throws -> CSVOptions {
+            var options = CSVOptions()
+            options.detect = .all
+            if let delimiter {
+                guard (1...4).contains(delimiter.utf8.count) else {
+                    throw ValidationError("--delimiter must be 1 to 4 bytes")
+                }
+                options.delimiterBytes = Array(delimiter.utf8)
+                options.detect.remove(.delimiter)
+            }
+            if let quote {
+                guard quote.utf8.count == 1 else { throw ValidationError("--quote must be one byte") }
+                options.quote = quote.utf8.first!
+                options.detect.remove(.quote)
+            }
+            if let escape {
+                guard escape.utf8.count == 1 else { throw ValidationError("--escape must be one byte") }
+                options.escape = escape.utf8.first!
+                options.detect.remove(.escape)
+            }
+            switch header {
+            case "auto": break
+            case "true", "false":
+                options.hasHeader = header == "true"
+                options.detect.remove(.header)
+            default: throw ValidationError("--header must be true, false or auto")
+            }
+            if let skip {
+                guard skip >= 0 else { throw ValidationError("--skip must not be negative") }
+                options.skipLines = skip
+                options.detect.remove(.skip)
+            }
+            if let comment {
+                guard !comment.isEmpty else { throw ValidationError("--comment must not be empty") }
+                options.comment = Array(comment.utf8)
+            }
+            if let encoding {
+                guard let value = CSVOptions.Encoding(rawValue: encoding.lowercased()) else {
+                    throw ValidationError("--encoding must be utf-8, utf-8-sig, utf-16, latin-1 or windows-1252")
+                }
+                options.encoding = value
+                options.detect.remove(.encoding)
+            }
+            guard let terminator = CSVOptions.LineTerminator(rawValue: lineTerminator) else {
+                throw ValidationError("--line-terminator must be auto, lf, crlf or cr")
+            }
+            options.lineTerminator = terminator
+            if let problem = options.problem { throw ValidationError(problem) }
+            return options
+        }
+
+        /// The dialect as job-file keys and JSON values, ready to paste into a CSV input.
+        static func dialectNotation(_ options: CSVOptions) -> [(key: String, value: String)] {
+            func text(_ bytes: [UInt8]) -> String { jsonString(String(decoding: bytes, as: UTF8.self)) }
+            var keys: [(key: String, value: String)] = [
+                ("delimiter", text(options.delimiterBytes)),
+                ("quote", text([options.quote])),
+            ]
+            if let escape = options.escape, escape != options.quote { keys.append(("escape", text([escape]))) }
+            keys.append(("header", options.hasHeader ? "true" : "false"))
+            if options.skipLines > 0 { keys.append(("skip", "\(options.skipLines)")) }
+            if let comment = options.comment { keys.append(("comment", text(comment))) }
+            if options.encoding != .utf8 { keys.append(("encoding", jsonString(options.encoding.rawValue))) }
+            if options.lineTerminator == .cr { keys.append(("line_terminator", jsonString("\r"))) }
+            if options.ignoreExtraFields { keys.append(("ignore_extra_fields", "true")) }
+            return keys
         }
 
         private func printParquet(_ source: ParquetSource, store: ObjectStore) throws {
