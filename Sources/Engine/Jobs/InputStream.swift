@@ -51,22 +51,37 @@ final class InputStream: BatchStream {
         }
     }
 
-    private static func csvReader(_ input: JobInput, file: DatasetFile, store: ObjectStore?) throws -> CSVReader {
+    private static func csvReader(
+        _ input: JobInput,
+        file: DatasetFile,
+        store: ObjectStore?,
+        context: ExecutionContext
+    ) throws -> CSVReader {
+        let reader: CSVReader
         if case .local(let path) = file.location {
-            return try CSVReader(
+            reader = try CSVReader(
                 path: path,
                 columns: input.columns,
                 projection: input.columns?.map(\.name),
                 options: input.csvOptions
             )
+        } else {
+            reader = try CSVReader(
+                source: try file.sequentialSource(store: store),
+                columns: input.columns,
+                projection: input.columns?.map(\.name),
+                options: input.csvOptions,
+                reopen: { try file.sequentialSource(store: store) }
+            )
         }
-        return try CSVReader(
-            source: try file.sequentialSource(store: store),
-            columns: input.columns,
-            projection: input.columns?.map(\.name),
-            options: input.csvOptions,
-            reopen: { try file.sequentialSource(store: store) }
-        )
+        // The reader's repairs (a header wider or narrower than its rows, say) are said once, as warnings.
+        for warning in reader.warnings {
+            context.execution.runner.logger.warning(
+                "\(warning)",
+                metadata: ["job": "\(context.execution.job.name)", "input": "\(input.name)"]
+            )
+        }
+        return reader
     }
 
     private static func openCSV(
@@ -75,7 +90,7 @@ final class InputStream: BatchStream {
         store: ObjectStore?,
         context: ExecutionContext
     ) throws -> InputStream {
-        var reader = try csvReader(input, file: files[0], store: store)
+        var reader = try csvReader(input, file: files[0], store: store, context: context)
         let schema = reader.schema
         let rejects = context.rejects
         let inputName = input.name
@@ -103,7 +118,7 @@ final class InputStream: BatchStream {
                 stream.rowsRead = doneRows
                 fileIndex += 1
                 guard fileIndex < files.count else { return nil }
-                reader = try csvReader(input, file: files[fileIndex], store: store)
+                reader = try csvReader(input, file: files[fileIndex], store: store, context: context)
                 guard reader.schema == schema else {
                     throw JobError(
                         "input \(inputName): \(files[fileIndex].location) has columns \(reader.schema.names), "
