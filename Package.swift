@@ -53,10 +53,12 @@ var targets: [Target] = [
             logging,
         ]
     ),
+    // The libFuzzer driver lookup both fuzz targets share.
+    .target(name: "FuzzerSupport"),
     // libFuzzer entry point for the Parquet footer and page decoders (see README).
-    .executableTarget(name: "ParquetFuzzer", dependencies: ["Parquet"]),
+    .executableTarget(name: "ParquetFuzzer", dependencies: ["Parquet", "FuzzerSupport"]),
     // libFuzzer entry point for the CSV reader with random options (Tests/fuzz-csv).
-    .executableTarget(name: "CSVFuzzer", dependencies: ["CSV", "Storage"]),
+    .executableTarget(name: "CSVFuzzer", dependencies: ["CSV", "Storage", "FuzzerSupport"]),
     // Reads one CSV file with given or sniffed options and prints it as JSON, for benchmarks/csv-messy.
     .executableTarget(name: "CSVProbe", dependencies: ["CSV", "Columnar"]),
 
