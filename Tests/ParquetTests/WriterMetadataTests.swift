@@ -196,6 +196,8 @@ struct WriterMetadataTests {
                 )
                 options.rowGroupMaxRows = 1_200
                 options.dataPageMaxRows = 500
+                // The layout of dictionary and PLAIN pages (the delta choice is covered by WriterDeltaTests).
+                options.deltaEncoding = false
                 options.keyValueMetadata = ["origin": "sluice tests", "ünïcode": "✓"]
                 let path = directory.appendingPathComponent("layout-\(dictionary)-\(pageVersion).parquet").path
                 try WriterInteropTests.write([batch], schema: batch.schema, to: path, options: options)

@@ -230,4 +230,28 @@ import Testing
         let faulted = try proxy.requests().filter { $0.fault != nil }
         #expect(!faulted.isEmpty)
     }
+    @Test func theSequentialSourceStreamsAnObjectAsOneGetWithABoundedQueue() async throws {
+        let moto = try await S3Peers.moto()
+        let bucket = try S3Peers.bucket(moto, "source-streamed")
+        let data = S3Peers.bytes(6 << 20 + 17, seed: 12)
+        let proxy = try await FaultProxy.start(upstream: moto.endpoint)
+        _ = try await S3Peers.withClient(endpoint: moto.endpoint) { client in
+            try await client.putObject(bucket: bucket, key: "big.csv", body: data)
+        }
+        try await S3Peers.withClient(endpoint: proxy.endpoint) { client in
+            // The whole object is one block; the reader takes it in small steps through a 64 KiB queue.
+            let source = S3SequentialSource(
+                client: client,
+                location: S3Location(bucket: bucket, key: "big.csv"),
+                size: data.count,
+                eTag: nil,
+                bufferLimit: 64 << 10
+            )
+            let read = try await offPool { try Self.readAll(source, capacity: data.count + 10) }
+            #expect(read == data)
+        }
+        let gets = try proxy.requests().filter { $0.method == "GET" }
+        #expect(gets.count == 1)
+        #expect(gets.map(\.bytesSent).reduce(0, +) == data.count)
+    }
 }

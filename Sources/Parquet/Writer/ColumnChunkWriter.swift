@@ -60,6 +60,8 @@ struct ColumnChunkWriter {
     /// Reused across pages: the uncompressed page body, and its compressed form.
     private var pageBuffer: [UInt8] = []
     private var compressedBuffer: [UInt8] = []
+    /// Reused across pages: a page's values as DELTA_BINARY_PACKED, while PLAIN and delta are compared.
+    private var deltaBuffer: [UInt8] = []
 
     init(descriptor: ColumnDescriptor, options: ParquetWriteOptions) {
         self.descriptor = descriptor
@@ -488,6 +490,9 @@ struct ColumnChunkWriter {
             RLEHybridEncoder.encode(indices, bitWidth: width, into: &pageBuffer)
             encoding = .rleDictionary
             dictionaryUsed = true
+        } else if options.deltaEncoding, let deltaBytes = encodeDeltaIfSmaller() {
+            pageBuffer.append(contentsOf: deltaBytes)
+            encoding = .deltaBinaryPacked
         } else {
             pageBuffer.append(contentsOf: plain)
             encoding = .plain
@@ -578,6 +583,34 @@ struct ColumnChunkWriter {
         pageStats = ValueStatistics(order: descriptor.order)
         pageValues = 0
         pageSerial &+= 1
+    }
+
+    /// The open page's INT32 or INT64 values as DELTA_BINARY_PACKED, when that takes at most three quarters of
+    /// their PLAIN bytes (sorted or slowly changing values: dates, keys, counters); nil otherwise. A sample of the
+    /// deltas decides first, so pages of unordered values cost one short pass.
+    private mutating func encodeDeltaIfSmaller() -> [UInt8]? {
+        let width: Int
+        switch descriptor.physicalType {
+        case .int32: width = 32
+        case .int64: width = 64
+        default: return nil
+        }
+        guard plain.count >= 64 * width / 8 else { return nil }
+        let sampled = plain.withUnsafeBytes { raw in
+            width == 32
+                ? DeltaBinaryPackedEncoder.sampledBitWidth(plain: raw, as: Int32.self)
+                : DeltaBinaryPackedEncoder.sampledBitWidth(plain: raw, as: Int64.self)
+        }
+        guard sampled * 4 <= width * 3 else { return nil }
+        deltaBuffer.removeAll(keepingCapacity: true)
+        plain.withUnsafeBytes { raw in
+            if width == 32 {
+                DeltaBinaryPackedEncoder.encode(plain: raw, as: Int32.self, into: &deltaBuffer)
+            } else {
+                DeltaBinaryPackedEncoder.encode(plain: raw, as: Int64.self, into: &deltaBuffer)
+            }
+        }
+        return deltaBuffer.count * 4 <= plain.count * 3 ? deltaBuffer : nil
     }
 
     private func int32(_ value: Int) throws -> Int32 {

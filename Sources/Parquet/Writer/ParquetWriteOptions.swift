@@ -42,6 +42,10 @@ public struct ParquetWriteOptions: Sendable, Hashable {
     public var writeStatistics: Bool = true
     /// Whether to write the page index (ColumnIndex and OffsetIndex). Default: true.
     public var writePageIndex: Bool = true
+    /// Whether an INT32 or INT64 page that is not dictionary-encoded may be written DELTA_BINARY_PACKED when that
+    /// is at most three quarters of its PLAIN size (sorted dates and keys shrink to almost nothing). Every reader of
+    /// Parquet 2 encodings (arrow, DuckDB, Polars, Spark) reads it. Default: true.
+    public var deltaEncoding: Bool = true
 
     /// Options with the defaults.
     public init() {}

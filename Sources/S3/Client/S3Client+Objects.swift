@@ -28,82 +28,118 @@ extension S3Client {
     ) async throws -> [UInt8] {
         if let range, range.isEmpty { return [] }
         var received: [UInt8] = []
+        if let range { received.reserveCapacity(range.count) }
+        try await streamObject(bucket: bucket, key: key, range: range, ifMatch: ifMatch) { buffer in
+            received.append(contentsOf: buffer.readableBytesView)
+        }
+        return received
+    }
+
+    /// `GetObject`, streamed: hands the object's bytes (or those of `range`) to `consume` in order, as they arrive,
+    /// without holding them; `consume` may wait (the body is not read meanwhile, so a slow consumer holds the
+    /// download back instead of buffering it).
+    ///
+    /// Failures are handled as ``getObject(bucket:key:range:ifMatch:)`` does: a body cut mid-way is resumed from
+    /// the first byte not yet handed out, pinned with `If-Match` to the first answer's ETag, so `consume` sees
+    /// every byte exactly once and never two versions of the object.
+    public func streamObject(
+        bucket: String,
+        key: String,
+        range: Range<Int>? = nil,
+        ifMatch: String? = nil,
+        consume: (ByteBuffer) async throws -> Void
+    ) async throws {
+        if let range, range.isEmpty { return }
+        var delivered = 0
         var pinnedETag = ifMatch
         var expectedTotal: Int? = range?.count
         let start = range?.lowerBound ?? 0
         let progress = RetryProgress()
-        return try await retrying("GetObject", bucket: bucket, key: key, progress: progress) { _ in
-            defer { progress.units = received.count }
-            var request = S3Request(operation: "GetObject", method: .GET, bucket: bucket, key: key)
-            let offset = start + received.count
-            if let range {
-                request.headers.append(("Range", "bytes=\(offset)-\(range.upperBound - 1)"))
-            } else if !received.isEmpty {
-                request.headers.append(("Range", "bytes=\(offset)-"))
-            }
-            if let pinnedETag { request.headers.append(("If-Match", pinnedETag)) }
+        do {
+            try await retrying("GetObject", bucket: bucket, key: key, progress: progress) { _ in
+                defer { progress.units = delivered }
+                var request = S3Request(operation: "GetObject", method: .GET, bucket: bucket, key: key)
+                let offset = start + delivered
+                if let range {
+                    request.headers.append(("Range", "bytes=\(offset)-\(range.upperBound - 1)"))
+                } else if delivered > 0 {
+                    request.headers.append(("Range", "bytes=\(offset)-"))
+                }
+                if let pinnedETag { request.headers.append(("If-Match", pinnedETag)) }
 
-            let response = try await sendOnce(request)
-            let status = Int(response.status.code)
-            guard status == 200 || status == 206 else {
-                let body = (try? await response.body.collect(upTo: 1 << 20)).map { Array($0.readableBytesView) } ?? []
-                var error = Self.error(for: request, status: status, headers: response.headers, body: body)
-                if error.code == .preconditionFailed, !received.isEmpty || (ifMatch == nil && pinnedETag != nil) {
-                    error.code = .objectChanged
-                    error.message =
-                        "the object changed while it was being read (its ETag is no longer \(pinnedETag ?? "")); "
-                        + "read it again"
-                } else if error.code == .preconditionFailed, let ifMatch {
-                    error.message = "the object's ETag is not \(ifMatch) (it changed)"
-                }
-                throw error
-            }
-            if pinnedETag == nil { pinnedETag = response.headers.first(name: "ETag") }
-            // A server that ignores `Range` answers 200 with the whole object: skip to the offset wanted.
-            var skip = status == 200 && (range != nil || offset > 0) ? offset : 0
-            if expectedTotal == nil || range != nil, let size = Self.objectSize(status, response.headers) {
-                // The object may end before the range does: expect what it holds.
-                let end = min(range?.upperBound ?? size, size)
-                expectedTotal = max(0, end - start)
-            }
-            if let expectedTotal, received.capacity < expectedTotal { received.reserveCapacity(expectedTotal) }
-            do {
-                for try await buffer in response.body {
-                    var view = buffer.readableBytesView[...]
-                    if skip > 0 {
-                        let dropped = min(skip, view.count)
-                        view = view.dropFirst(dropped)
-                        skip -= dropped
+                let response = try await sendOnce(request)
+                let status = Int(response.status.code)
+                guard status == 200 || status == 206 else {
+                    let body =
+                        (try? await response.body.collect(upTo: 1 << 20)).map { Array($0.readableBytesView) } ?? []
+                    var error = Self.error(for: request, status: status, headers: response.headers, body: body)
+                    if error.code == .preconditionFailed, delivered > 0 || (ifMatch == nil && pinnedETag != nil) {
+                        error.code = .objectChanged
+                        error.message =
+                            "the object changed while it was being read (its ETag is no longer \(pinnedETag ?? "")); "
+                            + "read it again"
+                    } else if error.code == .preconditionFailed, let ifMatch {
+                        error.message = "the object's ETag is not \(ifMatch) (it changed)"
                     }
-                    if let expectedTotal { view = view.prefix(expectedTotal - received.count) }
-                    received.append(contentsOf: view)
+                    throw error
                 }
-            } catch is CancellationError {
-                throw CancellationError()
-            } catch {
-                if Task.isCancelled { throw CancellationError() }
-                throw S3Error(
-                    operation: "GetObject",
-                    bucket: bucket,
-                    key: key,
-                    code: .network,
-                    message: "the body broke off after \(received.count) bytes: "
-                        + AWSHTTP.describeTransportError(error),
-                    httpStatus: status,
-                    requestId: response.headers.first(name: "x-amz-request-id")
-                )
+                if pinnedETag == nil { pinnedETag = response.headers.first(name: "ETag") }
+                // A server that ignores `Range` answers 200 with the whole object: skip to the offset wanted.
+                var skip = status == 200 && (range != nil || offset > 0) ? offset : 0
+                if expectedTotal == nil || range != nil, let size = Self.objectSize(status, response.headers) {
+                    // The object may end before the range does: expect what it holds.
+                    let end = min(range?.upperBound ?? size, size)
+                    expectedTotal = max(0, end - start)
+                }
+                do {
+                    for try await var buffer in response.body {
+                        if skip > 0 {
+                            let dropped = min(skip, buffer.readableBytes)
+                            buffer.moveReaderIndex(forwardBy: dropped)
+                            skip -= dropped
+                        }
+                        if let expectedTotal, buffer.readableBytes > expectedTotal - delivered {
+                            buffer = buffer.getSlice(at: buffer.readerIndex, length: expectedTotal - delivered)!
+                        }
+                        guard buffer.readableBytes > 0 else { continue }
+                        let count = buffer.readableBytes
+                        do {
+                            try await consume(buffer)
+                        } catch {
+                            throw ConsumerFailure(underlying: error)
+                        }
+                        delivered += count
+                    }
+                } catch let failure as ConsumerFailure {
+                    throw failure
+                } catch is CancellationError {
+                    throw CancellationError()
+                } catch {
+                    if Task.isCancelled { throw CancellationError() }
+                    throw S3Error(
+                        operation: "GetObject",
+                        bucket: bucket,
+                        key: key,
+                        code: .network,
+                        message: "the body broke off after \(delivered) bytes: "
+                            + AWSHTTP.describeTransportError(error),
+                        httpStatus: status,
+                        requestId: response.headers.first(name: "x-amz-request-id")
+                    )
+                }
+                if let expectedTotal, delivered < expectedTotal {
+                    throw S3Error(
+                        operation: "GetObject",
+                        bucket: bucket,
+                        key: key,
+                        code: .network,
+                        message: "the body ended after \(delivered) of \(expectedTotal) bytes",
+                        httpStatus: status
+                    )
+                }
             }
-            if let expectedTotal, received.count < expectedTotal {
-                throw S3Error(
-                    operation: "GetObject",
-                    bucket: bucket,
-                    key: key,
-                    code: .network,
-                    message: "the body ended after \(received.count) of \(expectedTotal) bytes",
-                    httpStatus: status
-                )
-            }
-            return received
+        } catch let failure as ConsumerFailure {
+            throw failure.underlying
         }
     }
 
@@ -196,4 +232,10 @@ extension S3Client {
             requestId: response.headers.first(name: "x-amz-request-id")
         )
     }
+}
+
+/// An error thrown by a streamed GET's consumer: passed through as it is, never retried or taken for a network
+/// failure.
+private struct ConsumerFailure: Error {
+    var underlying: any Error
 }

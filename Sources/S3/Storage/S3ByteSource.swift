@@ -15,11 +15,11 @@ public final class S3ByteSource: ByteSource, @unchecked Sendable {
         /// Gaps between announced ranges smaller than this are fetched too, to save a request. Default 1 MiB.
         public var coalesceGap: Int
         /// The largest single GET of coalesced ranges (larger spans are cut, so they download in parallel).
-        /// Default 8 MiB.
+        /// Default 32 MiB: a row group's chunks take a few requests, several in flight.
         public var pieceSize: Int
 
         /// Creates options.
-        public init(coalesceGap: Int = 1 << 20, pieceSize: Int = 8 << 20) {
+        public init(coalesceGap: Int = 1 << 20, pieceSize: Int = 32 << 20) {
             self.coalesceGap = max(0, coalesceGap)
             self.pieceSize = max(1, pieceSize)
         }

@@ -4,9 +4,10 @@ import Storage
 
 /// An S3 object read front to back: the CSV reader's source for `s3://` files.
 ///
-/// The object is fetched as ranged GETs of ``blockSize`` bytes, ``readAhead`` of them in flight ahead of the
-/// reader, each pinned to the object's ETag; a block is released once read. Memory is therefore at most
-/// `readAhead × blockSize`, whatever the object's size, and the download overlaps the parse.
+/// The object is fetched as streamed GETs of ``blockSize`` bytes (by default 128 MiB, so most objects take one
+/// to a few requests), ``readAhead`` of them in flight, each pinned to the object's ETag and holding at most
+/// ``bufferLimit`` bytes the reader has not taken yet. Memory is therefore at most `readAhead × bufferLimit`,
+/// whatever the object's and the block's size, and the download overlaps the parse.
 public final class S3SequentialSource: SequentialByteSource, @unchecked Sendable {
     /// The object's `s3://` URL.
     public let name: String
@@ -18,16 +19,17 @@ public final class S3SequentialSource: SequentialByteSource, @unchecked Sendable
     public let blockSize: Int
     /// GETs in flight ahead of the reader.
     public let readAhead: Int
+    /// Bytes one GET holds at most before it waits for the reader.
+    public let bufferLimit: Int
     private let client: S3Client
     private let eTag: String?
     private let total: Int
     /// Fetches started and not yet read whole, in object order.
-    private var blocks: [RangeFetch] = []
+    private var blocks: [StreamFetch] = []
     /// Where the next block to start begins.
     private var nextStart = 0
     /// The object offset of the next byte to return.
     private var position = 0
-    private var current: (fetch: RangeFetch, bytes: [UInt8])?
 
     /// A source for an object whose size and ETag are known (from a listing or a HeadObject).
     public init(
@@ -35,8 +37,9 @@ public final class S3SequentialSource: SequentialByteSource, @unchecked Sendable
         location: S3Location,
         size: Int,
         eTag: String?,
-        blockSize: Int = 4 << 20,
-        readAhead: Int = 4
+        blockSize: Int = 128 << 20,
+        readAhead: Int = 2,
+        bufferLimit: Int = 8 << 20
     ) {
         self.client = client
         self.location = location
@@ -46,6 +49,11 @@ public final class S3SequentialSource: SequentialByteSource, @unchecked Sendable
         self.eTag = eTag
         self.blockSize = max(1, blockSize)
         self.readAhead = max(1, readAhead)
+        self.bufferLimit = max(1, bufferLimit)
+    }
+
+    deinit {
+        for block in blocks { block.cancel() }
     }
 
     /// Opens `location` with one HeadObject.
@@ -58,20 +66,20 @@ public final class S3SequentialSource: SequentialByteSource, @unchecked Sendable
         var done = 0
         while done < count && position < total {
             startBlocks()
-            if current == nil {
-                let fetch = blocks.removeFirst()
-                current = (fetch, try fetch.wait())
-                startBlocks()
-            }
-            let (fetch, bytes) = current!
-            let offset = position - fetch.range.lowerBound
-            let n = min(count - done, bytes.count - offset)
-            bytes.withUnsafeBytes { buffer in
-                (destination + done).copyMemory(from: buffer.baseAddress! + offset, byteCount: n)
-            }
+            let block = blocks[0]
+            let n = try block.read(into: destination + done, count: count - done)
             done += n
             position += n
-            if position == fetch.range.upperBound { current = nil }
+            if position == block.range.upperBound {
+                blocks.removeFirst()
+            } else if n == 0 {
+                throw StorageError(
+                    .truncated,
+                    name: name,
+                    offset: position,
+                    message: "the object ended before its \(total) bytes (it changed while it was read)"
+                )
+            }
         }
         return done
     }
@@ -80,7 +88,15 @@ public final class S3SequentialSource: SequentialByteSource, @unchecked Sendable
     private func startBlocks() {
         while blocks.count < readAhead && nextStart < total {
             let end = min(total, nextStart + blockSize)
-            blocks.append(RangeFetch(client: client, location: location, range: nextStart..<end, eTag: eTag))
+            blocks.append(
+                StreamFetch(
+                    client: client,
+                    location: location,
+                    range: nextStart..<end,
+                    eTag: eTag,
+                    bufferLimit: bufferLimit
+                )
+            )
             nextStart = end
         }
     }
