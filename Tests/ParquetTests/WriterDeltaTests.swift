@@ -63,7 +63,9 @@ struct WriterDeltaTests {
     @Test("consecutive values take no bits at all; the sample sees unordered values as wide")
     func sizes() throws {
         var plain: [UInt8] = []
-        for value in 0..<Int32(10_000) { withUnsafeBytes(of: (value + 5).littleEndian) { plain.append(contentsOf: $0) } }
+        for value in 0..<Int32(10_000) {
+            withUnsafeBytes(of: (value + 5).littleEndian) { plain.append(contentsOf: $0) }
+        }
         var encoded: [UInt8] = []
         plain.withUnsafeBytes { DeltaBinaryPackedEncoder.encode(plain: $0, as: Int32.self, into: &encoded) }
         // Header, then per block of 128 a one-byte minimum delta and four zero widths.
