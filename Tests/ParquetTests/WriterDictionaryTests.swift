@@ -69,6 +69,7 @@ struct WriterDictionaryTests {
         var options = ParquetWriteOptions(compression: .snappy)
         options.rowGroupMaxRows = 100_000
         options.dictionaryPageSizeLimit = 256 << 10
+        options.abandonsUselessDictionaries = false
         let footer = try WriterInteropTests.write([batch], schema: batch.schema, to: path, options: options)
         #expect(footer.rowGroups.count == 2)
         func dataPages(_ group: Int, _ column: Int, _ encoding: Encoding) -> Int32 {
@@ -101,7 +102,7 @@ struct WriterDictionaryTests {
             batches,
             schema: batch.schema,
             to: path,
-            options: ParquetWriteOptions(compression: .snappy)
+            options: Self.keepingDictionaries
         )
         let chunks = footer.rowGroups[0].columns.map { $0.metaData! }
         func dataPages(_ chunk: ColumnMetaData, _ encoding: Encoding) -> Int32 {
@@ -132,6 +133,55 @@ struct WriterDictionaryTests {
         #expect(chunks[5].statistics?.nullCount == Int64((0..<Self.rows).filter { $0 % 7 == 3 }.count))
 
         try Self.expectPyarrowReads(path, batch)
+    }
+
+    /// Snappy, and dictionaries kept until they outgrow their limit (the fallback is what these tests look at).
+    static var keepingDictionaries: ParquetWriteOptions {
+        var options = ParquetWriteOptions(compression: .snappy)
+        options.abandonsUselessDictionaries = false
+        return options
+    }
+
+    @Test("a chunk whose first page is all distinct values has no dictionary; repetitive columns keep theirs")
+    func distinctFirstPage() throws {
+        let directory = try Paths.temporaryDirectory("sluice-writer-dictionary")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let rows = 3_000
+        let schema = Schema([
+            Field("measure", .int64, isNullable: false),
+            Field("name", .string, isNullable: false),
+            Field("code", .int32, isNullable: false),
+            Field("label", .string),
+        ])
+        let batch = RecordBatch(
+            schema: schema,
+            columns: [
+                Column(type: .int64, values: .int64((0..<rows).map { Int64($0) &* 2_654_435_761 % 1_000_003 })),
+                Column(type: .string, values: .bytes(ByteArrays(strings: (0..<rows).map { "customer-\($0 * 7)" }))),
+                Column(type: .int32, values: .int32((0..<rows).map { Int32($0 % 12) })),
+                Column(
+                    type: .string,
+                    values: .bytes(ByteArrays(strings: (0..<rows).map { ["red", "green", "blue"][$0 % 3] })),
+                    validity: (0..<rows).map { $0 % 5 != 0 }
+                ),
+            ]
+        )
+        let path = directory.appendingPathComponent("distinct.parquet").path
+        let footer = try WriterInteropTests.write(
+            [batch],
+            schema: schema,
+            to: path,
+            options: ParquetWriteOptions(compression: .snappy)
+        )
+        let chunks = footer.rowGroups[0].columns.map { $0.metaData! }
+        #expect(chunks[0].dictionaryPageOffset == nil && !chunks[0].encodings.contains(.rleDictionary))
+        #expect(chunks[1].dictionaryPageOffset == nil && !chunks[1].encodings.contains(.rleDictionary))
+        #expect(chunks[2].dictionaryPageOffset != nil && chunks[2].encodings.contains(.rleDictionary))
+        #expect(chunks[3].dictionaryPageOffset != nil && chunks[3].encodings.contains(.rleDictionary))
+        let results = try WriterPeers.read([
+            WriterPeers.Job(path: path, kinds: ["int", "string", "int", "string"], readers: WriterPeers.readers)
+        ])
+        WriterInteropTests.expectEqual(results[path] ?? [:], [batch], schema: schema, label: "distinct")
     }
 
     /// pyarrow reads the file at `path` back as exactly the rows of `batch`.

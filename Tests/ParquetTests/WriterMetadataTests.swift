@@ -198,6 +198,7 @@ struct WriterMetadataTests {
                 options.dataPageMaxRows = 500
                 // The layout of dictionary and PLAIN pages (the delta choice is covered by WriterDeltaTests).
                 options.deltaEncoding = false
+                options.abandonsUselessDictionaries = false
                 options.keyValueMetadata = ["origin": "sluice tests", "ünïcode": "✓"]
                 let path = directory.appendingPathComponent("layout-\(dictionary)-\(pageVersion).parquet").path
                 try WriterInteropTests.write([batch], schema: batch.schema, to: path, options: options)
@@ -255,6 +256,8 @@ struct WriterMetadataTests {
         var options = ParquetWriteOptions()
         options.dictionaryPageSizeLimit = 4_096
         options.dataPageMaxRows = 100
+        // Distinct strings: the dictionary is kept until it outgrows its limit (not given up on the first page).
+        options.abandonsUselessDictionaries = false
         let path = directory.appendingPathComponent("fallback.parquet").path
         let written = try WriterInteropTests.write([batch], schema: schema, to: path, options: options)
         let footer = try Self.footer(path)

@@ -467,6 +467,7 @@ struct ColumnChunkWriter {
             }
         }
         let levelsCount = pageBuffer.count
+        if firstPageGainsNothingFromTheDictionary { abandonDictionaryForFirstPage() }
 
         let encoding: Encoding
         if descriptor.physicalType == .boolean {
@@ -583,6 +584,53 @@ struct ColumnChunkWriter {
         pageStats = ValueStatistics(order: descriptor.order)
         pageValues = 0
         pageSerial &+= 1
+    }
+
+    /// Whether the chunk's first page would be no smaller with the dictionary than without: (nearly) every value
+    /// is distinct (keys, timestamps, measurements), so the dictionary page would repeat the values and the indices
+    /// come on top.
+    private var firstPageGainsNothingFromTheDictionary: Bool {
+        guard options.abandonsUselessDictionaries, pageLocations.isEmpty, !dictionaryUsed, !indices.isEmpty else {
+            return false
+        }
+        if let dictionary = fixedDictionary {
+            let indexBytes = indices.count * indexBitWidth / 8
+            return dictionary.plainByteSize + indexBytes >= indices.count * dictionary.byteWidth
+        }
+        if let dictionary = bytesDictionary { return dictionary.count * 10 >= indices.count * 9 }
+        return false
+    }
+
+    /// Turns the open page's dictionary indices back into PLAIN values and writes the rest of the chunk without a
+    /// dictionary (the next chunk tries one again).
+    private mutating func abandonDictionaryForFirstPage() {
+        plain.removeAll(keepingCapacity: true)
+        if let dictionary = fixedDictionary {
+            let entries = dictionary.entries
+            plain.reserveCapacity(indices.count * dictionary.byteWidth)
+            if dictionary.byteWidth == 4 {
+                for index in indices { PlainEncoder.append(UInt32(truncatingIfNeeded: entries[Int(index)]), to: &plain) }
+            } else {
+                for index in indices { PlainEncoder.append(entries[Int(index)], to: &plain) }
+            }
+        } else if let dictionary = bytesDictionary {
+            let offsets = dictionary.offsets
+            let isFixedLength = descriptor.typeLength != nil
+            dictionary.data.withUnsafeBytes { data in
+                for index in indices {
+                    let value = UnsafeRawBufferPointer(rebasing: data[offsets[Int(index)]..<offsets[Int(index) + 1]])
+                    if isFixedLength {
+                        plain.append(contentsOf: value)
+                    } else {
+                        PlainEncoder.appendByteArray(value, to: &plain)
+                    }
+                }
+            }
+        }
+        indices.removeAll(keepingCapacity: true)
+        dictionaryActive = false
+        fixedDictionary = nil
+        bytesDictionary = nil
     }
 
     /// The open page's INT32 or INT64 values as DELTA_BINARY_PACKED, when that takes at most three quarters of

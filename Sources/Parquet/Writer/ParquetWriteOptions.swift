@@ -46,6 +46,9 @@ public struct ParquetWriteOptions: Sendable, Hashable {
     /// is at most three quarters of its PLAIN size (sorted dates and keys shrink to almost nothing). Every reader of
     /// Parquet 2 encodings (arrow, DuckDB, Polars, Spark) reads it. Default: true.
     public var deltaEncoding: Bool = true
+    /// Whether a column chunk whose first page is (nearly) all distinct values is written without a dictionary, as
+    /// the dictionary would only repeat the values (the next chunk tries one again). Default: true.
+    public var abandonsUselessDictionaries: Bool = true
 
     /// Options with the defaults.
     public init() {}

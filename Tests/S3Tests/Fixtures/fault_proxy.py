@@ -13,6 +13,8 @@ and, on a seeded random share of requests or on scripted ones, answers with a fa
   slow       forwarded; the answer is held ``delay`` seconds (default 1) before it is sent
   hold       the request is held ``delay`` seconds (default 1), then forwarded and answered normally
 
+Unfaulted answers (and held ones) are passed on as they arrive; faulted ones are read whole first.
+
 Usage:
   python fault_proxy.py --upstream http://127.0.0.1:5000 [--port 0] [--rate 0.1] [--seed 1]
                         [--faults slowdown,error500,cut] [--log requests.jsonl] [--ttl 600]
@@ -223,6 +225,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         try:
             connection.request(self.command, self.path, body=body, headers=headers)
             response = connection.getresponse()
+            if fault in (None, "hold") and self.command != "HEAD" and response.getheader("Content-Length"):
+                return self.relay(response, entry)
             data = response.read()
             status = response.status
             response_headers = response.getheaders()
@@ -270,6 +274,28 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return
         self.wfile.write(data)
         entry["bytes_sent"] = len(data)
+
+    def relay(self, response, entry):
+        """Passes an unfaulted answer on as it arrives, 1 MiB at a time, so the proxy adds no latency of its own
+        (a large GET is not held until its last byte) and the client's pace is upstream's."""
+        entry["status"] = response.status
+        self.send_response(response.status)
+        for name, value in response.getheaders():
+            if name.lower() not in HOP_BY_HOP and name.lower() not in ("date", "server", "content-length"):
+                self.send_header(name, value)
+        self.send_header("Content-Length", response.getheader("Content-Length"))
+        self.end_headers()
+        try:
+            while True:
+                chunk = response.read1(1 << 20)
+                if not chunk:
+                    break
+                entry["body_bytes"] += len(chunk)
+                self.wfile.write(chunk)
+                entry["bytes_sent"] += len(chunk)
+        except (BrokenPipeError, ConnectionResetError):
+            # The client went away mid-body (it cancelled the read): nothing more to pass on.
+            self.close_connection = True
 
     do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = handle_any
 
