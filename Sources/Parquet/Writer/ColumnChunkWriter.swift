@@ -609,7 +609,9 @@ struct ColumnChunkWriter {
             let entries = dictionary.entries
             plain.reserveCapacity(indices.count * dictionary.byteWidth)
             if dictionary.byteWidth == 4 {
-                for index in indices { PlainEncoder.append(UInt32(truncatingIfNeeded: entries[Int(index)]), to: &plain) }
+                for index in indices {
+                    PlainEncoder.append(UInt32(truncatingIfNeeded: entries[Int(index)]), to: &plain)
+                }
             } else {
                 for index in indices { PlainEncoder.append(entries[Int(index)], to: &plain) }
             }
