@@ -103,6 +103,48 @@ import Glibc
         try text.write(to: url, atomically: true, encoding: .utf8)
     }
 
+    @Test func aCSVObjectIsOneStreamedGetOrParallelRangesWhenAsked() async throws {
+        let moto = try await MotoS3Server.start()
+        let bucket = try Self.bucket(moto, "csv-reads")
+        let directory = try Paths.temporaryDirectory("cli-s3-csv-reads")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let jobs = try Self.copyJob(in: directory)
+        let csv = directory.appendingPathComponent("rows.csv")
+        try Self.rowsCSV(csv, rows: 30_000, seed: 3)
+        let size = try #require(try FileManager.default.attributesOfItem(atPath: csv.path)[.size] as? Int)
+        _ = try Self.peer(moto, ["upload", bucket, "in/rows.csv", csv.path])
+        let proxy = try await FaultProxy.start(upstream: moto.endpoint)
+        func copy(to output: String, _ extra: [String: String]) throws -> [FaultProxy.LoggedRequest] {
+            try proxy.reset()
+            let result = try Self.sluice(
+                ["run", "copy", "--jobs", jobs.path, "--input", "rows=s3://\(bucket)/in/rows.csv", "--output", output],
+                moto,
+                endpoint: proxy.endpoint,
+                extra: extra
+            )
+            #expect(result.status == 0, "\(result.stderr)")
+            return try proxy.requests().filter { $0.method == "GET" && $0.path.hasSuffix("/in/rows.csv") }
+        }
+        // By default the object is one GET, whole.
+        let whole = try copy(to: "s3://\(bucket)/out/whole", [:])
+        #expect(whole.count == 1, "\(whole.map { $0.range ?? "-" })")
+        #expect(whole.map(\.bytesSent).reduce(0, +) == size)
+        // Asked for 64 KiB blocks, four ahead: ranged GETs that cover the object once.
+        let blocks = try copy(
+            to: "s3://\(bucket)/out/blocks",
+            ["SLUICE_S3_READ_BLOCK_SIZE": "64KiB", "SLUICE_S3_READ_AHEAD": "4"]
+        )
+        #expect(blocks.count == (size + 65_535) / 65_536)
+        #expect(blocks.allSatisfy { $0.range != nil })
+        #expect(blocks.map(\.bytesSent).reduce(0, +) == size)
+        let a = try Self.sluice(["cat", "s3://\(bucket)/out/whole", "--columns", "id,value,label"], moto)
+        let b = try Self.sluice(["cat", "s3://\(bucket)/out/blocks", "--columns", "id,value,label"], moto)
+        #expect(a.status == 0 && a.stdout.split(separator: "\n").count == 30_001)
+        #expect(a.stdout == b.stdout)
+        let bad = try Self.sluice(["cat", "s3://\(bucket)/out/whole"], moto, extra: ["SLUICE_S3_READ_AHEAD": "none"])
+        #expect(bad.status == 1 && bad.stderr.contains("SLUICE_S3_READ_AHEAD"), "\(bad.stderr)")
+    }
+
     @Test func runsKilledDuringTheirUploadsNeverLoseOrMixTheDataset() async throws {
         let moto = try await MotoS3Server.start(partMinimumSize: 1024)
         let bucket = try Self.bucket(moto, "kill")

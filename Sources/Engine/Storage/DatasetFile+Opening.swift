@@ -22,7 +22,16 @@ extension DatasetFile {
             return try LocalSequentialFileSource(path: path)
         case .s3(let object):
             let client = try Self.client(store, for: object)
-            return S3SequentialSource(client: client, location: object, size: size, eTag: eTag)
+            let options = store?.readOptions ?? ObjectStore.ReadOptions()
+            return S3SequentialSource(
+                client: client,
+                location: object,
+                size: size,
+                eTag: eTag,
+                blockSize: options.blockSize,
+                readAhead: options.readAhead,
+                bufferLimit: options.bufferLimit
+            )
         }
     }
 

@@ -23,8 +23,29 @@ public final class ObjectStore: Sendable {
         }
     }
 
+    /// How CSV objects are read front to back (see ``S3/S3SequentialSource``).
+    public struct ReadOptions: Sendable, Hashable {
+        /// The bytes of one streamed GET. Default 1 GiB: an object of up to 1 GiB is one request, which against
+        /// a store that serves a range by copying the object (moto) or bills per request is the cheapest; set a few
+        /// MiB to read one object over several connections at once where one connection's bandwidth is the limit.
+        public var blockSize: Int
+        /// GETs in flight ahead of the parser. Default 2.
+        public var readAhead: Int
+        /// Bytes each GET holds at most before it waits for the parser. Default 8 MiB.
+        public var bufferLimit: Int
+
+        /// Creates options.
+        public init(blockSize: Int = 1 << 30, readAhead: Int = 2, bufferLimit: Int = 8 << 20) {
+            self.blockSize = max(1, blockSize)
+            self.readAhead = max(1, readAhead)
+            self.bufferLimit = max(1, bufferLimit)
+        }
+    }
+
     /// How outputs are uploaded.
     public let uploadOptions: UploadOptions
+    /// How CSV objects are read.
+    public let readOptions: ReadOptions
     private let environment: AWSEnvironment
     private let logger: Logger
     private let client = Mutex<S3Client?>(nil)
@@ -34,11 +55,13 @@ public final class ObjectStore: Sendable {
     public init(
         environment: AWSEnvironment = AWSEnvironment(),
         uploadOptions: UploadOptions = UploadOptions(),
+        readOptions: ReadOptions = ReadOptions(),
         logger: Logger
     ) {
         self.environment = environment
         self.logger = logger
         self.uploadOptions = uploadOptions
+        self.readOptions = readOptions
     }
 
     /// The S3 client, created on first use.

@@ -4,8 +4,8 @@ import Storage
 
 /// An S3 object read front to back: the CSV reader's source for `s3://` files.
 ///
-/// The object is fetched as streamed GETs of ``blockSize`` bytes (by default 128 MiB, so most objects take one
-/// to a few requests), ``readAhead`` of them in flight, each pinned to the object's ETag and holding at most
+/// The object is fetched as streamed GETs of ``blockSize`` bytes (by default 1 GiB, so most objects take one
+/// request), ``readAhead`` of them in flight, each pinned to the object's ETag and holding at most
 /// ``bufferLimit`` bytes the reader has not taken yet. Memory is therefore at most `readAhead × bufferLimit`,
 /// whatever the object's and the block's size, and the download overlaps the parse.
 public final class S3SequentialSource: SequentialByteSource, @unchecked Sendable {
@@ -37,7 +37,7 @@ public final class S3SequentialSource: SequentialByteSource, @unchecked Sendable
         location: S3Location,
         size: Int,
         eTag: String?,
-        blockSize: Int = 128 << 20,
+        blockSize: Int = 1 << 30,
         readAhead: Int = 2,
         bufferLimit: Int = 8 << 20
     ) {
