@@ -273,8 +273,8 @@ def markdown(report: dict) -> str:
         f"Measured {report['date']} on {m['nproc']} cores, {m['memory']} RAM; Polars {m['polars']}, pyarrow "
         f"{m['pyarrow']}, moto {m['moto']}; Sluice binary {m['sluice_binary']} ({m['sluice_build']} build). Load average at start "
         f"{', '.join(f'{x:.2f}' for x in m['loadavg_at_start'])}, at end "
-        f"{', '.join(f'{x:.2f}' for x in m['loadavg_at_end'])} (other builds shared the machine). "
-        f"{report['rows']:,} rows (not 10M: see README). Median of {report['runs']} alternating runs; wall time "
+        f"{', '.join(f'{x:.2f}' for x in m['loadavg_at_end'])}. "
+        f"{report['rows']:,} rows. Median of {report['runs']} alternating runs; wall time "
         "includes process start; peak RSS and CPU (user + sys) from /usr/bin/time -v; moto CPU is moto's server "
         "process during the run (/proc/PID/stat); requests and bytes counted by the proxy in front of moto "
         "(in = answer bodies received by the engine, out = request bodies it sent).",

@@ -283,9 +283,14 @@ import Testing
     }
 
     @Test func longPollOutlastsTheOrdinaryRequestDeadline() async throws {
-        // The server answers after 3 s: far past the ordinary 0.5 s deadline, well within the poll's 20 s.
+        // The poll is answered after 3 s: far past the ordinary 0.5 s deadline, well within the poll's 20 s. The
+        // heartbeat is answered only after 60 s, so its 0.5 s deadline fires first even when a loaded machine
+        // runs the deadline's timer seconds late.
         let server = try await ScriptedServer.start(routes: [
-            "POST /": [.init(status: 200, body: #"{"taskToken": "slow", "input": "{}"}"#, delay: 3)]
+            "POST /": [
+                .init(status: 200, body: #"{"taskToken": "slow", "input": "{}"}"#, delay: 3),
+                .init(status: 200, body: "{}", delay: 60),
+            ]
         ])
         defer { server.stop() }
         let (task, heartbeatError) = try await Self.withClient(
