@@ -83,10 +83,42 @@ import Testing
         }
     }
 
-    @Test func int96IsReadAsNanosecondTimestamps() throws {
+    @Test func int96IsReadAsMicrosecondTimestamps() throws {
         let reader = try ParquetReader(path: try ReaderFixtures.path("pyarrow-int96"))
         #expect(reader.metadata.schema[1].type == .int96)
-        #expect(reader.schema.fields[0].type == .timestamp(.nanoseconds, isAdjustedToUTC: false))
+        #expect(reader.schema.fields[0].type == .timestamp(.microseconds, isAdjustedToUTC: false))
+    }
+
+    @Test func int96OutsideTheNanosecondRangeKeepsItsDate() throws {
+        // Years 1000 and 3000 overflow Int64 nanoseconds; Spark reads INT96 at microsecond precision.
+        let reader = try ParquetReader(path: try ReaderFixtures.path("pyarrow-int96-wide"))
+        let column = try reader.readRowGroup(0).columns[0]
+        #expect(column.type == .timestamp(.microseconds, isAdjustedToUTC: false))
+        #expect(column.value(at: 0) == .timestamp(-30_610_180_799_876_544, .microseconds, isAdjustedToUTC: false))
+        #expect(column.value(at: 1) == .timestamp(32_516_726_400_000_000, .microseconds, isAdjustedToUTC: false))
+        #expect(column.value(at: 2) == .timestamp(1_577_836_800_000_001, .microseconds, isAdjustedToUTC: false))
+        #expect(column.value(at: 3) == .null)
+    }
+
+    @Test func float16IsReadAsFloat() throws {
+        let reader = try ParquetReader(path: try ReaderFixtures.path("pyarrow-float16"))
+        #expect(reader.metadata.schema[1].logicalType == .float16)
+        let column = try reader.readRowGroup(0).columns[0]
+        #expect(column.type == .float)
+        #expect(column.value(at: 0) == .float(1.5))
+        #expect(column.value(at: 1) == .float(-2.25))
+        #expect(column.value(at: 2) == .float(65504))
+        #expect(column.value(at: 3) == .null)
+        #expect(column.value(at: 4) == .float(Float(Float16(0.0001))))
+    }
+
+    @Test func tinyDictionaryPagesAndAllNullPagesAreRead() throws {
+        // Pages written while the dictionary held one value, all-null pages, then pages of the grown dictionary.
+        let path = try ReaderFixtures.path("pyarrow-dictionary-tiny-pages")
+        #expect(try ReaderFixtures.differences(path: path) == [])
+        let reader = try ParquetReader(path: path)
+        let chunk = reader.metadata.rowGroups[0].columns[0].metaData
+        #expect(chunk?.dictionaryPageOffset != nil)
     }
 
     @Test func typesMapToColumnarTypes() throws {

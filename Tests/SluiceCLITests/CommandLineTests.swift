@@ -105,6 +105,28 @@ import Testing
         #expect(usage.stderr.contains("--param expects NAME=VALUE"))
     }
 
+    @Test func aJobFileRunsByItsPathOutsideTheRepository() throws {
+        // A directory without jobs/: the job named by its path needs no jobs directory.
+        let root = try Paths.temporaryDirectory("cli-job-path")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let job = root.appendingPathComponent("my-psd.json")
+        try FileManager.default.copyItem(at: Paths.packageRoot.appendingPathComponent("jobs/psd.json"), to: job)
+        let sales = Paths.packageRoot.appendingPathComponent("samples/SalesPipeline_QuickSightSample.csv").path
+        let out = root.appendingPathComponent("out").path
+        let result = try SluiceBinary.run(
+            ["run", job.path, "--input", "sales=\(sales)", "--output", out, "--json"],
+            in: root
+        )
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        #expect(report?["rowsWritten"] as? Int == 1802)
+
+        // A job named by name still needs the directory, and says so.
+        let byName = try SluiceBinary.run(["run", "psd"], in: root)
+        #expect(byName.status == 1)
+        #expect(byName.stderr.contains("jobs: cannot read the jobs directory (use --jobs DIR to name another)"))
+    }
+
     @Test func pipelineTakesParams() throws {
         let root = try Paths.temporaryDirectory("cli-pipeline-params")
         defer { try? FileManager.default.removeItem(at: root) }

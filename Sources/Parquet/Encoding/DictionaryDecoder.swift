@@ -15,13 +15,8 @@ enum DictionaryDecoder {
         guard bitWidth <= 32 else {
             throw DecoderError("dictionary index bit width \(bitWidth) exceeds 32", at: 0)
         }
-        // Width 0 only addresses entry 0 (parquet-java writes it for one-entry dictionaries).
-        guard bitWidth > 0 || dictionaryCount <= 1 else {
-            throw DecoderError(
-                "dictionary index bit width 0 is invalid for a dictionary of \(dictionaryCount) entries",
-                at: 0
-            )
-        }
+        // Width 0 means every index is 0: parquet-java writes it for one-entry dictionaries, and Arrow for a page
+        // written while the dictionary (which may grow later in the chunk) had one entry.
         var decoder = try RLEHybridDecoder(UnsafeRawBufferPointer(rebasing: buffer[1...]), bitWidth: bitWidth)
         let indices = try decoder.decode(count: count)
         let limit = UInt32(clamping: dictionaryCount)

@@ -55,11 +55,12 @@ enum PlainDecoder {
 
     /// Converts an INT96 timestamp (nanoseconds of the day, then the Julian day) to nanoseconds since the epoch.
     @inline(__always)
-    static func int96ToNanoseconds(nanosOfDay: Int64, julianDay: Int32) -> Int64 {
-        (Int64(julianDay) &- julianDayOfEpoch) &* 86_400_000_000_000 &+ nanosOfDay
+    static func int96ToMicroseconds(nanosOfDay: Int64, julianDay: Int32) -> Int64 {
+        (Int64(julianDay) &- julianDayOfEpoch) &* 86_400_000_000 &+ nanosOfDay / 1000
     }
 
-    /// Appends `count` INT96 timestamps as nanoseconds since 1970-01-01.
+    /// Appends `count` INT96 timestamps as microseconds since 1970-01-01, as Spark reads them: nanoseconds would
+    /// overflow Int64 outside 1677...2262, and INT96 values (Spark's, Impala's, Hive's) span years 1...9999.
     static func decodeInt96(_ buffer: UnsafeRawBufferPointer, count: Int, into out: inout [Int64]) throws -> Int {
         let bytes = count * 12
         guard bytes <= buffer.count else {
@@ -69,7 +70,7 @@ enum PlainDecoder {
         for i in 0..<count {
             let nanos = Int64(littleEndian: buffer.loadUnaligned(fromByteOffset: i * 12, as: Int64.self))
             let day = Int32(littleEndian: buffer.loadUnaligned(fromByteOffset: i * 12 + 8, as: Int32.self))
-            out.append(int96ToNanoseconds(nanosOfDay: nanos, julianDay: day))
+            out.append(int96ToMicroseconds(nanosOfDay: nanos, julianDay: day))
         }
         return bytes
     }

@@ -19,7 +19,7 @@ struct ColumnChunkDecoder {
     let rowCount: Int
     let options: ParquetReader.Options
 
-    /// The physical values decoded so far (INT96 as nanoseconds, FIXED_LEN_BYTE_ARRAY as byte arrays).
+    /// The physical values decoded so far (INT96 as microseconds, FIXED_LEN_BYTE_ARRAY as byte arrays).
     private var values: ColumnValues
     /// Per row, whether it is non-null; only kept for optional columns.
     private var validity: [Bool] = []
@@ -508,8 +508,34 @@ struct ColumnChunkDecoder {
         values = Self.emptyPhysical(leaf.physicalType)
         if case .decimal(let precision, _) = type {
             storage = try Self.decimalStorage(storage, precision: precision, column: leaf.name)
+        } else if type == .float, leaf.physicalType == .fixedLenByteArray {
+            storage = try Self.float16Storage(storage, column: leaf.name)
         }
         return Column(type: type, values: storage, validity: hasNulls ? validity : nil)
+    }
+
+    /// Converts FLOAT16 values (2-byte little-endian IEEE halves) to floats; a null's empty slot becomes 0.
+    static func float16Storage(_ values: ColumnValues, column: String) throws -> ColumnValues {
+        guard case .bytes(let arrays) = values else { return values }
+        var floats: [Float] = []
+        floats.reserveCapacity(arrays.count)
+        for row in 0..<arrays.count {
+            let range = arrays.range(at: row)
+            if range.isEmpty {
+                floats.append(0)
+                continue
+            }
+            guard range.count == 2 else {
+                throw ParquetError(
+                    .corruptPage,
+                    "FLOAT16 value at row \(row) has \(range.count) bytes, not 2",
+                    column: column
+                )
+            }
+            let bits = UInt16(arrays.data[range.lowerBound]) | UInt16(arrays.data[range.lowerBound + 1]) << 8
+            floats.append(Float(Float16(bitPattern: bits)))
+        }
+        return .float(floats)
     }
 
     /// Converts decoded decimals to the storage ``ColumnValues`` uses for their precision.

@@ -123,6 +123,8 @@ extension LeafColumn {
                 (.decimal(let scale, let precision), .byteArray):
                 return try decimal(precision, scale)
             case (.date, .int32): return .date
+            // FLOAT16 is read as `float`: Columnar has no half-precision type, and every half fits a float exactly.
+            case (.float16, .fixedLenByteArray) where element.typeLength == 2: return .float
             case (.integer(let width, let signed), .int32):
                 switch width {
                 case 8: return signed ? .int8 : .uint8
@@ -163,7 +165,7 @@ extension LeafColumn {
         case .boolean: return .boolean
         case .int32: return .int32
         case .int64: return .int64
-        case .int96: return .timestamp(.nanoseconds, isAdjustedToUTC: false)
+        case .int96: return .timestamp(.microseconds, isAdjustedToUTC: false)
         case .float: return .float
         case .double: return .double
         case .byteArray: return .binary

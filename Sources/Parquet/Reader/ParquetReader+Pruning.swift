@@ -57,6 +57,8 @@ extension ParquetReader {
         var maxBytes = statistics.maxValue
         if case .other = order { return nil }
         if leaf.physicalType == .int96 { return nil }
+        // FLOAT16's statistics are 2-byte halves, not comparable as the `float` it is read as.
+        if leaf.physicalType == .fixedLenByteArray, leaf.field.type == .float { return nil }
         if minBytes == nil || maxBytes == nil {
             guard StatisticValue.legacyStatisticsAreSigned(leaf) else { return nil }
             minBytes = statistics.min

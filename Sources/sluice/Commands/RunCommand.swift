@@ -61,7 +61,7 @@ extension Sluice {
             let progress = ProgressDisplay()
             do {
                 let report = try await withObjectStore(logger: logger) { store in
-                    let runner = JobRunner(catalog: try options.catalog(), store: store, logger: logger)
+                    let runner = JobRunner(catalog: try options.catalog(forJob: job), store: store, logger: logger)
                     let request = JobRequest(
                         inputs: inputs,
                         output: output,

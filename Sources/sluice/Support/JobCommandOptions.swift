@@ -45,6 +45,19 @@ struct JobCommandOptions: ParsableArguments {
         try JobCatalog(directory: jobs)
     }
 
+    /// The catalog for running `reference`: the jobs directory's, or, when `reference` is the path of a job file
+    /// and there is no jobs directory (run outside the repository), that one job alone.
+    func catalog(forJob reference: String) throws -> JobCatalog {
+        var isDirectory: ObjCBool = false
+        let hasDirectory = FileManager.default.fileExists(atPath: jobs, isDirectory: &isDirectory) && isDirectory.boolValue
+        if !hasDirectory, reference.hasSuffix(".json") || reference.contains("/"),
+            FileManager.default.fileExists(atPath: reference)
+        {
+            return JobCatalog(jobs: [try JobDefinition(contentsOf: reference)], directory: jobs)
+        }
+        return try catalog()
+    }
+
     /// The `--param NAME=VALUE` items by name; a later item for the same name wins.
     func parameters() throws -> [String: String] {
         var result: [String: String] = [:]

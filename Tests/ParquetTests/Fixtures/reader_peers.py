@@ -32,7 +32,8 @@ def canonical(value, arrow_type):
     if pa.types.is_floating(arrow_type):
         if math.isnan(value):
             return "nan"
-        fmt = "<f" if arrow_type == pa.float32() else "<d"
+        # A half is compared as the float it widens to exactly (the reader reads FLOAT16 as float).
+        fmt = "<f" if arrow_type in (pa.float32(), pa.float16()) else "<d"
         return struct.pack(fmt, value).hex()
     if pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type) or pa.types.is_string_view(arrow_type):
         return value
@@ -46,7 +47,8 @@ def canonical(value, arrow_type):
 
 
 def dump(path):
-    table = pq.read_table(path)
+    # INT96 at microseconds, as Spark (and the reader) read it: nanoseconds overflow outside 1677...2262.
+    table = pq.read_table(path, coerce_int96_timestamp_unit="us")
     columns = []
     types = []
     for field, column in zip(table.schema, table.columns):
@@ -146,6 +148,19 @@ def generate(outdir):
 
     write("pyarrow-int96", table.select(["ts_ms", "ts_us_utc", "ts_ns", "i32"]), use_deprecated_int96_timestamps=True,
           compression="snappy", row_group_size=1000)
+    wide = pa.table({"ts": pa.array([datetime.datetime(1000, 1, 1, 12, 0, 0, 123456), datetime.datetime(3000, 6, 1),
+                                     datetime.datetime(2020, 1, 1, 0, 0, 0, 1), None], pa.timestamp("us"))})
+    write("pyarrow-int96-wide", wide, use_deprecated_int96_timestamps=True)
+    halves = [1.5, -2.25, 65504.0, 0.0, 0.0001]
+    half_bytes = pa.py_buffer(struct.pack("<5e", *halves))
+    half_validity = pa.py_buffer(bytes([0b10111]))
+    write("pyarrow-float16", pa.table({"h": pa.Array.from_buffers(pa.float16(), 5, [half_validity, half_bytes])}))
+    # Tiny dictionary pages: the first written while the dictionary holds one value, then all-null pages, then
+    # pages of a grown dictionary.
+    tiny = pa.table({"s": pa.array(["same"] * 2000 + [None] * 2000 + [f"v{i % 50}" for i in range(2000)], pa.string()),
+                     "i": pa.array([7] * 2000 + [None] * 2000 + list(range(2000)), pa.int64())})
+    write("pyarrow-dictionary-tiny-pages", tiny, data_page_size=64, write_batch_size=64, compression="none",
+          data_page_version="1.0")
     write("pyarrow-decimal-int", table.select(["dec7", "dec15", "dec30"]), store_decimal_as_integer=True,
           row_group_size=1000)
     write("pyarrow-no-nulls", sample_table(1000, 2, with_nulls=False), compression="gzip")
