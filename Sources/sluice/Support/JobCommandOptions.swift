@@ -49,7 +49,8 @@ struct JobCommandOptions: ParsableArguments {
     /// and there is no jobs directory (run outside the repository), that one job alone.
     func catalog(forJob reference: String) throws -> JobCatalog {
         var isDirectory: ObjCBool = false
-        let hasDirectory = FileManager.default.fileExists(atPath: jobs, isDirectory: &isDirectory) && isDirectory.boolValue
+        let hasDirectory =
+            FileManager.default.fileExists(atPath: jobs, isDirectory: &isDirectory) && isDirectory.boolValue
         if !hasDirectory, reference.hasSuffix(".json") || reference.contains("/"),
             FileManager.default.fileExists(atPath: reference)
         {
