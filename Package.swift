@@ -4,7 +4,6 @@ import PackageDescription
 
 let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
 let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
-let collections = Target.Dependency.product(name: "Collections", package: "swift-collections")
 let crypto = Target.Dependency.product(name: "Crypto", package: "swift-crypto")
 let httpClient = Target.Dependency.product(name: "AsyncHTTPClient", package: "async-http-client")
 let serviceLifecycle = Target.Dependency.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
@@ -35,22 +34,23 @@ var targets: [Target] = [
     // Amazon S3: the client (XML protocol over `AWS`) and the byte sources and sink over it.
     .target(name: "S3", dependencies: ["AWS", "Storage", crypto, httpClient, logging]),
     // Operators, job files, the job runner, and datasets on local disks and in S3.
-    .target(name: "Engine", dependencies: ["Columnar", "CSV", "Parquet", "Storage", "S3", "AWS", logging, collections]),
+    .target(name: "Engine", dependencies: ["Columnar", "CSV", "Parquet", "Storage", "S3", "AWS", logging]),
     // AWS Step Functions client: the JSON protocol over `AWS`.
     .target(name: "StepFunctions", dependencies: ["AWS", httpClient, logging]),
     // Amazon SQS client (JSON protocol) over `AWS`: receive, delete, queue lookup.
     .target(name: "SQS", dependencies: ["AWS", httpClient, logging]),
-    // The activity worker, its SQLite job state, and the data-arrival side.
+    // The activity worker, its SQLite job state, and the data-arrival side. It knows jobs only through
+    // `JobExecuting`; the CLI's `EngineJobExecutor` runs them with `Engine`.
     .target(
         name: "Runner",
-        dependencies: ["Engine", "StepFunctions", "SQS", "S3", "AWS", "CSQLite", logging, serviceLifecycle]
+        dependencies: ["StepFunctions", "SQS", "S3", "AWS", "CSQLite", logging, serviceLifecycle]
     ),
     // The command line.
     .executableTarget(
         name: "sluice",
         dependencies: [
             "Columnar", "CSV", "Parquet", "Engine", "Runner", "AWS", "S3", "StepFunctions", "SQS", argumentParser,
-            logging,
+            logging, serviceLifecycle,
         ]
     ),
     // The libFuzzer driver lookup both fuzz targets share.
@@ -59,6 +59,8 @@ var targets: [Target] = [
     .executableTarget(name: "ParquetFuzzer", dependencies: ["Parquet", "FuzzerSupport"]),
     // libFuzzer entry point for the CSV reader with random options (Tests/fuzz-csv).
     .executableTarget(name: "CSVFuzzer", dependencies: ["CSV", "Storage", "FuzzerSupport"]),
+    // libFuzzer entry point for job files and activity task inputs (Tests/fuzz-jobs).
+    .executableTarget(name: "JobInputFuzzer", dependencies: ["Engine", "Runner", "FuzzerSupport"]),
     // Reads one CSV file with given or sniffed options and prints it as JSON, for benchmarks/csv-messy.
     .executableTarget(name: "CSVProbe", dependencies: ["CSV", "Columnar"]),
 
@@ -79,7 +81,7 @@ var targets: [Target] = [
     ),
     .testTarget(
         name: "EngineTests",
-        dependencies: ["Engine", "Columnar", "CSV", "Parquet", "AWS", "S3", "TestSupport", logging],
+        dependencies: ["Engine", "Columnar", "CSV", "AWS", "TestSupport", logging],
         resources: [.copy("Fixtures")]
     ),
     .testTarget(name: "AWSTests", dependencies: ["AWS", "TestSupport", httpClient, logging]),
@@ -91,12 +93,13 @@ var targets: [Target] = [
     .testTarget(name: "StepFunctionsTests", dependencies: ["StepFunctions", "AWS", "TestSupport"]),
     .testTarget(
         name: "RunnerTests",
-        dependencies: ["Runner", "Engine", "AWS", "StepFunctions", "SQS", "TestSupport"],
+        dependencies: ["Runner", "AWS", "StepFunctions", "SQS", "TestSupport"],
         resources: [.copy("Fixtures")]
     ),
+    // Runs the built `sluice` binary; depending on it makes every build of the tests build the binary too.
     .testTarget(
         name: "SluiceCLITests",
-        dependencies: ["TestSupport", "Parquet", "Columnar"],
+        dependencies: ["sluice", "Runner", "TestSupport", logging],
         resources: [.copy("Fixtures")]
     ),
 ]
@@ -134,7 +137,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
-        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],

@@ -96,8 +96,8 @@ public struct CSVOptions: Sendable, Hashable {
     public var strict: Bool = false
     /// The decimal separator of `double` values: `.` (the default) or `,` (`3,14`).
     public var decimalSeparator: UInt8 = UInt8(ascii: ".")
-    /// A thousands separator in `double` values (`1,234.5`, `1.234,5`), removed before parsing; `nil` (the default)
-    /// allows none.
+    /// A thousands separator in `int64` and `double` values (`1,234,567`, `1,234.5`, `1.234,5`), removed before
+    /// parsing; `nil` (the default) allows none.
     public var thousandsSeparator: UInt8? = nil
     /// What the sniffer detects from the file; default none (the options are taken as given).
     public var detect: Detection = []

@@ -107,7 +107,13 @@ extension CSVReader {
                     let end = base + range.upperBound
                     alive.removeAll { candidate in
                         switch candidate {
-                        case .int64: return ByteParsing.int64(start, end) == nil
+                        case .int64:
+                            return ByteParsing.int64(
+                                start,
+                                end,
+                                thousands: options.thousandsSeparator ?? 0,
+                                scratch: numberScratch
+                            ) == nil
                         case .double:
                             if customNumbers {
                                 return ByteParsing.double(

@@ -225,6 +225,32 @@ struct TextTable {
         #expect(wrong.problem == "decimal separator must be \".\" or \",\"")
     }
 
+    @Test func integersWithThousandsSeparatorsStayIntegers() throws {
+        let path = try temporaryCSV("n,m\n\"1,234,567\",2.5\n-12,\"1,000.25\"\n\"+9,223,372,036,854,775,807\",3\n")
+        var options = CSVOptions()
+        options.thousandsSeparator = UInt8(ascii: ",")
+        let inferred = try CSVReader.inferSchema(path: path, options: options)
+        #expect(inferred.map(\.type) == [.int64, .double])
+        #expect(
+            try readRows(path, columns: nil, options: options) == [
+                [.int(1_234_567), .double(2.5)], [.int(-12), .double(1000.25)], [.int(.max), .double(3)],
+            ]
+        )
+        // Without the option, "1,234,567" is no integer: the column is text.
+        #expect(try CSVReader.inferSchema(path: path).first?.type == .string(emptyIsNull: true))
+        // Declared int64 without the option: the row is rejected, naming the value.
+        let declared = [CSVColumn(name: "n", type: .int64), CSVColumn(name: "m", type: .string(emptyIsNull: true))]
+        var rejected: [String] = []
+        var rejecting = CSVOptions()
+        rejecting.onError = .reject
+        let reader = try CSVReader(path: path, columns: declared, options: rejecting)
+        reader.onReject = { rejected.append($0.reason) }
+        while try reader.next() != nil {}
+        #expect(reader.rowsRead == 3)
+        #expect(reader.rowsEmitted == 1)
+        #expect(rejected.count == 2)
+    }
+
     static let fiveRows = "1,x,3\n2,y,4\n5,z,6\n7,w,8\n9,v,0\n"
 
     @Test func aMisshapenHeaderIsRepaired() throws {

@@ -202,6 +202,28 @@ enum ByteParsing {
         1e20, 1e21, 1e22,
     ]
 
+    /// Parses an integer with `thousands` (if not 0) between groups of digits (`1,234,567`), by copying it without
+    /// them into `scratch` (64 bytes) for ``int64(_:_:)``; longer text is not a number.
+    static func int64(
+        _ start: UnsafePointer<UInt8>,
+        _ end: UnsafePointer<UInt8>,
+        thousands: UInt8,
+        scratch: UnsafeMutablePointer<UInt8>
+    ) -> Int64? {
+        guard thousands != 0 else { return int64(start, end) }
+        guard end - start <= 64 else { return nil }
+        var out = scratch
+        var p = start
+        while p < end {
+            if p.pointee != thousands {
+                out.pointee = p.pointee
+                out += 1
+            }
+            p += 1
+        }
+        return int64(UnsafePointer(scratch), UnsafePointer(out))
+    }
+
     /// Parses a number written with `decimal` as the decimal separator and `thousands` (if not 0) between groups of
     /// digits, by rewriting it into `scratch` (64 bytes) for ``double(_:_:)``; longer text is not a number.
     static func double(

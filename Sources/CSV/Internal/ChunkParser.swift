@@ -627,7 +627,11 @@ final class ChunkParser: @unchecked Sendable {
         }
         switch plan.conversion {
         case .int64:
-            guard let value = ByteParsing.int64(start, end) else { return .invalidValue }
+            let parsed =
+                thousandsSeparator != 0
+                ? ByteParsing.int64(start, end, thousands: thousandsSeparator, scratch: numberScratch)
+                : ByteParsing.int64(start, end)
+            guard let value = parsed else { return .invalidValue }
             slot.pointee.values.storeBytes(of: value, toByteOffset: row &* 8, as: Int64.self)
         case .double:
             let parsed =

@@ -1,4 +1,3 @@
-import Engine
 import Foundation
 
 /// What an activity task asks for: a job, its inputs, its output and any extra arguments.
@@ -103,7 +102,7 @@ extension JobInvocation {
             let text = try argumentText(raw, key: key, input: input)
             invocation.arguments[key] = text
             let parameter = key.hasPrefix("--") ? String(key.dropFirst(2)) : key
-            if JobPathTemplate.isValidName(parameter) { invocation.parameters[parameter] = text }
+            if isParameterName(parameter) { invocation.parameters[parameter] = text }
             if outputArguments.contains(key) {
                 invocation.output = text
             } else if key.hasPrefix("--"), key.count > 2 {
@@ -140,7 +139,7 @@ extension JobInvocation {
                 throw TaskInputError(reason: #""params" must be an object of parameter name to value"#, input: input)
             }
             for (key, value) in params {
-                guard JobPathTemplate.isValidName(key) else {
+                guard isParameterName(key) else {
                     throw TaskInputError(
                         reason: #""params.\#(key)" is not a parameter name (letters, digits and _)"#,
                         input: input
@@ -195,5 +194,13 @@ extension JobInvocation {
         case is NSNumber: "a number or boolean"
         default: "\(type(of: value))"
         }
+    }
+
+    /// Whether `name` can be a job-file parameter (`${name}`): `[A-Za-z_][A-Za-z0-9_]*`, the rule of the job files'
+    /// path templates, which the executor applies again when it fills them.
+    static func isParameterName(_ name: String) -> Bool {
+        func isLetter(_ byte: UInt8) -> Bool { (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) }
+        guard let first = name.utf8.first, first == UInt8(ascii: "_") || isLetter(first) else { return false }
+        return name.utf8.allSatisfy { $0 == UInt8(ascii: "_") || isLetter($0) || (0x30...0x39).contains($0) }
     }
 }

@@ -66,6 +66,15 @@ extension Sluice {
         @Option(name: .long, help: "For CSV: auto (the default), lf, crlf or cr.")
         var lineTerminator: String = "auto"
 
+        @Option(name: .long, help: "For CSV: the decimal separator of numbers, . (the default) or ,")
+        var decimalSeparator: String = "."
+
+        @Option(
+            name: .long,
+            help: "For CSV: a thousands separator inside numbers, e.g. , in 1,234,567 (default: none)."
+        )
+        var thousandsSeparator: String?
+
         @Flag(name: .long, help: "Print JSON instead of a table.")
         var json = false
 
@@ -162,6 +171,16 @@ extension Sluice {
                 throw ValidationError("--line-terminator must be auto, lf, crlf or cr")
             }
             options.lineTerminator = terminator
+            guard decimalSeparator == "." || decimalSeparator == "," else {
+                throw ValidationError("--decimal-separator must be . or ,")
+            }
+            options.decimalSeparator = decimalSeparator.utf8.first!
+            if let thousandsSeparator {
+                guard thousandsSeparator.utf8.count == 1 else {
+                    throw ValidationError("--thousands-separator must be one byte")
+                }
+                options.thousandsSeparator = thousandsSeparator.utf8.first!
+            }
             if let problem = options.problem { throw ValidationError(problem) }
             return options
         }
@@ -180,6 +199,10 @@ extension Sluice {
             if options.encoding != .utf8 { keys.append(("encoding", jsonString(options.encoding.rawValue))) }
             if options.lineTerminator == .cr { keys.append(("line_terminator", jsonString("\r"))) }
             if options.ignoreExtraFields { keys.append(("ignore_extra_fields", "true")) }
+            if options.decimalSeparator != UInt8(ascii: ".") {
+                keys.append(("decimal_separator", text([options.decimalSeparator])))
+            }
+            if let thousands = options.thousandsSeparator { keys.append(("thousands_separator", text([thousands]))) }
             return keys
         }
 

@@ -1,21 +1,23 @@
 import Engine
 import Foundation
 import Logging
+import Runner
 
-/// Runs tasks' jobs with the engine: jobs from a job-file directory, relative paths against a base directory,
+/// Runs tasks' jobs with the engine (the one place where the worker meets `Engine`; `Runner` knows jobs only
+/// through ``JobExecuting``): jobs from a job-file directory, relative paths against a base directory,
 /// default outputs under `<outputRoot>/<job name>`.
-public struct EngineJobExecutor: JobExecuting {
+struct EngineJobExecutor: JobExecuting {
     /// The jobs known.
-    public let catalog: JobCatalog
+    let catalog: JobCatalog
     /// The directory relative input and output paths are resolved against.
-    public let baseDirectory: String
+    let baseDirectory: String
     /// Where default outputs go, relative to ``baseDirectory``.
-    public let outputRoot: String
+    let outputRoot: String
     /// The object stores for `s3://` inputs and outputs.
-    public let store: ObjectStore?
+    let store: ObjectStore?
 
     /// Reads the job files of `jobsDirectory`.
-    public init(
+    init(
         jobsDirectory: String,
         baseDirectory: String,
         outputRoot: String = "output",
@@ -28,14 +30,14 @@ public struct EngineJobExecutor: JobExecuting {
     }
 
     /// The canonical name of the job `name` names; throws the catalog's "unknown job" error.
-    public func resolve(_ name: String) throws -> String {
+    func resolve(_ name: String) throws -> String {
         try catalog.job(named: name).name
     }
 
     /// Runs the job. Glue-style `--NAME` arguments set the job's input `NAME`; other Glue arguments (such as
     /// `--TempDir`) are ignored, as the job does not use them. Sluice-style inputs must be the job's inputs. The
     /// invocation's parameters fill the job file's `${name}` paths, before the environment does.
-    public func run(_ invocation: JobInvocation, logger: Logger) async throws -> JobOutcome {
+    func run(_ invocation: JobInvocation, logger: Logger) async throws -> JobOutcome {
         let job = try catalog.job(named: invocation.job)
         let declared = Set(job.inputs.map(\.name))
         var inputs: [String: String] = [:]

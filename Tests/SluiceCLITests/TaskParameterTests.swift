@@ -4,7 +4,9 @@ import Runner
 import TestSupport
 import Testing
 
-/// The worker's task input fills a job file's `${name}` paths: Sluice's `params`, the Glue runner's plain keys.
+@testable import sluice
+
+/// The worker's task input, run by the CLI's `EngineJobExecutor`, fills a job file's `${name}` paths: Sluice's `params`, the Glue runner's plain keys.
 @Suite struct TaskParameterTests {
     let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
 
