@@ -8,7 +8,7 @@ import Testing
 
 /// Environment, shared-file, container and IMDS providers and the chain. Every HTTP peer is a scripted server
 /// on 127.0.0.1; IMDS is always either disabled or pointed at loopback.
-@Suite struct CredentialProviderTests {
+@Suite(.tags(.pythonPeers), .needsPythonPeers) struct CredentialProviderTests {
     /// An environment with a private, empty home directory, so the real `~/.aws` is never read.
     static func environment(_ variables: [String: String] = [:]) throws -> (AWSEnvironment, URL) {
         let home = try Paths.temporaryDirectory("sfn-home")

@@ -7,7 +7,7 @@ import Testing
 
 /// A generated file with quoted delimiters, quoted line breaks, doubled quotes, empty fields and multibyte text, read
 /// in small parallel chunks, equals DuckDB's reading of it. (CRLF rows are left out: DuckDB rejects mixed endings.)
-@Suite struct CSVDuckDBInteropTests {
+@Suite(.tags(.pythonPeers), .needsPythonPeers) struct CSVDuckDBInteropTests {
     static func generate(rows: Int) -> String {
         var text = "id,text,day,amount,flag\n"
         var state: UInt64 = 4242

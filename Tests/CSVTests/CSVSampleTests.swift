@@ -6,7 +6,7 @@ import Testing
 @testable import CSV
 
 /// The two sample files, read by inference, checked against DuckDB's reading of the same files.
-@Suite struct CSVSampleTests {
+@Suite(.tags(.pythonPeers), .needsPythonPeers) struct CSVSampleTests {
     static let sales = Paths.sample("SalesPipeline_QuickSightSample.csv").path
     static let marketing = Paths.sample("MarketingData_QuickSightSample.csv").path
 

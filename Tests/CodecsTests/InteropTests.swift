@@ -5,7 +5,7 @@ import Testing
 
 /// Interop with a real peer: Arrow's C++ codecs through pyarrow (`pyarrow.compress` / `pyarrow.decompress`).
 /// Snappy uses Arrow's bundled Snappy, so `python-snappy` is not needed.
-@Suite struct InteropTests {
+@Suite(.tags(.pythonPeers), .needsPythonPeers) struct InteropTests {
     static let codecs: [Codec] = [.snappy, .gzip, .zstd]
 
     /// pyarrow compresses random, CSV-like and repetitive data of every size; we must decompress the exact bytes.

@@ -5,7 +5,7 @@ import TestSupport
 import Testing
 
 /// Bad input: a failing run leaves the previous output in place; `on_error: reject` diverts bad rows.
-@Suite struct JobFailureTests {
+@Suite(.tags(.pythonPeers), .needsPythonPeers) struct JobFailureTests {
     /// The sales sample with line `line` (1-based, header is 1) rewritten by `edit`.
     static func corruptSales(in directory: URL, line: Int, edit: (String) -> String) throws -> URL {
         let text = try String(contentsOf: Paths.sample("SalesPipeline_QuickSightSample.csv"), encoding: .utf8)

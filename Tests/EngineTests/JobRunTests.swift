@@ -6,7 +6,7 @@ import Testing
 
 /// The three seed jobs and the pipeline, run in-process on the samples and checked against DuckDB's evaluation of
 /// the same jobs from the CSVs, read back by DuckDB, pyarrow and Polars.
-@Suite struct JobRunTests {
+@Suite(.tags(.pythonPeers), .needsPythonPeers) struct JobRunTests {
     static let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
 
     static func runner() throws -> JobRunner {

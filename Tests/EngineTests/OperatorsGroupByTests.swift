@@ -5,7 +5,7 @@ import Testing
 
 @testable import Engine
 
-@Suite("Operators: group-by")
+@Suite("Operators: group-by", .tags(.pythonPeers), .needsPythonPeers)
 struct OperatorsGroupByTests {
     @Test func sumsCountsMinMaxAvgWithNullKeysAndValues() throws {
         let batch = makeBatch([

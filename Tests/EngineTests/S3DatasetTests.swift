@@ -8,7 +8,7 @@ import Testing
 /// The seed's jobs with their data in S3 (moto's server): inputs read from `s3://` CSV prefixes, outputs committed
 /// under `s3://` prefixes with run-unique names and a `_SUCCESS` manifest, read back by pyarrow and Polars from S3
 /// with values identical to a local run; files that pyarrow and Polars wrote to S3 read by Sluice.
-@Suite(.serialized) struct S3DatasetTests {
+@Suite(.serialized, .tags(.pythonPeers), .needsPythonPeers) struct S3DatasetTests {
     static let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
     static let peers = Paths.packageRoot.appendingPathComponent("Tests/EngineTests/Fixtures/s3_peers.py")
     private static let server = Task { try await MotoS3Server.start() }

@@ -6,7 +6,7 @@ import Testing
 @testable import Parquet
 
 /// Files written by the established implementations, read by us: the values must equal pyarrow's reading.
-@Suite struct ReaderInteropTests {
+@Suite(.tags(.pythonPeers), .needsPythonPeers) struct ReaderInteropTests {
     static let pyarrowMatrix: [String] = ["1", "2"].flatMap { version in
         ["none", "snappy", "gzip", "zstd"].flatMap { codec in
             ["dict", "plain"].map { "pyarrow-v\(version)-\(codec)-\($0)" }

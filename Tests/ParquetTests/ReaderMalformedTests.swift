@@ -1,13 +1,14 @@
 import Codecs
 import Columnar
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Parquet
 
 /// Malformed input must end in a ``ParquetError`` that names the file, the column and the byte offset: never a
 /// crash, a hang or a huge allocation.
-@Suite struct ReaderMalformedTests {
+@Suite(.tags(.pythonPeers), .needsPythonPeers) struct ReaderMalformedTests {
     /// The bytes of a generated pyarrow file.
     static func sampleBytes() throws -> [UInt8] {
         [UInt8](try Data(contentsOf: URL(fileURLWithPath: try ReaderFixtures.path("pyarrow-v1-snappy-dict"))))

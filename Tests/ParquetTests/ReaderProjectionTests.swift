@@ -23,7 +23,7 @@ final class RecordingSource: ByteSource {
     }
 }
 
-@Suite struct ReaderProjectionTests {
+@Suite(.tags(.pythonPeers), .needsPythonPeers) struct ReaderProjectionTests {
     @Test func projectionReadsOnlyTheRequestedChunks() throws {
         let path = try ReaderFixtures.path("pyarrow-v2-zstd-plain")
         let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))

@@ -8,7 +8,7 @@ import Testing
 
 /// What the reader asks of its ``ByteSource``: one read to open a file, then only the projected column chunks, each
 /// announced with ``ByteSource/willRead(_:)`` before it is read.
-@Suite struct ReaderSourceTests {
+@Suite(.tags(.pythonPeers), .needsPythonPeers) struct ReaderSourceTests {
     /// A file of three columns (a: int64, b: string, c: double) in two row groups, well over 64 KiB.
     static func threeColumnFile(rows: Int = 20_000, keyValueMetadata: [String: String] = [:]) throws -> [UInt8] {
         let schema = Schema([Field("a", .int64), Field("b", .string), Field("c", .double)])

@@ -7,7 +7,7 @@ import Testing
 
 /// DELTA_BINARY_PACKED in the writer: the encoder against the decoder on edge counts and wrapping deltas, and the
 /// writer choosing it for the pages of sorted integers (never for unordered ones), read back by every peer.
-@Suite("Writer delta encoding")
+@Suite("Writer delta encoding", .tags(.pythonPeers), .needsPythonPeers)
 struct WriterDeltaTests {
     static let counts = [0, 1, 2, 31, 32, 33, 127, 128, 129, 160, 1_000, 4_097]
 

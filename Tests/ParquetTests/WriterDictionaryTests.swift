@@ -6,7 +6,7 @@ import Testing
 
 /// The dictionary encoder's lookup structures (a direct table that grows both ways and widens its slots, an
 /// open-addressing hash table, the fallback to PLAIN), checked through pyarrow reading the values back.
-@Suite("Writer dictionaries")
+@Suite("Writer dictionaries", .tags(.pythonPeers), .needsPythonPeers)
 struct WriterDictionaryTests {
     static let rows = 200_000
 

@@ -5,7 +5,7 @@ import TestSupport
 import Testing
 
 /// Files written by Sluice, read back by pyarrow, DuckDB and Polars: the values must equal the source exactly.
-@Suite("Writer interop")
+@Suite("Writer interop", .tags(.pythonPeers), .needsPythonPeers)
 struct WriterInteropTests {
     /// Writes `batches` to `path` and returns the footer.
     @discardableResult

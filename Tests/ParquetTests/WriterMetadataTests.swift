@@ -7,7 +7,7 @@ import Testing
 
 /// The footer, statistics, offsets and page index of files we write, as pyarrow reads them (and, where
 /// pyarrow does not expose a field, as the page bytes decode).
-@Suite("Writer metadata")
+@Suite("Writer metadata", .tags(.pythonPeers), .needsPythonPeers)
 struct WriterMetadataTests {
     /// Dumps what pyarrow reads from a footer as JSON.
     static let script = #"""

@@ -7,7 +7,7 @@ import Testing
 
 /// The writer over a ``ByteSink``: the same bytes as a local file, closed once on success, aborted on any failure
 /// or when dropped unclosed.
-@Suite("Writer sinks")
+@Suite("Writer sinks", .tags(.pythonPeers), .needsPythonPeers)
 struct WriterSinkTests {
     static let schema = WriterTestData.allTypes(rows: 1, nullable: true).schema
 

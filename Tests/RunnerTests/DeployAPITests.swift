@@ -6,7 +6,7 @@ import Testing
 extension MotoIntegrationTests {
     /// `sluice deploy create-activities`, `create-state-machine` and `status` against moto's Step Functions: the
     /// second run changes nothing, and the state machine they create SUCCEEDS on `sluice worker`.
-    @Suite struct DeployAPITests {
+    @Suite(.tags(.pythonPeers), .needsPythonPeers) struct DeployAPITests {
         static let bucket = SeedStateMachine.bucket
         static let role = "arn:aws:iam::123456789012:role/StateExecutionRole"
 

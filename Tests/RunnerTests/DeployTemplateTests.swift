@@ -4,7 +4,7 @@ import Testing
 
 /// `sluice deploy template`: every variant passes cfn-lint, embeds the seed's state machine unchanged but for its
 /// ARNs, and gives the worker only the permissions it uses.
-@Suite struct DeployTemplateTests {
+@Suite(.tags(.pythonPeers), .needsPythonPeers) struct DeployTemplateTests {
     static let variants: [[String]] = [
         [],
         ["--worker", "ec2"],

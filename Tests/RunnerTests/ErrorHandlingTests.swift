@@ -6,7 +6,7 @@ import Testing
 extension MotoIntegrationTests {
     /// Clear errors, never a crash: bad credentials, an unreachable endpoint, malformed task input, an unknown job,
     /// nothing waiting for a notification.
-    @Suite struct ErrorHandlingTests {
+    @Suite(.tags(.pythonPeers), .needsPythonPeers) struct ErrorHandlingTests {
         @Test func badCredentialsStopTheWorkerWithAClearError() async throws {
             let flow = try await FlowHarness(auth: true)
             defer { Task { await flow.shutdown() } }

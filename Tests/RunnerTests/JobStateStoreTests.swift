@@ -3,7 +3,7 @@ import Runner
 import TestSupport
 import Testing
 
-@Suite struct JobStateStoreTests {
+@Suite(.tags(.pythonPeers), .needsPythonPeers) struct JobStateStoreTests {
     @Test func runsRoundTripAndTheFileIsWALSQLite() throws {
         let directory = try Paths.temporaryDirectory("sluice-state")
         let path = directory.appendingPathComponent("nested/dir/sluice.sqlite").path

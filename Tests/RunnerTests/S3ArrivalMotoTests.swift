@@ -42,7 +42,7 @@ extension MotoServer {
 }
 
 extension MotoIntegrationTests {
-    @Suite struct S3ArrivalMotoTests {
+    @Suite(.tags(.pythonPeers), .needsPythonPeers) struct S3ArrivalMotoTests {
         static let bucket = "sluice-landing"
 
         /// A one-state machine waiting on the data-arrival activity of `file`; returns (activity, machine) ARNs.

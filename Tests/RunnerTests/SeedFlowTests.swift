@@ -6,7 +6,7 @@ import Testing
 extension MotoIntegrationTests {
     /// The seed's `MarketingAndSalesETLOrchestrator`, unchanged, run by moto's interpreter with `sluice worker` as its
     /// Glue runner and `sluice notify` / `sluice watch` as its S3 notifications.
-    @Suite struct SeedFlowTests {
+    @Suite(.tags(.pythonPeers), .needsPythonPeers) struct SeedFlowTests {
         @Test func theSeedFlowSucceedsWithWorkerAndNotify() async throws {
             let flow = try await FlowHarness()
             defer { Task { await flow.shutdown() } }

@@ -6,7 +6,7 @@ import Testing
 extension MotoIntegrationTests {
     /// Heartbeats, crashes, restarts and signals, with the real `sluice worker` against moto's interpreter. Jobs read
     /// their sales input from a named pipe the test feeds, so a real job runs exactly as long as a test needs.
-    @Suite struct WorkerLifecycleTests {
+    @Suite(.tags(.pythonPeers), .needsPythonPeers) struct WorkerLifecycleTests {
         static var salesData: Data { try! Data(contentsOf: Paths.sample(SeedStateMachine.salesFile)) }
 
         static func pipeInput(_ pipe: String, output: String) -> String {

@@ -8,7 +8,7 @@ import Testing
 
 /// Addressing, configuration and the reading of answers moto does not give (redirects, per-key delete errors,
 /// paginated upload listings, 200s carrying errors), against a scripted server.
-@Suite(.timeLimit(.minutes(2))) struct S3ClientUnitTests {
+@Suite(.timeLimit(.minutes(2)), .tags(.pythonPeers), .needsPythonPeers) struct S3ClientUnitTests {
     static func client(_ endpoint: String, forcePathStyle: Bool = false) -> S3Client {
         S3Client(
             configuration: S3Client.Configuration(

@@ -6,7 +6,7 @@ import Testing
 @testable import S3
 
 /// ListObjectsV2 pages, prefixes and delimiters, and DeleteObjects in batches, against moto.
-@Suite(.timeLimit(.minutes(5))) struct S3ListingTests {
+@Suite(.timeLimit(.minutes(5)), .tags(.pythonPeers), .needsPythonPeers) struct S3ListingTests {
     @Test func pagesOfTwoOverFiveKeys() async throws {
         let moto = try await S3Peers.moto()
         let bucket = try S3Peers.bucket(moto, "listing")

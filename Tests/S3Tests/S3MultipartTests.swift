@@ -6,7 +6,7 @@ import Testing
 @testable import S3
 
 /// The multipart family against moto: S3's real 5 MiB part minimum, a small minimum, listing and aborting.
-@Suite(.timeLimit(.minutes(3))) struct S3MultipartTests {
+@Suite(.timeLimit(.minutes(3)), .tags(.pythonPeers), .needsPythonPeers) struct S3MultipartTests {
     static let mebibyte = 1 << 20
 
     @Test func partsUnderFiveMebibytesAreRefusedClearly() async throws {

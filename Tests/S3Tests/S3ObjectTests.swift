@@ -6,7 +6,7 @@ import Testing
 @testable import S3
 
 /// Put, get, ranged get, head, copy and delete against moto's S3, and the errors they raise.
-@Suite(.timeLimit(.minutes(3))) struct S3ObjectTests {
+@Suite(.timeLimit(.minutes(3)), .tags(.pythonPeers), .needsPythonPeers) struct S3ObjectTests {
     @Test func putGetRangedGetAndHead() async throws {
         let moto = try await S3Peers.moto()
         let bucket = try S3Peers.bucket(moto, "objects")

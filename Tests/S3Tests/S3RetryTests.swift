@@ -6,7 +6,7 @@ import Testing
 @testable import S3
 
 /// Retries and resumed reads through the fault proxy in front of moto.
-@Suite(.timeLimit(.minutes(5))) struct S3RetryTests {
+@Suite(.timeLimit(.minutes(5)), .tags(.pythonPeers), .needsPythonPeers) struct S3RetryTests {
     /// The first offset of a `Range: bytes=a-[b]` header; 0 without one.
     static func rangeStart(_ header: String?) -> Int {
         guard let header, header.hasPrefix("bytes="), let dash = header.firstIndex(of: "-") else { return 0 }

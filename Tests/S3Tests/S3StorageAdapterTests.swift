@@ -8,7 +8,7 @@ import Testing
 
 /// The byte sources and the sink over S3, against moto's server (through the fault proxy where the requests are
 /// counted or faults injected).
-@Suite struct S3StorageAdapterTests {
+@Suite(.tags(.pythonPeers), .needsPythonPeers) struct S3StorageAdapterTests {
     /// Writes `bytes` to `sink` in pieces of varying sizes (1 byte to 1 MiB), as the writers do.
     static func write(_ bytes: [UInt8], to sink: any ByteSink) throws {
         var offset = 0

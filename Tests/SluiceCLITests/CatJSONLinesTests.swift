@@ -3,7 +3,7 @@ import TestSupport
 import Testing
 
 /// `sluice cat --format jsonl` renders every Parquet type as issue 3 specifies, on a file pyarrow writes.
-@Suite struct CatJSONLinesTests {
+@Suite(.tags(.pythonPeers), .needsPythonPeers) struct CatJSONLinesTests {
     @Test func everyTypeRendersAsSpecified() throws {
         let root = try Paths.temporaryDirectory("cat-jsonl")
         defer { try? FileManager.default.removeItem(at: root) }

@@ -3,7 +3,7 @@ import TestSupport
 import Testing
 
 /// The `sluice` command line, run as a built binary the way a user runs it.
-@Suite struct CommandLineTests {
+@Suite(.tags(.pythonPeers), .needsPythonPeers) struct CommandLineTests {
     @Test(arguments: [[], ["run"], ["pipeline"], ["schema"], ["cat"]])
     func everyCommandHasHelp(command: [String]) throws {
         let result = try SluiceBinary.run(command + ["--help"])

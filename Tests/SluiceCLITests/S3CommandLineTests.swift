@@ -8,7 +8,7 @@ import Glibc
 
 /// The command line against S3 (moto's server, through the fault proxy where requests are counted or faults
 /// injected): bytes fetched by `cat`, runs killed mid-upload, runs through faults, and bad input.
-@Suite(.serialized) struct S3CommandLineTests {
+@Suite(.serialized, .tags(.pythonPeers), .needsPythonPeers) struct S3CommandLineTests {
     static let peers = Paths.packageRoot.appendingPathComponent("Tests/EngineTests/Fixtures/s3_peers.py")
 
     struct PeerFailure: Error, CustomStringConvertible {

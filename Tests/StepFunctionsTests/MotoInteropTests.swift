@@ -8,7 +8,7 @@ import Testing
 
 /// The client against moto's server (a real, independent implementation of the Step Functions API and of SigV4
 /// verification through botocore), started on 127.0.0.1 for each test.
-@Suite(.serialized) struct MotoInteropTests {
+@Suite(.serialized, .tags(.pythonPeers), .needsPythonPeers) struct MotoInteropTests {
     static let definition = """
         {"StartAt": "Wait", "States": {"Wait": {"Type": "Task",
          "Resource": "arn:aws:states:us-east-1:123456789012:activity:sluice-moto", "End": true}}}

@@ -7,7 +7,7 @@ import Testing
 @testable import StepFunctions
 
 /// The client against a scripted server on 127.0.0.1: wire format, signing headers, retries and errors.
-@Suite struct StepFunctionsClientTests {
+@Suite(.tags(.pythonPeers), .needsPythonPeers) struct StepFunctionsClientTests {
     static let credentials = AWSCredentials(
         accessKeyId: "AKIDTEST",
         secretAccessKey: "SECRET/KEY+never-shown",
