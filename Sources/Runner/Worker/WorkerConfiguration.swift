@@ -1,3 +1,4 @@
+import AWS
 import Foundation
 
 /// How an ``ActivityWorker`` polls and runs.
@@ -15,9 +16,13 @@ public struct WorkerConfiguration: Sendable, Hashable {
     /// The `error` of `SendTaskFailure` (the seed's Catch matches `GlueJobFailedError`).
     public var errorName: String
     /// When polls keep failing with throttling, 5xx or network errors after the client's own retries (and the
-    /// activity was polled successfully before), the worker waits `random(0.5...1) × min(2^n × base, 20 s)`
-    /// before poll `n` again, instead of giving up.
-    public var pollRetryBase: Duration
+    /// activity was polled successfully before), the worker polls again after this policy's backoff
+    /// (``RetryPolicy/delay(forRetry:)``, `n` the failures in a row) instead of giving up. Its `maxAttempts` is not
+    /// used: a worker that polled once keeps polling through an outage.
+    public var pollRetry: RetryPolicy
+    /// How long a job told to stop (its task gone, or the grace period over) may take to unwind before its run
+    /// ends without it.
+    public var cancellationDeadline: Duration
 
     /// Creates a configuration.
     public init(
@@ -27,7 +32,8 @@ public struct WorkerConfiguration: Sendable, Hashable {
         heartbeatInterval: Duration = .seconds(20),
         grace: Duration = .seconds(25),
         errorName: String = "GlueJobFailedError",
-        pollRetryBase: Duration = .seconds(1)
+        pollRetry: RetryPolicy = .default,
+        cancellationDeadline: Duration = .seconds(2)
     ) {
         self.activityArn = activityArn
         self.workerName = workerName
@@ -35,7 +41,8 @@ public struct WorkerConfiguration: Sendable, Hashable {
         self.heartbeatInterval = heartbeatInterval
         self.grace = grace
         self.errorName = errorName
-        self.pollRetryBase = pollRetryBase
+        self.pollRetry = pollRetry
+        self.cancellationDeadline = cancellationDeadline
     }
 
     /// `sluice-<host name>`, at most 80 characters (the API's limit on worker names).
@@ -46,7 +53,7 @@ public struct WorkerConfiguration: Sendable, Hashable {
 }
 
 /// A worker that cannot go on: its activity cannot be polled, or its job state cannot be read.
-public struct WorkerError: Error, Sendable, CustomStringConvertible {
+public struct WorkerError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What the worker was doing.
     public var context: String
     /// The underlying error's description.

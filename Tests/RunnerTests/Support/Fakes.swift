@@ -149,8 +149,16 @@ final class FakeExecutor: JobExecuting {
                 try? await Task.sleep(for: .milliseconds(5))
             }
         case "stubborn":
-            // Ignores cancellation: finishes only when released.
-            while !state.withLock({ $0.released.contains(output) }) { try? await Task.sleep(for: .milliseconds(5)) }
+            // Ignores cancellation (noting that it was asked, once): finishes only when released.
+            var noted = false
+            while !state.withLock({ $0.released.contains(output) }) {
+                if Task.isCancelled, !noted {
+                    noted = true
+                    state.withLock { $0.cancelled.append(output) }
+                }
+                // A detached sleep is not cancelled with the job, so a cancelled stubborn job does not spin.
+                await Task.detached { try? await Task.sleep(for: .milliseconds(5)) }.value
+            }
         default:
             break
         }

@@ -1,0 +1,266 @@
+import Foundation
+import Logging
+import StepFunctions
+
+extension ActivityWorker {
+    /// Records a fresh task, then runs it.
+    func handle(_ task: ActivityTask, stopAtOnce: Bool) async {
+        var run = JobRun(
+            taskToken: task.taskToken,
+            activityArn: configuration.activityArn,
+            workerName: configuration.workerName,
+            job: nil,
+            input: task.input
+        )
+        run.job = try? JobInvocation(taskInput: task.input).job
+        do {
+            try store.insert(run)
+        } catch {
+            // Never run untracked work: refuse the task explicitly.
+            logger.error("cannot record a task; failing it", metadata: ["error": "\(error)"])
+            let cause = TaskReport.failureCause(
+                job: run.job,
+                runId: run.runId,
+                message: "cannot record the run: \(error)"
+            )
+            try? await service.sendTaskFailure(
+                taskToken: task.taskToken,
+                error: TaskReport.error(configuration.errorName),
+                cause: cause
+            )
+            return
+        }
+        await execute(run, stopAtOnce: stopAtOnce)
+    }
+
+    /// Runs a recorded run to its end and records the end, as its ``RunStateMachine`` decides.
+    func execute(_ run: JobRun, stopAtOnce: Bool) async {
+        var run = run
+        var logger = self.logger
+        logger[metadataKey: "run_id"] = "\(run.runId)"
+        logger[metadataKey: "job"] = "\(run.job ?? "?")"
+        var machine = RunStateMachine()
+
+        let invocation: JobInvocation
+        do {
+            invocation = try JobInvocation(taskInput: run.input)
+            let canonical = try executor.resolve(invocation.job)
+            if run.job != canonical {
+                // Recorded under the job's own name (e.g. psd for ProcessSalesData).
+                run.job = canonical
+                record(run, logger: logger)
+            }
+        } catch {
+            logger.error("task refused", metadata: ["error": "\(error)"])
+            let action = machine.jobFinished(.failed("\(error)"))
+            let end = await settle(action, machine: &machine, run: run, requested: nil, logger: logger)
+            if case .finish(let end) = end { finish(run, end, logger: logger) }
+            return
+        }
+        logger.info("job started", metadata: ["attempt": "\(run.attempts)"])
+
+        let (events, input) = AsyncStream<RunEvent>.makeStream()
+        let graceOver = shared.withLock { shared in
+            shared.runs[run.runId] = input
+            return shared.graceOver
+        }
+        defer {
+            _ = shared.withLock { $0.runs.removeValue(forKey: run.runId) }
+            input.finish()
+        }
+        if stopAtOnce || graceOver { input.yield(.graceExpired) }
+
+        // The job's own task: it delivers its end as an event and may be abandoned if it ignores cancellation.
+        let executor = self.executor
+        let job = Task {
+            do {
+                input.yield(.jobFinished(.succeeded(try await executor.run(invocation, logger: logger))))
+            } catch {
+                input.yield(.jobFinished(.failed("\(error)")))
+            }
+        }
+
+        await withTaskGroup(of: Void.self) { group in
+            let interval = configuration.heartbeatInterval
+            group.addTask {
+                while true {
+                    do { try await Task.sleep(for: interval) } catch { return }
+                    input.yield(.heartbeatDue)
+                }
+            }
+            var last: RunStateMachine.Action = .none
+            for await event in events {
+                var action: RunStateMachine.Action
+                switch event {
+                case .heartbeatDue: action = machine.heartbeatDue()
+                case .heartbeatAnswered(let answer): action = machine.heartbeatAnswered(answer)
+                case .graceExpired: action = machine.graceExpired()
+                case .jobFinished(let result):
+                    if machine.isStopping, case .succeeded = result {
+                        // It finished (and committed) after all: report that rather than a failure.
+                        logger.info("the job completed while being stopped")
+                    }
+                    action = machine.jobFinished(result)
+                case .cancellationDeadlinePassed:
+                    logger.warning("the job did not answer cancellation in time; it is abandoned")
+                    action = machine.cancellationDeadlinePassed()
+                }
+                // Reports are answered in line: while one is out, nothing else can change the run's end.
+                action = await settle(action, machine: &machine, run: run, requested: invocation.job, logger: logger)
+                perform(action, run: run, job: job, group: &group, events: input, logger: logger)
+                last = action
+                if case .finish = last { break }
+            }
+            group.cancelAll()
+            if case .finish(let end) = last { finish(run, end, logger: logger) }
+        }
+    }
+
+    private func perform(
+        _ action: RunStateMachine.Action,
+        run: JobRun,
+        job: Task<Void, Never>,
+        group: inout TaskGroup<Void>,
+        events: AsyncStream<RunEvent>.Continuation,
+        logger: Logger
+    ) {
+        switch action {
+        case .none, .reportSuccess, .reportFailure, .finish:
+            break
+        case .sendHeartbeat:
+            let service = self.service
+            group.addTask {
+                do {
+                    try await service.sendTaskHeartbeat(taskToken: run.taskToken)
+                    events.yield(.heartbeatAnswered(.accepted))
+                } catch let error as StepFunctionsError where error.code.isTaskGone {
+                    events.yield(.heartbeatAnswered(.taskGone("\(error.code): \(error.message)")))
+                } catch {
+                    events.yield(.heartbeatAnswered(.failed("\(error)")))
+                }
+            }
+        case .recordHeartbeat:
+            try? store.recordHeartbeat(runId: run.runId)
+            logger.debug("heartbeat sent")
+        case .logHeartbeatFailure(let description):
+            logger.warning("heartbeat failed; trying again at the next beat", metadata: ["error": "\(description)"])
+        case .cancelJob(let reason):
+            switch reason {
+            case .taskGone(let description):
+                logger.error("the task is closed; cancelling the job", metadata: ["error": "\(description)"])
+            case .shutdown:
+                logger.warning("job stopped", metadata: ["reason": "worker shutting down"])
+            }
+            // It removes its temporary output and commits nothing; it gets a moment to unwind before the run ends.
+            job.cancel()
+            let deadline = configuration.cancellationDeadline
+            group.addTask {
+                do { try await Task.sleep(for: deadline) } catch { return }
+                events.yield(.cancellationDeadlinePassed)
+            }
+        }
+    }
+
+    /// Sends the reports `action` asks for, feeding their answers back, until an action that is not a report.
+    private func settle(
+        _ action: RunStateMachine.Action,
+        machine: inout RunStateMachine,
+        run: JobRun,
+        requested: String?,
+        logger: Logger
+    ) async -> RunStateMachine.Action {
+        var action = action
+        while true {
+            switch action {
+            case .reportSuccess(let outcome):
+                let answer = await reportSuccess(
+                    run,
+                    requested: requested ?? outcome.job,
+                    outcome: outcome,
+                    logger: logger
+                )
+                action = machine.successReported(answer)
+            case .reportFailure(let message):
+                let answer = await reportFailure(run, message: message, requested: requested, logger: logger)
+                action = machine.failureReported(answer)
+            default:
+                return action
+            }
+        }
+    }
+
+    private func reportSuccess(
+        _ run: JobRun,
+        requested: String,
+        outcome: JobOutcome,
+        logger: Logger
+    ) async -> RunStateMachine.ReportAnswer {
+        let output = TaskReport.successOutput(requestedJob: requested, runId: run.runId, outcome: outcome)
+        do {
+            try await service.sendTaskSuccess(taskToken: run.taskToken, output: output)
+            logger.info(
+                "job succeeded",
+                metadata: [
+                    "rows_read": "\(outcome.rowsRead)", "rows_written": "\(outcome.rowsWritten)",
+                    "rows_rejected": "\(outcome.rowsRejected)", "output": "\(outcome.output)",
+                ]
+            )
+            return .accepted
+        } catch let error as StepFunctionsError where error.code == .taskTimedOut {
+            logger.warning("job succeeded but its task was already closed", metadata: ["error": "\(error)"])
+            return .taskTimedOut(error.message)
+        } catch {
+            logger.error("cannot report success", metadata: ["error": "\(error)"])
+            return .failed("\(error)")
+        }
+    }
+
+    private func reportFailure(
+        _ run: JobRun,
+        message: String,
+        requested: String? = nil,
+        logger: Logger
+    ) async -> RunStateMachine.ReportAnswer {
+        logger.error("job failed", metadata: ["error": "\(message)"])
+        do {
+            try await service.sendTaskFailure(
+                taskToken: run.taskToken,
+                error: TaskReport.error(configuration.errorName),
+                cause: TaskReport.failureCause(
+                    job: run.job,
+                    requestedJob: requested,
+                    runId: run.runId,
+                    message: message
+                )
+            )
+            return .accepted
+        } catch let error as StepFunctionsError where error.code == .taskTimedOut {
+            logger.error("cannot report failure: the task is closed", metadata: ["error": "\(error)"])
+            return .taskTimedOut(error.message)
+        } catch {
+            logger.error("cannot report failure", metadata: ["error": "\(error)"])
+            return .failed("\(error)")
+        }
+    }
+
+    private func finish(_ run: JobRun, _ end: RunStateMachine.End, logger: Logger) {
+        var run = run
+        run.state = end.state
+        run.error = end.error
+        run.completedAt = Date()
+        if let outcome = end.outcome {
+            run.rowsRead = outcome.rowsRead
+            run.rowsWritten = outcome.rowsWritten
+            run.rowsRejected = outcome.rowsRejected
+            run.output = outcome.output
+            run.job = outcome.job
+        }
+        record(run, logger: logger)
+    }
+
+    func record(_ run: JobRun, logger: Logger) {
+        do { try store.update(run) } catch {
+            logger.error("cannot record the end of the run", metadata: ["error": "\(error)", "state": "\(run.state)"])
+        }
+    }
+}
