@@ -1,8 +1,8 @@
+import AWS
 import Foundation
 import Logging
 import ServiceLifecycle
 import StepFunctions
-import Synchronization
 
 /// Watches a directory and completes the activity `<prefix>-<file name>` each time a `.csv` file finishes arriving
 /// there: the local counterpart of the seed's S3 notification Lambda.
@@ -19,9 +19,12 @@ public final class DirectoryWatcher: Service, Sendable {
     public let activityPrefix: String
     /// The time between scans.
     public let interval: Duration
+    /// The backoff between polls of an arrival's activity that failed transiently (its `maxAttempts` is not used:
+    /// an arrival is polled for until an execution takes it or the watch stops).
+    public let retryPolicy: RetryPolicy
     let notifier: ArrivalNotifier
     let logger: Logger
-    private let stopping = Mutex(false)
+    private let stopping = StopSignal()
 
     private struct Signature: Hashable {
         var size: Int64
@@ -33,20 +36,22 @@ public final class DirectoryWatcher: Service, Sendable {
         directory: URL,
         activityPrefix: String,
         interval: Duration = .seconds(1),
+        retryPolicy: RetryPolicy = .default,
         notifier: ArrivalNotifier,
         logger: Logger
     ) {
         self.directory = directory
         self.activityPrefix = activityPrefix
         self.interval = interval
+        self.retryPolicy = retryPolicy
         self.notifier = notifier
         self.logger = logger
     }
 
     /// Stops scanning; polls in flight are completed first.
-    public func shutdown() { stopping.withLock { $0 = true } }
+    public func shutdown() { stopping.stop() }
 
-    private var isStopping: Bool { stopping.withLock { $0 } }
+    private var isStopping: Bool { stopping.isStopped }
 
     /// Scans and reports until shut down.
     public func run() async throws {
@@ -80,10 +85,7 @@ public final class DirectoryWatcher: Service, Sendable {
                     group.addTask { await self.report(path: path, activityArn: arn) }
                 }
                 previous = current
-                let deadline = ContinuousClock.now + interval
-                while ContinuousClock.now < deadline, !isStopping {
-                    try? await Task.sleep(for: .milliseconds(50))
-                }
+                await stopping.sleep(for: interval)
             }
         }
     }
@@ -125,10 +127,7 @@ public final class DirectoryWatcher: Service, Sendable {
             } catch {
                 failures += 1
                 logger.warning("polling failed; trying again", metadata: ["error": "\(error)"])
-                let deadline = ContinuousClock.now + .seconds(min(20, 1 << min(failures, 5)))
-                while ContinuousClock.now < deadline, !isStopping {
-                    try? await Task.sleep(for: .milliseconds(100))
-                }
+                await stopping.sleep(for: retryPolicy.delay(forRetry: failures - 1))
             }
         }
     }
