@@ -13,10 +13,17 @@ extension MotoIntegrationTests {
             let credentials = try #require(flow.moto.credentials)
             let glue = try await flow.client.createActivity(name: "GlueRunnerActivity")
 
-            // moto checks signatures: the right key works...
+            // moto checks signatures: the right key works (its polls hand out a task and its reports are taken)...
+            let machine = try await flow.singleTaskMachine("Signed", activityArn: glue)
             let good = try flow.startWorker(glue)
-            #expect(await good.waitForStderr(seconds: 30) { $0.contains("worker starting") })
-            try await Task.sleep(for: .seconds(3))
+            let sales = try flow.land(SeedStateMachine.salesFile)
+            let execution = try await flow.client.startExecution(
+                stateMachineArn: machine,
+                name: "signed",
+                input: #"{"job": "psd", "inputs": {"sales": "\#(sales)"}, "output": "output/signed"}"#
+            )
+            let finished = try await finishedExecution(flow.client, execution)
+            #expect(finished.status == "SUCCEEDED", "\(finished) \(good.stderr)")
             #expect(good.isRunning, "\(good.stderr)")
             good.signal(SIGTERM)
             #expect(await good.wait(seconds: 20) == 0)

@@ -168,7 +168,7 @@ extension MotoIntegrationTests {
             )
             #expect(await eventually(seconds: 30) { (try? flow.runs().first?["state"] as? String) == "RUNNING" })
             patient.signal(SIGTERM)
-            try await Task.sleep(for: .seconds(1))
+            #expect(await patient.waitForStderr(seconds: 30) { $0.contains("shutting down: no new polls") })
             #expect(patient.isRunning, "a running job holds the worker within the grace period")
             quick.feed(Self.salesData, chunks: 1, pause: 0)
             #expect(await patient.wait(seconds: 30) == 0)

@@ -26,11 +26,6 @@ public final class DirectoryWatcher: Service, Sendable {
     let logger: Logger
     private let stopping = StopSignal()
 
-    private struct Signature: Hashable {
-        var size: Int64
-        var modified: Date
-    }
-
     /// Creates a watcher.
     public init(
         directory: URL,
@@ -68,37 +63,29 @@ public final class DirectoryWatcher: Service, Sendable {
     }
 
     private func watch() async {
-        var previous: [String: Signature] = [:]
-        var reported: [String: Signature] = [:]
         let seconds = Double(interval.components.seconds) + Double(interval.components.attoseconds) / 1e18
+        var tracker = FileArrivalTracker(interval: seconds)
         await withTaskGroup(of: Void.self) { group in
             while !isStopping {
-                let now = Date()
-                let current = scan()
-                for (name, signature) in current.sorted(by: { $0.key < $1.key }) where reported[name] != signature {
-                    let stable = previous[name] == signature
-                    let settled = previous[name] == nil && now.timeIntervalSince(signature.modified) > seconds
-                    guard stable || settled else { continue }
-                    reported[name] = signature
+                for name in tracker.scanned(scan(), at: Date()) {
                     let path = directory.appendingPathComponent(name).path
                     let arn = "\(activityPrefix)-\(name)"
                     group.addTask { await self.report(path: path, activityArn: arn) }
                 }
-                previous = current
                 await stopping.sleep(for: interval)
             }
         }
     }
 
-    private func scan() -> [String: Signature] {
+    private func scan() -> [String: FileArrivalTracker.Signature] {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { return [:] }
-        var result: [String: Signature] = [:]
+        var result: [String: FileArrivalTracker.Signature] = [:]
         for name in names where !name.hasPrefix(".") && name.lowercased().hasSuffix(".csv") {
             let path = directory.appendingPathComponent(name).path
             guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
                 attributes[.type] as? FileAttributeType == .typeRegular
             else { continue }
-            result[name] = Signature(
+            result[name] = FileArrivalTracker.Signature(
                 size: (attributes[.size] as? NSNumber)?.int64Value ?? 0,
                 modified: attributes[.modificationDate] as? Date ?? .distantPast
             )
