@@ -62,7 +62,7 @@ import Testing
         service.enqueue("t1", #""{\"GlueJobName\" : \"quick\", \"--s3_output_path\": \"o/q\"}""#)
         let worker = worker()
         let running = run(worker)
-        #expect(await eventually(seconds: 10) { service.successes["t1"] != nil })
+        #expect(await eventually { service.successes["t1"] != nil })
         worker.shutdown()
         try await running.value
 
@@ -91,7 +91,7 @@ import Testing
         service.enqueue("t-after", #"{"job": "quick"}"#)
         let worker = worker(concurrency: 1, errorName: "CustomError")
         let running = run(worker)
-        #expect(await eventually(seconds: 10) { service.successes["t-after"] != nil })
+        #expect(await eventually { service.successes["t-after"] != nil })
         worker.shutdown()
         try await running.value
 
@@ -120,12 +120,12 @@ import Testing
         service.enqueue("t-slow", #"{"job": "slow", "output": "hb"}"#)
         let worker = worker(heartbeat: .milliseconds(50))
         let running = run(worker)
-        #expect(await eventually(seconds: 10) { service.heartbeats("t-slow") >= 3 })
+        #expect(await eventually { service.heartbeats("t-slow") >= 3 })
         let recorded = try #require(try store.runs().first)
         #expect(recorded.state == .running)
         #expect(recorded.heartbeatAt != nil)
         executor.release("hb")
-        #expect(await eventually(seconds: 10) { service.successes["t-slow"] != nil })
+        #expect(await eventually { service.successes["t-slow"] != nil })
         // The run's heartbeat timer is a child of its task group: were it not cancelled when the job ended, the
         // worker could not stop (RunStateMachineTests prove that no heartbeat is sent once the job ended).
         worker.shutdown()
@@ -137,10 +137,10 @@ import Testing
         service.enqueue("t-doomed", #"{"job": "slow", "output": "doomed"}"#)
         let worker = worker(heartbeat: .milliseconds(50))
         let running = run(worker)
-        #expect(await eventually(seconds: 10) { service.heartbeats("t-doomed") >= 1 })
+        #expect(await eventually { service.heartbeats("t-doomed") >= 1 })
         service.kill("t-doomed", code: code)
-        #expect(await eventually(seconds: 10) { (try? store.runs().first?.state) == .failed })
-        #expect(await eventually(seconds: 10) { executor.cancelled == ["doomed"] })
+        #expect(await eventually { (try? store.runs().first?.state) == .failed })
+        #expect(await eventually { executor.cancelled == ["doomed"] })
         let run = try #require(try store.runs().first)
         #expect(run.error?.contains("heartbeat answered \(code)") == true)
         #expect(service.failures.isEmpty, "a closed task cannot be failed")
@@ -153,9 +153,9 @@ import Testing
         for index in 0..<4 { service.enqueue("t\(index)", #"{"job": "slow", "output": "c\#(index)"}"#) }
         let worker = worker(concurrency: 2)
         let running = run(worker)
-        #expect(await eventually(seconds: 10) { executor.running == 2 })
+        #expect(await eventually { executor.running == 2 })
         for index in 0..<4 { executor.release("c\(index)") }
-        #expect(await eventually(seconds: 10) { service.successes.count == 4 })
+        #expect(await eventually { service.successes.count == 4 })
         #expect(executor.maxRunning == 2)
         worker.shutdown()
         try await running.value
@@ -163,9 +163,9 @@ import Testing
 
     @Test func shutdownLetsJobsFinishWithinTheGracePeriod() async throws {
         service.enqueue("t-finishing", #"{"job": "slow", "output": "finishing"}"#)
-        let worker = worker(grace: .seconds(30))
+        let worker = worker(grace: .seconds(600))
         let running = run(worker)
-        #expect(await eventually(seconds: 10) { executor.running == 1 })
+        #expect(await eventually { executor.running == 1 })
         worker.shutdown()
         executor.release("finishing")
         try await running.value
@@ -177,7 +177,7 @@ import Testing
         service.enqueue("t-stuck", #"{"job": "slow", "output": "stuck"}"#)
         let worker = worker(grace: .milliseconds(300))
         let running = run(worker)
-        #expect(await eventually(seconds: 10) { executor.running == 1 })
+        #expect(await eventually { executor.running == 1 })
         let start = ContinuousClock.now
         worker.shutdown()
         try await running.value
@@ -196,7 +196,7 @@ import Testing
         service.holdNextPoll()
         let worker = worker()
         let running = run(worker)
-        #expect(await eventually(seconds: 10) { service.isPollHeld })
+        #expect(await eventually { service.isPollHeld })
         worker.shutdown()
         // The poll comes back with a task after the shutdown request: it is run, not dropped.
         service.releasePoll(with: ActivityTask(taskToken: "t-late", input: #"{"job": "quick"}"#))
@@ -231,7 +231,7 @@ import Testing
         service.kill("t-dead")
         let worker = worker()
         let running = run(worker)
-        #expect(await eventually(seconds: 10) { service.successes["t-alive"] != nil })
+        #expect(await eventually { service.successes["t-alive"] != nil })
         worker.shutdown()
         try await running.value
 
@@ -280,11 +280,11 @@ extension ActivityWorkerTests {
         service.enqueue("t-closed", #"{"job": "slow", "output": "closed"}"#)
         let worker = worker()
         let running = run(worker)
-        #expect(await eventually(seconds: 10) { executor.running == 1 })
+        #expect(await eventually { executor.running == 1 })
         // The task closes while the job runs (e.g. a retried report got through): success answers TaskTimedOut.
         service.kill("t-closed")
         executor.release("closed")
-        #expect(await eventually(seconds: 10) { (try? store.runs().first?.state) == .succeeded })
+        #expect(await eventually { (try? store.runs().first?.state) == .succeeded })
         let run = try #require(try store.runs().first)
         #expect(run.error?.hasPrefix("SendTaskSuccess answered TaskTimedOut: the task was already closed") == true)
         #expect(run.rowsWritten == 7)
@@ -296,10 +296,10 @@ extension ActivityWorkerTests {
         service.enqueue("t-stubborn", #"{"job": "stubborn", "output": "stubborn"}"#)
         let worker = worker(grace: .milliseconds(100), cancellationDeadline: .seconds(60))
         let running = run(worker)
-        #expect(await eventually(seconds: 10) { executor.running == 1 })
+        #expect(await eventually { executor.running == 1 })
         worker.shutdown()
         // The grace period is over; the job is told to stop but completes within the moment it is given.
-        #expect(await eventually(seconds: 10) { executor.cancelled == ["stubborn"] })
+        #expect(await eventually { executor.cancelled == ["stubborn"] })
         executor.release("stubborn")
         try await running.value
         #expect(service.successes["t-stubborn"] != nil)
@@ -310,7 +310,7 @@ extension ActivityWorkerTests {
     @Test func pollsFailingOnceRunningAreRetriedNotFatal() async throws {
         let worker = worker(pollRetry: RetryPolicy(baseDelay: .milliseconds(10), maxDelay: .milliseconds(40)))
         let running = run(worker)
-        #expect(await eventually(seconds: 10) { service.polls >= 1 })
+        #expect(await eventually { service.polls >= 1 })
         let outage = StepFunctionsError(
             code: .network,
             message: "connection refused",
@@ -325,7 +325,7 @@ extension ActivityWorkerTests {
         )
         service.failPolls([outage, throttled, outage])
         service.enqueue("t-after-outage", #"{"job": "quick"}"#)
-        #expect(await eventually(seconds: 10) { service.successes["t-after-outage"] != nil })
+        #expect(await eventually { service.successes["t-after-outage"] != nil })
         worker.shutdown()
         try await running.value
     }
@@ -333,7 +333,7 @@ extension ActivityWorkerTests {
     @Test func aNonTransientPollErrorLaterIsFatal() async throws {
         let worker = worker(pollRetry: RetryPolicy(baseDelay: .milliseconds(10), maxDelay: .milliseconds(40)))
         let running = run(worker)
-        #expect(await eventually(seconds: 10) { service.polls >= 1 })
+        #expect(await eventually { service.polls >= 1 })
         service.failPolls([
             StepFunctionsError(
                 code: .activityDoesNotExist,
@@ -353,7 +353,7 @@ extension ActivityWorkerTests {
         service.enqueue("t-deaf", #"{"job": "stubborn", "output": "deaf"}"#)
         let worker = worker(grace: .milliseconds(100), cancellationDeadline: .milliseconds(100))
         let running = run(worker)
-        #expect(await eventually(seconds: 10) { executor.running == 1 })
+        #expect(await eventually { executor.running == 1 })
         worker.shutdown()
         // The worker stops although the job never returns: its task is failed and the run recorded.
         try await running.value
@@ -363,7 +363,7 @@ extension ActivityWorkerTests {
         #expect(try object(failure.cause)["message"] as? String == "worker shutting down")
         #expect(try store.runs().first?.state == .failed)
         executor.release("deaf")
-        #expect(await eventually(seconds: 10) { executor.running == 0 })
+        #expect(await eventually { executor.running == 0 })
         #expect(service.successes.isEmpty, "a job ending after its run ended reports nothing")
     }
 }

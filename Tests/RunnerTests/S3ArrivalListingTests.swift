@@ -78,9 +78,9 @@ import Testing
         let store = try JobStateStore(path: database)
         let first = watcher(listing, service, store)
         let running = Task { try await first.run() }
-        #expect(await eventually(seconds: 10) { service.successes.count == 3 })
+        #expect(await eventually { service.successes.count == 3 })
         #expect(
-            try await eventually(seconds: 10) {
+            try await eventually {
                 try store.arrivalCursor(source: "s3://data-bucket/sales/").announced.count == 3
             }
         )
@@ -110,10 +110,10 @@ import Testing
         let second = watcher(listing, service, reopened)
         let scansBefore = listing.scans
         let again = Task { try await second.run() }
-        #expect(await eventually(seconds: 10) { service.successes.count == 5 })
+        #expect(await eventually { service.successes.count == 5 })
         // Two more whole scans after that: anything repeated would have been polled for by then.
         let scansAfter = listing.scans
-        #expect(await eventually(seconds: 10) { listing.scans >= scansAfter + 2 })
+        #expect(await eventually { listing.scans >= scansAfter + 2 })
         second.shutdown()
         try await again.value
         #expect(listing.scans > scansBefore)

@@ -54,9 +54,9 @@ extension MotoIntegrationTests {
             #expect(failed.status == "FAILED")
             #expect(failed.error == "States.Timeout")
             // The job finished after its task had timed out: the report is refused and recorded.
-            #expect(await eventually(seconds: 30) { (try? flow.runs().count) == 2 && pipe2.isDone })
+            #expect(await eventually { (try? flow.runs().count) == 2 && pipe2.isDone })
             #expect(
-                await eventually(seconds: 30) {
+                await eventually {
                     let run = try? flow.runs().last
                     return (run?["error"] as? String)?.contains("TaskTimedOut") == true
                 }
@@ -79,7 +79,7 @@ extension MotoIntegrationTests {
                 input: Self.pipeInput(pipe.path, output: "output/restart")
             )
             // The job is running (its input has not come yet) when the worker is killed.
-            #expect(await eventually(seconds: 30) { (try? flow.runs().first?["state"] as? String) == "RUNNING" })
+            #expect(await eventually { (try? flow.runs().first?["state"] as? String) == "RUNNING" })
             first.signal(SIGKILL)
             #expect(await first.wait(seconds: 10) != nil)
             let left = try #require(try flow.runs().first)
@@ -113,7 +113,7 @@ extension MotoIntegrationTests {
                 name: "expiring",
                 input: Self.pipeInput(pipe.path, output: "output/expiring")
             )
-            #expect(await eventually(seconds: 30) { (try? flow.runs().first?["state"] as? String) == "RUNNING" })
+            #expect(await eventually { (try? flow.runs().first?["state"] as? String) == "RUNNING" })
             first.signal(SIGKILL)
             #expect(await first.wait(seconds: 10) != nil)
             // Without heartbeats the task times out.
@@ -122,7 +122,7 @@ extension MotoIntegrationTests {
             #expect(finished.error == "States.Timeout")
 
             let second = try flow.startWorker(glue)
-            #expect(await eventually(seconds: 30) { (try? flow.runs().first?["state"] as? String) == "FAILED" })
+            #expect(await eventually { (try? flow.runs().first?["state"] as? String) == "FAILED" })
             let run = try #require(try flow.runs().first)
             #expect(
                 (run["error"] as? String)?.hasPrefix("worker restarted: the task is no longer open (TaskTimedOut")
@@ -146,7 +146,8 @@ extension MotoIntegrationTests {
             worker.signal(SIGTERM)
             // At most the poll in flight (2 s here, 60 s on AWS) is waited for.
             #expect(await worker.wait(seconds: 10) == 0)
-            #expect(Date().timeIntervalSince(start) < 8)
+            // Well under the 60 s a stop timeout must allow; loose, as the test's own task may be slow to observe it.
+            #expect(Date().timeIntervalSince(start) < 30)
             #expect(worker.stderr.contains("shutting down"))
             #expect(worker.stderr.contains("worker stopped"))
             await flow.shutdown()
@@ -160,13 +161,13 @@ extension MotoIntegrationTests {
 
             // A job that finishes within the grace period succeeds.
             let quick = try PipeFeeder(path: flow.path("quick.csv"))
-            let patient = try flow.startWorker(glue, grace: 30)
+            let patient = try flow.startWorker(glue, grace: 120)
             let finishing = try await flow.client.startExecution(
                 stateMachineArn: machine,
                 name: "finishing",
                 input: Self.pipeInput(quick.path, output: "output/finishing")
             )
-            #expect(await eventually(seconds: 30) { (try? flow.runs().first?["state"] as? String) == "RUNNING" })
+            #expect(await eventually { (try? flow.runs().first?["state"] as? String) == "RUNNING" })
             patient.signal(SIGTERM)
             #expect(await patient.waitForStderr(seconds: 30) { $0.contains("shutting down: no new polls") })
             #expect(patient.isRunning, "a running job holds the worker within the grace period")
@@ -182,12 +183,12 @@ extension MotoIntegrationTests {
                 name: "abandoned",
                 input: Self.pipeInput(stuck.path, output: "output/abandoned")
             )
-            #expect(await eventually(seconds: 30) { (try? flow.runs().last?["state"] as? String) == "RUNNING" })
+            #expect(await eventually { (try? flow.runs().last?["state"] as? String) == "RUNNING" })
             let start = Date()
             hasty.signal(SIGTERM)
             #expect(await hasty.wait(seconds: 30) == 0)
             let elapsed = Date().timeIntervalSince(start)
-            #expect(elapsed >= 2 && elapsed < 15, "\(elapsed)")
+            #expect(elapsed >= 2 && elapsed < 30, "\(elapsed)")
             let finished = try await finishedExecution(flow.client, abandoned)
             #expect(unquoted(finished.output) == "fallback")
             let history = try await flow.client.getExecutionHistory(executionArn: abandoned)

@@ -80,6 +80,24 @@ extension ActivityWorker {
             }
         }
 
+        // The job's task is not a child: cancelling the worker's task cancels it explicitly.
+        await withTaskCancellationHandler {
+            await drive(&machine, run: run, invocation: invocation, job: job, events: events, input: input, logger: logger)
+        } onCancel: {
+            job.cancel()
+        }
+    }
+
+    /// Carries out the run's actions until it finishes, with its heartbeats and deadline in one task group.
+    private func drive(
+        _ machine: inout RunStateMachine,
+        run: JobRun,
+        invocation: JobInvocation,
+        job: Task<Void, Never>,
+        events: AsyncStream<RunEvent>,
+        input: AsyncStream<RunEvent>.Continuation,
+        logger: Logger
+    ) async {
         await withTaskGroup(of: Void.self) { group in
             let interval = configuration.heartbeatInterval
             group.addTask {

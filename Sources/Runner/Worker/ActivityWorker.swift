@@ -214,7 +214,8 @@ public final class ActivityWorker: Service, Sendable {
             )
             let grace = configuration.grace
             group.addTask {
-                do { try await Task.sleep(for: grace) } catch { return }
+                // Cancelled (the worker's own task cancelled, e.g. a second signal): the grace period is over now.
+                try? await Task.sleep(for: grace)
                 events.yield(.graceExpired)
             }
         case .waitForPollInFlight:

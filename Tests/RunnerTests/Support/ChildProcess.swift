@@ -83,8 +83,11 @@ final class ChildProcess: @unchecked Sendable {
     }
 }
 
-/// Polls `condition` every 50 ms for up to `seconds`.
-func eventually(seconds: Double, _ condition: () async throws -> Bool) async rethrows -> Bool {
+/// Polls `condition` every 100 ms until it holds, for up to `seconds`. The default is generous on purpose: the
+/// worker suites run in one process with every other suite, whose synchronous peers (Python, the CLI) can hold
+/// both threads of a 2-core machine's concurrency pool for a minute or more. It returns as soon as the condition
+/// holds, so a passing test does not wait; it is never used to prove that something did not happen.
+func eventually(seconds: Double = 240, _ condition: () async throws -> Bool) async rethrows -> Bool {
     let deadline = Date().addingTimeInterval(seconds)
     while Date() < deadline {
         if try await condition() { return true }
