@@ -82,7 +82,15 @@ extension ActivityWorker {
 
         // The job's task is not a child: cancelling the worker's task cancels it explicitly.
         await withTaskCancellationHandler {
-            await drive(&machine, run: run, invocation: invocation, job: job, events: events, input: input, logger: logger)
+            await drive(
+                &machine,
+                run: run,
+                invocation: invocation,
+                job: job,
+                events: events,
+                input: input,
+                logger: logger
+            )
         } onCancel: {
             job.cancel()
         }
