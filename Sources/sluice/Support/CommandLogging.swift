@@ -14,6 +14,22 @@ struct GlobalOptions: ParsableArguments {
     )
     var logLevel: String?
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Log format: text or json.",
+            discussion: "json writes one JSON object per line (time, level, message, logger and the metadata: job, "
+                + "run_id, activity, ...) for CloudWatch, Loki or any log pipeline. The default is text; "
+                + "SLUICE_LOG_FORMAT sets it too."
+        )
+    )
+    var logFormat: String?
+
+    /// Checks the level and the format while parsing, so that a mistake is shown with the command's usage.
+    func validate() throws {
+        _ = try makeLogger(label: "sluice.options")
+    }
+
     /// A logger writing to stderr at the chosen level.
     func makeLogger(label: String, defaultLevel: Logger.Level = .warning) throws -> Logger {
         let text = logLevel ?? ProcessInfo.processInfo.environment["SLUICE_LOG_LEVEL"]
@@ -26,7 +42,13 @@ struct GlobalOptions: ParsableArguments {
             }
             level = parsed
         }
-        var logger = Logger(label: label) { StreamLogHandler.standardError(label: $0) }
+        let format = (logFormat ?? ProcessInfo.processInfo.environment["SLUICE_LOG_FORMAT"] ?? "text").lowercased()
+        var logger: Logger
+        switch format {
+        case "text": logger = Logger(label: label) { StreamLogHandler.standardError(label: $0) }
+        case "json": logger = Logger(label: label) { JSONLogHandler(label: $0) }
+        default: throw ValidationError("unknown log format \"\(format)\" (expected text or json)")
+        }
         logger.logLevel = level
         return logger
     }
