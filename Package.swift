@@ -7,6 +7,8 @@ let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
 let crypto = Target.Dependency.product(name: "Crypto", package: "swift-crypto")
 let httpClient = Target.Dependency.product(name: "AsyncHTTPClient", package: "async-http-client")
 let serviceLifecycle = Target.Dependency.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+let metrics = Target.Dependency.product(name: "Metrics", package: "swift-metrics")
+let prometheus = Target.Dependency.product(name: "Prometheus", package: "swift-prometheus")
 
 var targets: [Target] = [
     // C shims over system libraries.
@@ -34,7 +36,7 @@ var targets: [Target] = [
     // Amazon S3: the client (XML protocol over `AWS`) and the byte sources and sink over it.
     .target(name: "S3", dependencies: ["AWS", "Storage", crypto, httpClient, logging]),
     // Operators, job files, the job runner, and datasets on local disks and in S3.
-    .target(name: "Engine", dependencies: ["Columnar", "CSV", "Parquet", "Storage", "S3", "AWS", logging]),
+    .target(name: "Engine", dependencies: ["Columnar", "CSV", "Parquet", "Storage", "S3", "AWS", logging, metrics]),
     // AWS Step Functions client: the JSON protocol over `AWS`.
     .target(name: "StepFunctions", dependencies: ["AWS", httpClient, logging]),
     // Amazon SQS client (JSON protocol) over `AWS`: receive, delete, queue lookup.
@@ -43,14 +45,14 @@ var targets: [Target] = [
     // `JobExecuting`; the CLI's `EngineJobExecutor` runs them with `Engine`.
     .target(
         name: "Runner",
-        dependencies: ["StepFunctions", "SQS", "S3", "AWS", "CSQLite", logging, serviceLifecycle]
+        dependencies: ["StepFunctions", "SQS", "S3", "AWS", "CSQLite", logging, metrics, serviceLifecycle]
     ),
     // The command line.
     .executableTarget(
         name: "sluice",
         dependencies: [
             "Columnar", "CSV", "Parquet", "Engine", "Runner", "AWS", "S3", "StepFunctions", "SQS", argumentParser,
-            logging, serviceLifecycle,
+            logging, metrics, prometheus, serviceLifecycle,
         ]
     ),
     // The libFuzzer driver lookup both fuzz targets share.
@@ -139,6 +141,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: targets,
     swiftLanguageModes: [.v6]

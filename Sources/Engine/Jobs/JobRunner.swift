@@ -53,15 +53,24 @@ public struct JobRunner: Sendable {
         progress: (@Sendable (JobProgress) -> Void)? = nil
     ) async throws -> JobReport {
         let execution = JobExecution(job: job, request: request, runner: self, progress: progress)
-        return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { continuation in
-                // The work is synchronous and CPU-bound: keep it off the cooperative pool.
-                Thread.detachNewThread {
-                    continuation.resume(with: Result { try execution.execute() })
+        let start = ContinuousClock.now
+        JobMetrics.started(job.name)
+        do {
+            let report = try await withTaskCancellationHandler {
+                try await withCheckedThrowingContinuation { continuation in
+                    // The work is synchronous and CPU-bound: keep it off the cooperative pool.
+                    Thread.detachNewThread {
+                        continuation.resume(with: Result { try execution.execute() })
+                    }
                 }
+            } onCancel: {
+                execution.cancel()
             }
-        } onCancel: {
-            execution.cancel()
+            JobMetrics.succeeded(report, job: job.name, since: start)
+            return report
+        } catch {
+            JobMetrics.failed(job.name, since: start)
+            throw error
         }
     }
 

@@ -40,6 +40,7 @@ extension ActivityWorker {
         logger[metadataKey: "run_id"] = "\(run.runId)"
         logger[metadataKey: "job"] = "\(run.job ?? "?")"
         var machine = RunStateMachine()
+        metrics.runStarted()
 
         let invocation: JobInvocation
         do {
@@ -154,16 +155,19 @@ extension ActivityWorker {
         case .none, .reportSuccess, .reportFailure, .finish:
             break
         case .sendHeartbeat:
-            let service = self.service
+            let (service, metrics) = (self.service, self.metrics)
             group.addTask {
+                let answer: RunStateMachine.HeartbeatAnswer
                 do {
                     try await service.sendTaskHeartbeat(taskToken: run.taskToken)
-                    events.yield(.heartbeatAnswered(.accepted))
+                    answer = .accepted
                 } catch let error as StepFunctionsError where error.code.isTaskGone {
-                    events.yield(.heartbeatAnswered(.taskGone("\(error.code): \(error.message)")))
+                    answer = .taskGone("\(error.code): \(error.message)")
                 } catch {
-                    events.yield(.heartbeatAnswered(.failed("\(error)")))
+                    answer = .failed("\(error)")
                 }
+                metrics.heartbeat(answer)
+                events.yield(.heartbeatAnswered(answer))
             }
         case .recordHeartbeat:
             try? store.recordHeartbeat(runId: run.runId)
@@ -281,6 +285,7 @@ extension ActivityWorker {
             run.output = outcome.output
             run.job = outcome.job
         }
+        metrics.runEnded(job: run.job, state: run.state)
         record(run, logger: logger)
     }
 

@@ -31,6 +31,7 @@ public final class ActivityWorker: Service, Sendable {
     let executor: any JobExecuting
     let store: JobStateStore
     let logger: Logger
+    let metrics: WorkerMetrics
     let shared = Mutex(Shared())
 
     /// What the driver shares between its tasks.
@@ -72,6 +73,7 @@ public final class ActivityWorker: Service, Sendable {
         self.service = service
         self.executor = executor
         self.store = store
+        self.metrics = WorkerMetrics(activity: configuration.activityArn)
         var logger = logger
         logger[metadataKey: "activity"] = "\(configuration.activityArn)"
         self.logger = logger
@@ -169,18 +171,22 @@ public final class ActivityWorker: Service, Sendable {
     ) {
         switch action {
         case .poll:
-            let (service, configuration) = (self.service, self.configuration)
+            let (service, configuration, metrics) = (self.service, self.configuration, self.metrics)
             group.addTask {
+                let start = ContinuousClock.now
                 do {
                     // Never cancelled while the worker runs: a poll that brings a task must hand it over.
                     let task = try await service.getActivityTask(
                         activityArn: configuration.activityArn,
                         workerName: configuration.workerName
                     )
+                    metrics.polled(task: task != nil, after: ContinuousClock.now - start)
                     events.yield(.pollReturned(task))
                 } catch let error as StepFunctionsError where error.code.isRetryable {
+                    metrics.pollFailed(transient: true)
                     events.yield(.pollFailed(.transient("\(error)")))
                 } catch {
+                    metrics.pollFailed(transient: false)
                     events.yield(.pollFailed(.fatal("\(error)")))
                 }
             }

@@ -38,6 +38,7 @@ extension Sluice {
         var inputs: [String] = []
 
         @OptionGroup var options: JobCommandOptions
+        @OptionGroup var metrics: MetricsOptions
         @OptionGroup var global: GlobalOptions
 
         func validate() throws {
@@ -49,6 +50,8 @@ extension Sluice {
             let inputs = try parseInputAssignments(self.inputs)
             let logger = try global.makeLogger(label: "sluice.pipeline")
             let progress = ProgressDisplay()
+            let metricsFile = metrics.bootstrap()
+            defer { metricsFile?.write(logger: logger) }
             let started = Date()
             do {
                 _ = try await withObjectStore(logger: logger) { store in

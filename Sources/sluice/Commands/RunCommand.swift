@@ -48,6 +48,7 @@ extension Sluice {
         var json = false
 
         @OptionGroup var options: JobCommandOptions
+        @OptionGroup var metrics: MetricsOptions
         @OptionGroup var global: GlobalOptions
 
         func validate() throws {
@@ -59,6 +60,8 @@ extension Sluice {
             let inputs = try parseInputAssignments(inputs)
             let logger = try global.makeLogger(label: "sluice.run")
             let progress = ProgressDisplay()
+            let metricsFile = metrics.bootstrap()
+            defer { metricsFile?.write(logger: logger) }
             do {
                 let report = try await withObjectStore(logger: logger) { store in
                     let runner = JobRunner(catalog: try options.catalog(forJob: job), store: store, logger: logger)
