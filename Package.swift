@@ -9,6 +9,7 @@ let httpClient = Target.Dependency.product(name: "AsyncHTTPClient", package: "as
 let serviceLifecycle = Target.Dependency.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
 let metrics = Target.Dependency.product(name: "Metrics", package: "swift-metrics")
 let prometheus = Target.Dependency.product(name: "Prometheus", package: "swift-prometheus")
+let nioHTTP: [Target.Dependency] = ["NIOCore", "NIOPosix", "NIOHTTP1"].map { .product(name: $0, package: "swift-nio") }
 
 var targets: [Target] = [
     // C shims over system libraries.
@@ -53,7 +54,7 @@ var targets: [Target] = [
         dependencies: [
             "Columnar", "CSV", "Parquet", "Engine", "Runner", "AWS", "S3", "StepFunctions", "SQS", argumentParser,
             logging, metrics, prometheus, serviceLifecycle,
-        ]
+        ] + nioHTTP
     ),
     // The libFuzzer driver lookup both fuzz targets share.
     .target(name: "FuzzerSupport"),
@@ -142,6 +143,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: targets,

@@ -38,6 +38,8 @@ public final class ActivityWorker: Service, Sendable {
     struct Shared {
         var shuttingDown = false
         var graceOver = false
+        var polledOnce = false
+        var pollsFailingSince: ContinuousClock.Instant?
         var events: AsyncStream<Event>.Continuation?
         var runs: [String: AsyncStream<RunEvent>.Continuation] = [:]
     }
@@ -81,6 +83,19 @@ public final class ActivityWorker: Service, Sendable {
 
     /// Whether a shutdown was requested.
     public var isShuttingDown: Bool { shared.withLock { $0.shuttingDown } }
+
+    /// The state `GET /healthz` and `GET /readyz` judge (see ``WorkerHealth``), at `now`.
+    public func healthSnapshot(now: ContinuousClock.Instant = .now) -> WorkerHealth.Snapshot {
+        let (shuttingDown, polledOnce, failingSince) = shared.withLock {
+            ($0.shuttingDown, $0.polledOnce, $0.pollsFailingSince)
+        }
+        return WorkerHealth.Snapshot(
+            shuttingDown: shuttingDown,
+            polledOnce: polledOnce,
+            pollsFailingFor: failingSince.map { now - $0 },
+            storeProblem: store.writeProblem()
+        )
+    }
 
     /// Recovers left-over runs, then polls and runs jobs until a shutdown request has been honoured.
     /// Throws ``WorkerError`` when the activity cannot be polled at all (bad credentials, unknown activity,
@@ -181,9 +196,14 @@ public final class ActivityWorker: Service, Sendable {
                         workerName: configuration.workerName
                     )
                     metrics.polled(task: task != nil, after: ContinuousClock.now - start)
+                    self.shared.withLock { shared in
+                        shared.polledOnce = true
+                        shared.pollsFailingSince = nil
+                    }
                     events.yield(.pollReturned(task))
                 } catch let error as StepFunctionsError where error.code.isRetryable {
                     metrics.pollFailed(transient: true)
+                    self.shared.withLock { $0.pollsFailingSince = $0.pollsFailingSince ?? start }
                     events.yield(.pollFailed(.transient("\(error)")))
                 } catch {
                     metrics.pollFailed(transient: false)

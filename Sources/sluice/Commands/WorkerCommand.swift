@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import Logging
+import Metrics
+import Prometheus
 import Runner
 
 /// `sluice worker`: the Step Functions activity worker that replaces the seed's Glue runner Lambda.
@@ -62,9 +64,32 @@ struct Worker: AsyncParsableCommand {
     )
     var errorName: String = "GlueJobFailedError"
 
+    @Option(
+        name: .customLong("http-port"),
+        help: ArgumentHelp(
+            "Serve GET /healthz, /readyz and /metrics on this port (0: any free port, logged at start).",
+            discussion: "Off by default. /healthz answers 200 while the worker polls and can write its state, 503 "
+                + "with a JSON reason when it is shutting down, polls have failed for longer than "
+                + "--poll-failure-threshold or the state cannot be written; /readyz also needs one answered poll; "
+                + "/metrics is the Prometheus text format.",
+            valueName: "port"
+        )
+    )
+    var httpPort: Int?
+
+    @Option(name: .customLong("http-host"), help: "The address the HTTP endpoint binds (default 127.0.0.1).")
+    var httpHost: String = "127.0.0.1"
+
+    @Option(
+        name: .customLong("poll-failure-threshold"),
+        help: "Seconds of failing polls after which /healthz answers 503."
+    )
+    var pollFailureThreshold: Double = 120
+
     @OptionGroup var options: GlobalOptions
 
     func validate() throws {
+        if let httpPort, !(0...65535).contains(httpPort) { throw ValidationError("--http-port must be 0 to 65535") }
         guard activityArn.hasPrefix("arn:"), activityArn.contains(":activity:") else {
             throw ValidationError(
                 "--activity-arn must be an activity ARN (arn:…:states:<region>:<account>:activity:<name>)"
@@ -93,6 +118,9 @@ struct Worker: AsyncParsableCommand {
 
     private func execute() async throws {
         let logger = try options.makeLogger(label: "sluice.worker", defaultLevel: .info)
+        // Before any metric exists (the worker creates its gauge), or it would record nowhere.
+        let registry = httpPort.map { _ in PrometheusCollectorRegistry() }
+        if let registry { MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry)) }
         let base = FileManager.default.currentDirectoryPath
         let objects = try makeObjectStore(logger: logger)
         let executor = try EngineJobExecutor(jobsDirectory: jobs, baseDirectory: base, store: objects)
@@ -112,12 +140,30 @@ struct Worker: AsyncParsableCommand {
             store: store,
             logger: logger
         )
+        let server: WorkerHTTPServer?
+        if let httpPort, let registry {
+            server = try await WorkerHTTPServer(
+                host: httpHost,
+                port: httpPort,
+                worker: worker,
+                registry: registry,
+                pollFailureThreshold: duration(seconds: pollFailureThreshold)
+            )
+            logger.info(
+                "http endpoint listening",
+                metadata: ["host": "\(httpHost)", "port": "\(server?.port ?? httpPort)"]
+            )
+        } else {
+            server = nil
+        }
         do {
             try await runUntilSignalled(worker, client: client, logger: logger)
         } catch {
+            await server?.close()
             await objects.shutdown()
             throw error
         }
+        await server?.close()
         await objects.shutdown()
     }
 }
