@@ -98,6 +98,4 @@ public final class JobStateStore: Sendable {
     }
 
     static func format(_ date: Date) -> String { Timestamp.format(date) }
-
-    static func parse(_ text: String) -> Date? { Timestamp.parse(text) }
 }
