@@ -10,17 +10,13 @@ let serviceLifecycle = Target.Dependency.product(name: "ServiceLifecycle", packa
 let metrics = Target.Dependency.product(name: "Metrics", package: "swift-metrics")
 let prometheus = Target.Dependency.product(name: "Prometheus", package: "swift-prometheus")
 let nioHTTP: [Target.Dependency] = ["NIOCore", "NIOPosix", "NIOHTTP1"].map { .product(name: $0, package: "swift-nio") }
+// GRDB links the system's libsqlite3 (its own `GRDBSQLite` system library; Debian's libsqlite3-dev).
+let grdb = Target.Dependency.product(name: "GRDB", package: "GRDB.swift")
 
 var targets: [Target] = [
     // C shims over system libraries.
     .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
     .systemLibrary(name: "CZstd", path: "Sources/CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
-    .systemLibrary(
-        name: "CSQLite",
-        path: "Sources/CSQLite",
-        pkgConfig: "sqlite3",
-        providers: [.apt(["libsqlite3-dev"])]
-    ),
 
     // The in-memory columnar model every other module speaks.
     .target(name: "Columnar"),
@@ -42,11 +38,11 @@ var targets: [Target] = [
     .target(name: "StepFunctions", dependencies: ["AWS", httpClient, logging]),
     // Amazon SQS client (JSON protocol) over `AWS`: receive, delete, queue lookup.
     .target(name: "SQS", dependencies: ["AWS", httpClient, logging]),
-    // The activity worker, its SQLite job state, and the data-arrival side. It knows jobs only through
-    // `JobExecuting`; the CLI's `EngineJobExecutor` runs them with `Engine`.
+    // The activity worker, its SQLite job state (through GRDB), and the data-arrival side. It knows jobs only
+    // through `JobExecuting`; the CLI's `EngineJobExecutor` runs them with `Engine`.
     .target(
         name: "Runner",
-        dependencies: ["StepFunctions", "SQS", "S3", "AWS", "CSQLite", logging, metrics, serviceLifecycle]
+        dependencies: ["StepFunctions", "SQS", "S3", "AWS", grdb, logging, metrics, serviceLifecycle]
     ),
     // The command line.
     .executableTarget(
@@ -96,7 +92,7 @@ var targets: [Target] = [
     .testTarget(name: "StepFunctionsTests", dependencies: ["StepFunctions", "AWS", "TestSupport"]),
     .testTarget(
         name: "RunnerTests",
-        dependencies: ["Runner", "AWS", "StepFunctions", "SQS", "TestSupport"],
+        dependencies: ["Runner", "AWS", "StepFunctions", "SQS", "TestSupport", grdb],
         resources: [.copy("Fixtures")]
     ),
     // Runs the built `sluice` binary; depending on it makes every build of the tests build the binary too.
@@ -145,6 +141,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
     ],
     targets: targets,
     swiftLanguageModes: [.v6]

@@ -80,7 +80,7 @@ import Testing
     @Test func updatingAnUnknownRunFails() throws {
         let path = try Paths.temporaryDirectory("sluice-state").appendingPathComponent("s.sqlite").path
         let store = try JobStateStore(path: path)
-        #expect(throws: SQLiteError.self) {
+        #expect(throws: JobStateStoreError.self) {
             try store.update(JobRun(taskToken: "t", activityArn: "a", workerName: "w", job: nil, input: ""))
         }
     }

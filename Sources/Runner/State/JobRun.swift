@@ -1,9 +1,10 @@
 import Foundation
 
-/// One run of a job for one activity task, as recorded in the job-state database.
-public struct JobRun: Sendable, Hashable {
+/// One run of a job for one activity task, as recorded in the job-state database: a row of its `runs` table
+/// (see `JobRun+Record.swift`).
+public struct JobRun: Sendable, Hashable, Codable {
     /// Where a run stands.
-    public enum State: String, Sendable, Hashable, CaseIterable {
+    public enum State: String, Sendable, Hashable, CaseIterable, Codable {
         /// Recorded before the job starts; a crash leaves it so, for restart recovery to find.
         case running = "RUNNING"
         /// The job finished and its output was reported.
@@ -44,6 +45,26 @@ public struct JobRun: Sendable, Hashable {
     public var error: String?
     /// How many times the job was started for this task (more than 1 after a restart re-ran it).
     public var attempts: Int
+
+    /// The columns of the `runs` table.
+    enum CodingKeys: String, CodingKey {
+        case runId = "run_id"
+        case taskToken = "task_token"
+        case activityArn = "activity_arn"
+        case workerName = "worker_name"
+        case job
+        case input
+        case state
+        case startedAt = "started_at"
+        case completedAt = "completed_at"
+        case heartbeatAt = "heartbeat_at"
+        case rowsRead = "rows_read"
+        case rowsWritten = "rows_written"
+        case rowsRejected = "rows_rejected"
+        case output
+        case error
+        case attempts
+    }
 
     /// Creates a run in state ``State/running``.
     public init(

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 
 extension JobStateStore {
     /// The persisted cursor of an S3 listing watch: where the scan in progress continues and what was announced.
@@ -11,39 +12,41 @@ extension JobStateStore {
 
     /// The cursor of the watch of `source` (an `s3://bucket/prefix` URL); empty when it never ran.
     public func arrivalCursor(source: String) throws -> ArrivalCursor {
-        try database.withLock { database in
-            let start = try database.query(
-                "SELECT start_after FROM arrival_cursors WHERE source = ?1",
-                [.text(source)]
-            )
-            let rows = try database.query(
-                "SELECT key, etag, last_modified FROM arrivals_announced WHERE source = ?1",
-                [.text(source)]
+        try read("read the arrival cursor of \(source)") { database in
+            let startAfter = try String.fetchOne(
+                database,
+                sql: "SELECT start_after FROM arrival_cursors WHERE source = ?",
+                arguments: [source]
             )
             var announced = Set<S3ArrivalStateMachine.Upload>()
-            for row in rows {
-                guard row.count == 3, case .text(let key) = row[0], case .text(let eTag) = row[1],
-                    case .text(let lastModified) = row[2]
-                else {
-                    throw SQLiteError(path: path, operation: "read arrivals", code: 11, message: "malformed row \(row)")
-                }
-                announced.insert(.init(key: key, eTag: eTag, lastModified: lastModified.isEmpty ? nil : lastModified))
+            let rows = try Row.fetchCursor(
+                database,
+                sql: "SELECT key, etag, last_modified FROM arrivals_announced WHERE source = ?",
+                arguments: [source]
+            )
+            while let row = try rows.next() {
+                let lastModified: String = try row.decode(forColumn: "last_modified")
+                announced.insert(
+                    .init(
+                        key: try row.decode(forColumn: "key"),
+                        eTag: try row.decode(forColumn: "etag"),
+                        lastModified: lastModified.isEmpty ? nil : lastModified
+                    )
+                )
             }
-            var startAfter: String?
-            if case .text(let key)? = start.first?.first { startAfter = key }
             return ArrivalCursor(startAfter: startAfter, announced: announced)
         }
     }
 
     /// Records where the scan of `source` continues (`nil`: from the start).
     public func saveArrivalCursor(source: String, startAfter: String?, at date: Date = Date()) throws {
-        _ = try database.withLock { database in
-            try database.run(
-                """
-                INSERT INTO arrival_cursors (source, start_after, updated_at) VALUES (?1, ?2, ?3)
-                ON CONFLICT (source) DO UPDATE SET start_after = excluded.start_after, updated_at = excluded.updated_at
-                """,
-                [.text(source), startAfter.map { .text($0) } ?? .null, .text(Self.format(date))]
+        try write("save the arrival cursor of \(source)") { database in
+            try database.execute(
+                sql: """
+                    INSERT INTO arrival_cursors (source, start_after, updated_at) VALUES (:source, :startAfter, :at)
+                    ON CONFLICT (source) DO UPDATE SET start_after = excluded.start_after, updated_at = excluded.updated_at
+                    """,
+                arguments: ["source": source, "startAfter": startAfter, "at": Self.format(date)]
             )
         }
     }
@@ -56,17 +59,17 @@ extension JobStateStore {
         outcome: S3ArrivalStateMachine.Outcome,
         at date: Date = Date()
     ) throws {
-        _ = try database.withLock { database in
-            try database.run(
-                """
-                INSERT OR REPLACE INTO arrivals_announced
-                    (source, key, etag, last_modified, activity_arn, size, outcome, announced_at)
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-                """,
-                [
-                    .text(source), .text(upload.key), .text(upload.eTag), .text(upload.lastModified ?? ""),
-                    .text(arrival.activityArn), .integer(arrival.size), .text(outcome.rawValue),
-                    .text(Self.format(date)),
+        try write("record the announcement of \(arrival.url)") { database in
+            try database.execute(
+                sql: """
+                    INSERT OR REPLACE INTO arrivals_announced
+                        (source, key, etag, last_modified, activity_arn, size, outcome, announced_at)
+                    VALUES (:source, :key, :etag, :lastModified, :activityArn, :size, :outcome, :at)
+                    """,
+                arguments: [
+                    "source": source, "key": upload.key, "etag": upload.eTag, "lastModified": upload.lastModified ?? "",
+                    "activityArn": arrival.activityArn, "size": arrival.size, "outcome": outcome.rawValue,
+                    "at": Self.format(date),
                 ]
             )
         }

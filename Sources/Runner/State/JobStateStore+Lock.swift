@@ -18,19 +18,13 @@ public final class JobStateLock: Sendable {
         self.path = path
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
-            throw SQLiteError(
-                path: path,
-                operation: "open lock file",
-                code: 14,
-                message: String(cString: strerror(errno))
-            )
+            throw JobStateStoreError(path: path, operation: "open lock file", message: String(cString: strerror(errno)))
         }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             close(descriptor)
-            throw SQLiteError(
+            throw JobStateStoreError(
                 path: path,
                 operation: "lock",
-                code: 5,
                 message: "another worker is using this job state (one worker per --state file)"
             )
         }

@@ -36,7 +36,7 @@ extension ActivityWorker {
                     throw WorkerError(context: "cannot record run \(run.runId)", underlying: "\(error)")
                 }
                 logger.warning("worker restarted: marked a run left RUNNING as FAILED", metadata: ["error": "\(error)"])
-            } catch let error as SQLiteError {
+            } catch let error as JobStateStoreError {
                 throw WorkerError(context: "cannot record run \(run.runId)", underlying: "\(error)")
             } catch {
                 throw WorkerError(

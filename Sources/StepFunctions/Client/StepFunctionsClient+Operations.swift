@@ -30,11 +30,12 @@ extension StepFunctionsClient {
     public func getActivityTask(activityArn: String, workerName: String) async throws -> ActivityTask? {
         let answer = try await invoke(
             "GetActivityTask",
-            ["activityArn": activityArn, "workerName": workerName],
+            StepFunctionsRequest.GetActivityTask(activityArn: activityArn, workerName: workerName),
+            as: StepFunctionsResponse.GetActivityTask.self,
             timeout: configuration.pollTimeout
         )
-        guard let token = answer["taskToken"] as? String, !token.isEmpty else { return nil }
-        return ActivityTask(taskToken: token, input: answer["input"] as? String ?? "{}")
+        guard let token = answer.taskToken, !token.isEmpty else { return nil }
+        return ActivityTask(taskToken: token, input: answer.input ?? "{}")
     }
 
     /// Reports a task's success with `output` (JSON text, at most 262,144 bytes; a longer output throws
@@ -50,7 +51,10 @@ extension StepFunctionsClient {
                 attempts: 0
             )
         }
-        _ = try await invoke("SendTaskSuccess", ["taskToken": taskToken, "output": output])
+        _ = try await invoke(
+            "SendTaskSuccess",
+            StepFunctionsRequest.SendTaskSuccess(taskToken: taskToken, output: output)
+        )
     }
 
     /// Reports a task's failure. `error` is cut to 256 and `cause` to 32,768 characters, the API's limits
@@ -58,17 +62,17 @@ extension StepFunctionsClient {
     public func sendTaskFailure(taskToken: String, error: String, cause: String) async throws {
         _ = try await invoke(
             "SendTaskFailure",
-            [
-                "taskToken": taskToken,
-                "error": Self.truncate(error, to: Self.maxErrorLength),
-                "cause": Self.truncate(cause, to: Self.maxCauseLength),
-            ]
+            StepFunctionsRequest.SendTaskFailure(
+                taskToken: taskToken,
+                error: Self.truncate(error, to: Self.maxErrorLength),
+                cause: Self.truncate(cause, to: Self.maxCauseLength)
+            )
         )
     }
 
     /// Reports that the task is still being worked on.
     public func sendTaskHeartbeat(taskToken: String) async throws {
-        _ = try await invoke("SendTaskHeartbeat", ["taskToken": taskToken])
+        _ = try await invoke("SendTaskHeartbeat", StepFunctionsRequest.SendTaskHeartbeat(taskToken: taskToken))
     }
 
     // MARK: Activities, state machines, executions
@@ -76,13 +80,16 @@ extension StepFunctionsClient {
     /// Creates an activity and returns its ARN. (AWS returns the existing ARN for an existing name.)
     @discardableResult
     public func createActivity(name: String) async throws -> String {
-        let answer = try await invoke("CreateActivity", ["name": name])
-        return try Self.string("activityArn", in: answer, operation: "CreateActivity")
+        try await invoke(
+            "CreateActivity",
+            StepFunctionsRequest.CreateActivity(name: name),
+            as: StepFunctionsResponse.CreateActivity.self
+        ).activityArn
     }
 
     /// Deletes an activity.
     public func deleteActivity(activityArn: String) async throws {
-        _ = try await invoke("DeleteActivity", ["activityArn": activityArn])
+        _ = try await invoke("DeleteActivity", StepFunctionsRequest.Activity(activityArn: activityArn))
     }
 
     /// All activities (following `nextToken`).
@@ -90,20 +97,18 @@ extension StepFunctionsClient {
         var result: [ActivityDescription] = []
         var nextToken: String?
         repeat {
-            var body: [String: Any] = ["maxResults": 1000]
-            if let nextToken { body["nextToken"] = nextToken }
-            let answer = try await invoke("ListActivities", body)
-            for item in answer["activities"] as? [[String: Any]] ?? [] {
-                guard let arn = item["activityArn"] as? String else { continue }
+            let answer = try await invoke(
+                "ListActivities",
+                StepFunctionsRequest.Page(maxResults: 1000, nextToken: nextToken),
+                as: StepFunctionsResponse.ListActivities.self
+            )
+            for item in answer.activities ?? [] {
+                guard let arn = item.activityArn else { continue }
                 result.append(
-                    ActivityDescription(
-                        activityArn: arn,
-                        name: item["name"] as? String ?? "",
-                        creationDate: Self.date(item["creationDate"])
-                    )
+                    ActivityDescription(activityArn: arn, name: item.name ?? "", creationDate: item.creationDate?.date)
                 )
             }
-            nextToken = (answer["nextToken"] as? String).flatMap { $0.isEmpty ? nil : $0 }
+            nextToken = answer.nextToken.flatMap { $0.isEmpty ? nil : $0 }
         } while nextToken != nil
         return result
     }
@@ -116,11 +121,11 @@ extension StepFunctionsClient {
         roleArn: String,
         type: String = "STANDARD"
     ) async throws -> String {
-        let answer = try await invoke(
+        try await invoke(
             "CreateStateMachine",
-            ["name": name, "definition": definition, "roleArn": roleArn, "type": type]
-        )
-        return try Self.string("stateMachineArn", in: answer, operation: "CreateStateMachine")
+            StepFunctionsRequest.CreateStateMachine(name: name, definition: definition, roleArn: roleArn, type: type),
+            as: StepFunctionsResponse.CreateStateMachine.self
+        ).stateMachineArn
     }
 
     /// Starts an execution; returns its ARN.
@@ -132,26 +137,31 @@ extension StepFunctionsClient {
     ) async throws
         -> String
     {
-        var body: [String: Any] = ["stateMachineArn": stateMachineArn, "input": input]
-        if let name { body["name"] = name }
-        let answer = try await invoke("StartExecution", body)
-        return try Self.string("executionArn", in: answer, operation: "StartExecution")
+        try await invoke(
+            "StartExecution",
+            StepFunctionsRequest.StartExecution(stateMachineArn: stateMachineArn, input: input, name: name),
+            as: StepFunctionsResponse.StartExecution.self
+        ).executionArn
     }
 
     /// Describes an execution.
     public func describeExecution(executionArn: String) async throws -> ExecutionDescription {
-        let answer = try await invoke("DescribeExecution", ["executionArn": executionArn])
+        let answer = try await invoke(
+            "DescribeExecution",
+            StepFunctionsRequest.Execution(executionArn: executionArn),
+            as: StepFunctionsResponse.DescribeExecution.self
+        )
         return ExecutionDescription(
-            executionArn: answer["executionArn"] as? String ?? executionArn,
-            stateMachineArn: answer["stateMachineArn"] as? String ?? "",
-            name: answer["name"] as? String ?? "",
-            status: try Self.string("status", in: answer, operation: "DescribeExecution"),
-            startDate: Self.date(answer["startDate"]),
-            stopDate: Self.date(answer["stopDate"]),
-            input: answer["input"] as? String,
-            output: answer["output"] as? String,
-            error: answer["error"] as? String,
-            cause: answer["cause"] as? String
+            executionArn: answer.executionArn ?? executionArn,
+            stateMachineArn: answer.stateMachineArn ?? "",
+            name: answer.name ?? "",
+            status: answer.status,
+            startDate: answer.startDate?.date,
+            stopDate: answer.stopDate?.date,
+            input: answer.input,
+            output: answer.output,
+            error: answer.error,
+            cause: answer.cause
         )
     }
 
@@ -160,86 +170,30 @@ extension StepFunctionsClient {
         var events: [HistoryEvent] = []
         var nextToken: String?
         repeat {
-            var body: [String: Any] = ["executionArn": executionArn, "maxResults": 1000]
-            if let nextToken { body["nextToken"] = nextToken }
-            let answer = try await invoke("GetExecutionHistory", body)
-            for item in answer["events"] as? [[String: Any]] ?? [] {
-                events.append(Self.historyEvent(item))
-            }
-            nextToken = (answer["nextToken"] as? String).flatMap { $0.isEmpty ? nil : $0 }
+            let answer = try await invoke(
+                "GetExecutionHistory",
+                StepFunctionsRequest.GetExecutionHistory(
+                    executionArn: executionArn,
+                    maxResults: 1000,
+                    nextToken: nextToken
+                ),
+                as: StepFunctionsResponse.GetExecutionHistory.self
+            )
+            events += (answer.events ?? []).map(\.event)
+            nextToken = answer.nextToken.flatMap { $0.isEmpty ? nil : $0 }
         } while nextToken != nil
         return events
     }
 
     /// Stops a running execution.
     public func stopExecution(executionArn: String, error: String? = nil, cause: String? = nil) async throws {
-        var body: [String: Any] = ["executionArn": executionArn]
-        if let error { body["error"] = Self.truncate(error, to: Self.maxErrorLength) }
-        if let cause { body["cause"] = Self.truncate(cause, to: Self.maxCauseLength) }
-        _ = try await invoke("StopExecution", body)
-    }
-
-    // MARK: JSON plumbing
-
-    /// Encodes `body`, calls `operation`, decodes the answer object.
-    func invoke(_ operation: String, _ body: [String: Any], timeout: Duration? = nil) async throws -> [String: Any] {
-        let data = try JSONSerialization.data(withJSONObject: body, options: [.withoutEscapingSlashes])
-        let answer = try await call(operation, body: data, timeout: timeout)
-        if answer.isEmpty || answer.allSatisfy({ $0 == 0x20 || $0 == 0x0a || $0 == 0x0d }) { return [:] }
-        guard let object = try? JSONSerialization.jsonObject(with: answer) as? [String: Any] else {
-            let snippet = String(decoding: answer.prefix(200), as: UTF8.self)
-            throw StepFunctionsError(
-                code: .other("MalformedResponse"),
-                message: "the answer is not a JSON object: \(snippet)",
-                httpStatus: 200,
-                operation: operation
+        _ = try await invoke(
+            "StopExecution",
+            StepFunctionsRequest.StopExecution(
+                executionArn: executionArn,
+                error: error.map { Self.truncate($0, to: Self.maxErrorLength) },
+                cause: cause.map { Self.truncate($0, to: Self.maxCauseLength) }
             )
-        }
-        return object
-    }
-
-    static func string(_ key: String, in object: [String: Any], operation: String) throws -> String {
-        guard let value = object[key] as? String else {
-            throw StepFunctionsError(
-                code: .other("MalformedResponse"),
-                message: "the answer has no string '\(key)'",
-                httpStatus: 200,
-                operation: operation
-            )
-        }
-        return value
-    }
-
-    /// The API sends timestamps as epoch seconds; ISO 8601 text is accepted too.
-    static func date(_ value: Any?) -> Date? {
-        switch value {
-        case let number as NSNumber: Date(timeIntervalSince1970: number.doubleValue)
-        case let text as String:
-            AWSHTTP.parseISO8601(text) ?? Double(text).map(Date.init(timeIntervalSince1970:))
-        default: nil
-        }
-    }
-
-    static func historyEvent(_ item: [String: Any]) -> HistoryEvent {
-        var event = HistoryEvent(
-            id: (item["id"] as? NSNumber)?.intValue ?? 0,
-            previousEventId: (item["previousEventId"] as? NSNumber)?.intValue,
-            type: item["type"] as? String ?? "",
-            timestamp: date(item["timestamp"])
         )
-        if let (_, details) = item.first(where: { $0.key.hasSuffix("EventDetails") }),
-            let object = details as? [String: Any]
-        {
-            if let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) {
-                event.detailsJSON = String(decoding: data, as: UTF8.self)
-            }
-            event.error = object["error"] as? String
-            event.cause = object["cause"] as? String
-            event.name = object["name"] as? String
-            event.resource = object["resource"] as? String
-            event.input = object["input"] as? String
-            event.output = object["output"] as? String
-        }
-        return event
     }
 }

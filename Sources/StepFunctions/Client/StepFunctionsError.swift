@@ -166,9 +166,9 @@ public struct StepFunctionsError: Error, Sendable, Hashable, CustomStringConvert
     ) -> StepFunctionsError {
         var type: String?
         var message: String?
-        if let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] {
-            type = (object["__type"] ?? object["code"] ?? object["Code"]) as? String
-            message = (object["message"] ?? object["Message"] ?? object["errorMessage"]) as? String
+        if let decoded = try? JSONDecoder().decode(ServiceErrorBody.self, from: Data(body)) {
+            type = decoded.type
+            message = decoded.message
         }
         if type == nil, let errorTypeHeader, !errorTypeHeader.isEmpty { type = errorTypeHeader }
         let text = String(decoding: body.prefix(65_536), as: UTF8.self)
