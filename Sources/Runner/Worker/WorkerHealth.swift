@@ -6,6 +6,12 @@ public struct WorkerHealth: Sendable, Hashable {
     /// Why not, e.g. `shutting down` or `polls have failed for 95 s`.
     public var reason: String?
 
+    /// A verdict.
+    public init(isHealthy: Bool, reason: String?) {
+        self.isHealthy = isHealthy
+        self.reason = reason
+    }
+
     /// The worker's state a verdict is drawn from.
     public struct Snapshot: Sendable, Hashable {
         /// A shutdown was requested.
