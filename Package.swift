@@ -29,7 +29,7 @@ var targets: [Target] = [
     // Streaming CSV reader into typed columnar batches.
     .target(name: "CSV", dependencies: ["Columnar", "Storage"]),
     // Shared AWS plumbing: SigV4, the credential chain, endpoints, retries, HTTP helpers.
-    .target(name: "AWS", dependencies: [crypto, httpClient, logging]),
+    .target(name: "AWS", dependencies: [crypto, httpClient, logging, metrics]),
     // Amazon S3: the client (XML protocol over `AWS`) and the byte sources and sink over it.
     .target(name: "S3", dependencies: ["AWS", "Storage", crypto, httpClient, logging]),
     // Operators, job files, the job runner, and datasets on local disks and in S3.

@@ -124,6 +124,7 @@ public final class SQSClient: Sendable {
         while true {
             attempt += 1
             do {
+                AWSMetrics.requestSent(service: "sqs", operation: operation)
                 let answer = try await attemptOnce(
                     operation,
                     queue: queue,
@@ -146,6 +147,7 @@ public final class SQSClient: Sendable {
                 error.attempts = attempt
                 guard error.isRetryable, attempt < policy.maxAttempts else { throw error }
                 let delay = policy.delay(forRetry: attempt - 1)
+                AWSMetrics.retried(service: "sqs", operation: operation, cause: "\(error.code)")
                 logger.info(
                     "retrying SQS call",
                     metadata: [

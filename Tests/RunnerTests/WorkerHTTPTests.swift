@@ -22,35 +22,43 @@ extension MotoIntegrationTests {
 
         /// The samples of `/metrics` as `name{label=value,...}` → value, parsed by prometheus_client.
         static func metrics(_ url: String) throws -> [String: Double] {
-            let code = """
-                import json, sys, urllib.request
-                from prometheus_client.parser import text_string_to_metric_families
-                text = urllib.request.urlopen(sys.argv[1], timeout=30).read().decode()
-                out = {}
-                for family in text_string_to_metric_families(text):
-                    for s in family.samples:
-                        labels = ",".join(f"{k}={v}" for k, v in sorted(s.labels.items()) if k != "activity")
-                        out[f"{s.name}{{{labels}}}"] = s.value
-                print(json.dumps(out))
-                """
-            let text = try Python.run(code, [url])
-            return try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Double] ?? [:]
+            try PrometheusSamples.read(url, ignoring: ["activity"])
         }
 
-        @Test func healthReadinessAndMetricsOverASucceedingAndAFailingRun() async throws {
-            let flow = try await FlowHarness()
-            defer { Task { await flow.shutdown() } }
-            let glue = try await flow.client.createActivity(name: "GlueRunnerActivity")
-            let machine = try await flow.singleTaskMachine("Observed", activityArn: glue)
-            let worker = try flow.startWorker(glue, grace: 120, extra: ["--http-port", "0"])
+        /// The port a worker started with `--http-port 0` reports on its "http endpoint listening" line.
+        static func port(of worker: ChildProcess) async throws -> Int {
             #expect(await worker.waitForStderr(seconds: 60) { $0.contains("http endpoint listening") })
             let line = try #require(
                 worker.stderr.split(separator: "\n").first { $0.contains("http endpoint listening") }
             )
-            let port = try #require(
+            return try #require(
                 line.split(separator: " ").first { $0.hasPrefix("port=") }.flatMap { Int($0.dropFirst(5)) }
             )
-            let base = "http://127.0.0.1:\(port)"
+        }
+
+        /// Starts an execution of the seed's flow and reports both files' arrival as the seed's S3 Lambda would.
+        static func runSeedFlow(
+            _ flow: FlowHarness,
+            _ machine: SeedStateMachine,
+            name: String
+        ) async throws -> ExecutionDescription {
+            let execution = try await flow.client.startExecution(stateMachineArn: machine.stateMachineArn, name: name)
+            for (file, arn) in [
+                (SeedStateMachine.salesFile, machine.salesArn), (SeedStateMachine.marketingFile, machine.marketingArn),
+            ] {
+                let path = flow.path("samples/\(file)")
+                let notify = try await flow.run(["notify", "--activity-arn", arn, "--file", path])
+                #expect(notify.status == 0, "\(notify.stderr)")
+            }
+            return try await finishedExecution(flow.client, execution)
+        }
+
+        @Test func healthReadinessAndMetricsOverTheSeedFlowAndAFailingOne() async throws {
+            let flow = try await FlowHarness()
+            defer { Task { await flow.shutdown() } }
+            let seed = try await SeedStateMachine.create(on: flow.client)
+            let worker = try flow.startWorker(seed.glueRunnerArn, grace: 120, extra: ["--http-port", "0"])
+            let base = "http://127.0.0.1:\(try await Self.port(of: worker))"
 
             #expect(await eventually { (try? Self.get("\(base)/readyz").status) == 200 })
             let healthy = try Self.get("\(base)/healthz")
@@ -58,34 +66,55 @@ extension MotoIntegrationTests {
             #expect(healthy.body == #"{"status":"ok"}"# + "\n")
             #expect(try Self.get("\(base)/nothing").status == 404)
 
-            // One run that succeeds, one whose input is malformed.
-            let sales = try flow.land(SeedStateMachine.salesFile)
-            let bad = flow.path("bad.csv")
-            try Data(
-                "Date,Salesperson,Lead Name,Segment,Region,Target Close,Forecasted Monthly Revenue,Opportunity Stage,Weighted Revenue,Closed Opportunity,Active Opportunity,Latest Status Entry\nnot,a,row\n"
-                    .utf8
-            ).write(to: URL(fileURLWithPath: bad))
-            for (name, path, status) in [("good", sales, "SUCCEEDED"), ("bad", bad, "SUCCEEDED")] {
-                let execution = try await flow.client.startExecution(
-                    stateMachineArn: machine,
-                    name: name,
-                    input: #"{"job": "psd", "inputs": {"sales": "\#(path)"}, "output": "output/\#(name)"}"#
-                )
-                // The failing job's task is caught by the machine's Catch: the execution itself succeeds.
-                #expect(try await finishedExecution(flow.client, execution).status == status, "\(worker.stderr)")
+            // The seed's flow: three jobs succeed, none fails.
+            try flow.land(SeedStateMachine.salesFile)
+            try flow.land(SeedStateMachine.marketingFile)
+            let good = try await Self.runSeedFlow(flow, seed, name: "good")
+            #expect(good.status == "SUCCEEDED", "\(good) \(worker.stderr)")
+            var samples = try Self.metrics("\(base)/metrics")
+            for job in ["psd", "pmd", "jmsd"] {
+                #expect(samples["sluice_jobs_started_total{job=\(job)}"] == 1, "\(job) \(samples)")
+                #expect(samples["sluice_jobs_succeeded_total{job=\(job)}"] == 1, "\(job)")
+                #expect(samples["sluice_jobs_failed_total{job=\(job)}"] == 0, "\(job)")
+                #expect(samples["sluice_worker_runs_started_total{job=\(job)}"] == 1, "\(job)")
+                #expect(samples["sluice_worker_runs_total{job=\(job),state=succeeded}"] == 1, "\(job)")
+                #expect(samples["sluice_job_duration_seconds_count{job=\(job),state=succeeded}"] == 1, "\(job)")
             }
-            let samples = try Self.metrics("\(base)/metrics")
+            #expect(samples["sluice_rows_written_total{job=psd}"] == 1802)
+            #expect(samples["sluice_rows_written_total{job=jmsd}"] == 1393)
+            #expect(samples["sluice_worker_tasks_in_flight{}"] == 0)
+            #expect((samples["sluice_worker_polls_total{}"] ?? 0) >= 3)
+            #expect(samples["sluice_worker_poll_failures_total{transient=true}"] ?? 0 == 0)
+            // Every heartbeat call is timed, answered or not.
+            let beats = (samples["sluice_worker_heartbeats_total{}"] ?? 0)
+            #expect(samples["sluice_worker_heartbeat_duration_seconds_count{}"] ?? 0 >= beats)
+            // Every Step Functions request is counted by its action.
+            #expect(samples["sluice_aws_requests_total{operation=SendTaskSuccess,service=states}"] == 3)
+
+            // The same flow with a sales file PSD cannot read: one job fails, and the flow takes its fallback.
+            try flow.land(SeedStateMachine.salesFile) { text in
+                var lines = text.components(separatedBy: "\n")
+                var fields = lines[4].components(separatedBy: ",")
+                fields[6] = "12x4"
+                lines[4] = fields.joined(separator: ",")
+                return lines.joined(separator: "\n")
+            }
+            let bad = try await Self.runSeedFlow(flow, seed, name: "bad")
+            #expect(bad.status == "SUCCEEDED", "the fallback catches it: \(bad)")
+            #expect(unquoted(bad.output) == "This is a fallback from an ETL job failure.")
+            samples = try Self.metrics("\(base)/metrics")
             #expect(samples["sluice_jobs_started_total{job=psd}"] == 2, "\(samples)")
             #expect(samples["sluice_jobs_succeeded_total{job=psd}"] == 1)
             #expect(samples["sluice_jobs_failed_total{job=psd}"] == 1)
-            #expect(samples["sluice_rows_written_total{job=psd}"] == 1802)
-            #expect(samples["sluice_worker_runs_total{job=psd,state=succeeded}"] == 1)
             #expect(samples["sluice_worker_runs_total{job=psd,state=failed}"] == 1)
+            let failed = samples.filter { $0.key.hasPrefix("sluice_jobs_failed_total{") }.values.reduce(0, +)
+            #expect(failed == 1, "only PSD failed")
+            #expect(samples["sluice_jobs_started_total{job=jmsd}"] == 1, "the join never ran on the failed flow")
+            #expect(samples["sluice_aws_requests_total{operation=SendTaskFailure,service=states}"] == 1)
             #expect(samples["sluice_worker_tasks_in_flight{}"] == 0)
-            #expect((samples["sluice_worker_polls_total{}"] ?? 0) >= 2)
-            #expect(samples["sluice_worker_poll_failures_total{transient=true}"] ?? 0 == 0)
 
             // A job running when SIGTERM arrives holds the worker within the grace period: unhealthy, with why.
+            let machine = try await flow.singleTaskMachine("Observed", activityArn: seed.glueRunnerArn)
             let pipe = try PipeFeeder(path: flow.path("held.csv"))
             let held = try await flow.client.startExecution(
                 stateMachineArn: machine,
@@ -104,6 +133,56 @@ extension MotoIntegrationTests {
             #expect(await worker.wait(seconds: 120) == 0)
             // Gone with the worker: the platform sees the endpoint unreachable.
             #expect(throws: (any Error).self) { try Self.get("\(base)/healthz") }
+        }
+
+        @Test func unhealthyWhileStepFunctionsIsUnreachableThenRecoversAndLosesNothing() async throws {
+            let flow = try await FlowHarness()
+            defer { Task { await flow.shutdown() } }
+            let proxy = try await FaultProxy.start(upstream: flow.moto.endpoint)
+            defer { proxy.stop() }
+            let glue = try await flow.client.createActivity(name: "GlueRunnerActivity")
+            let machine = try await flow.singleTaskMachine("Unreachable", activityArn: glue)
+            let worker = try flow.startWorker(
+                glue,
+                extra: ["--http-port", "0", "--poll-failure-threshold", "2"],
+                environment: ["AWS_ENDPOINT_URL_SFN": proxy.endpoint]
+            )
+            let base = "http://127.0.0.1:\(try await Self.port(of: worker))"
+            #expect(await eventually { (try? Self.get("\(base)/readyz").status) == 200 })
+
+            // Every request to Step Functions now has its connection closed without an answer.
+            try proxy.script([FaultProxy.Rule(fault: .reset, method: "POST", times: 1_000_000)])
+            let sales = try flow.land(SeedStateMachine.salesFile)
+            let execution = try await flow.client.startExecution(
+                stateMachineArn: machine,
+                name: "during-the-outage",
+                input: #"{"job": "psd", "inputs": {"sales": "\#(sales)"}, "output": "output/psd"}"#
+            )
+            #expect(
+                await eventually {
+                    let health = try? Self.get("\(base)/healthz")
+                    return health?.status == 503 && health?.body.contains("polls have failed for") == true
+                },
+                "\(worker.stderr)"
+            )
+            #expect(try Self.get("\(base)/readyz").status == 503)
+            let failing = try Self.metrics("\(base)/metrics")
+            #expect(failing["sluice_worker_poll_failures_total{transient=true}"] ?? 0 >= 1, "\(failing)")
+            let retries = failing.filter {
+                $0.key.hasPrefix("sluice_aws_retries_total{cause=NetworkError,operation=GetActivityTask")
+            }
+            #expect(retries.values.reduce(0, +) >= 1, "\(failing)")
+
+            // The link is back: the worker recovers by itself and runs the task scheduled meanwhile.
+            try proxy.reset()
+            #expect(await eventually { (try? Self.get("\(base)/healthz").status) == 200 }, "\(worker.stderr)")
+            let finished = try await finishedExecution(flow.client, execution, seconds: 240)
+            #expect(finished.status == "SUCCEEDED", "\(finished) \(worker.stderr)")
+            let output = try jsonObject(finished.output)
+            #expect((output["rowsWritten"] as? NSNumber)?.intValue == 1802)
+            #expect(try flow.runs().map { $0["state"] as? String } == ["SUCCEEDED"])
+            worker.signal(SIGTERM)
+            #expect(await worker.wait(seconds: 120) == 0)
         }
     }
 }

@@ -6,20 +6,7 @@ import Testing
 /// by the `prometheus_client` package's own parser.
 @Suite(.tags(.pythonPeers), .needsPythonPeers) struct MetricsFileTests {
     /// The samples of a Prometheus text file as `name{label=value,...}` → value, parsed by prometheus_client.
-    static func samples(_ path: String) throws -> [String: Double] {
-        let code = """
-            import json, sys
-            from prometheus_client.parser import text_string_to_metric_families
-            out = {}
-            for family in text_string_to_metric_families(open(sys.argv[1]).read()):
-                for s in family.samples:
-                    labels = ",".join(f"{k}={v}" for k, v in sorted(s.labels.items()))
-                    out[f"{s.name}{{{labels}}}"] = s.value
-            print(json.dumps(out))
-            """
-        let text = try Python.run(code, [path])
-        return try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Double])
-    }
+    static func samples(_ path: String) throws -> [String: Double] { try PrometheusSamples.read(path) }
 
     @Test func aPipelineCountsEveryJobAndItsRows() throws {
         let root = try Paths.temporaryDirectory("cli-metrics")

@@ -246,6 +246,38 @@ import Glibc
         }
     }
 
+    @Test func theMetricsFileCountsS3RequestsBytesAndRetriesAsTheProxySawThem() async throws {
+        let moto = try await MotoS3Server.start()
+        let bucket = try Self.bucket(moto, "metrics")
+        let sales = Paths.sample("SalesPipeline_QuickSightSample.csv")
+        _ = try Self.peer(moto, ["upload", bucket, "sales/sales.csv", sales.path])
+        let proxy = try await FaultProxy.start(upstream: moto.endpoint)
+        // The first PUT is answered 503 SlowDown: one retry, counted with its cause.
+        try proxy.script([FaultProxy.Rule(fault: .slowdown, method: "PUT", times: 1)])
+        let file = try Paths.temporaryDirectory("s3-metrics").appendingPathComponent("sluice.prom").path
+        let result = try Self.sluice(
+            [
+                "run", "psd", "--input", "sales=s3://\(bucket)/sales/", "--output", "s3://\(bucket)/psd",
+                "--metrics-file", file,
+            ],
+            moto,
+            endpoint: proxy.endpoint
+        )
+        #expect(result.status == 0, "\(result.stderr)")
+        let samples = try MetricsFileTests.samples(file)
+        let log = try proxy.requests()
+        let counted = samples.filter { $0.key.hasPrefix("sluice_aws_requests_total{") && $0.key.contains("service=s3") }
+        #expect(Int(counted.values.reduce(0, +)) == log.count, "\(counted) vs \(log.map { "\($0.method) \($0.path)" })")
+        #expect(samples["sluice_aws_retries_total{cause=SlowDown,operation=PutObject,service=s3}"] == 1, "\(samples)")
+        let object = try #require(try FileManager.default.attributesOfItem(atPath: sales.path)[.size] as? Int)
+        #expect(samples["sluice_aws_bytes_total{direction=received,operation=GetObject,service=s3}"] == Double(object))
+        let sent = samples.filter { $0.key.hasPrefix("sluice_aws_bytes_total{direction=sent") }.values.reduce(0, +)
+        let proxied = log.filter { $0.method == "PUT" || $0.method == "POST" }.map(\.bytesIn).reduce(0, +)
+        #expect(Int(sent) == proxied, "every body byte sent, retries included")
+        #expect(samples["sluice_jobs_succeeded_total{job=psd}"] == 1)
+        #expect(samples["sluice_rows_written_total{job=psd}"] == 1802)
+    }
+
     @Test func badS3InputIsOneLineNamingIt() async throws {
         let moto = try await MotoS3Server.start(verifySignatures: true)
         let bucket = try Self.bucket(moto, "bad")

@@ -59,6 +59,7 @@ extension ActivityWorker {
             return
         }
         logger.info("job started", metadata: ["attempt": "\(run.attempts)"])
+        metrics.jobStarted(run.job ?? invocation.job)
 
         let (events, input) = AsyncStream<RunEvent>.makeStream()
         let graceOver = shared.withLock { shared in
@@ -158,6 +159,7 @@ extension ActivityWorker {
             let (service, metrics) = (self.service, self.metrics)
             group.addTask {
                 let answer: RunStateMachine.HeartbeatAnswer
+                let start = ContinuousClock.now
                 do {
                     try await service.sendTaskHeartbeat(taskToken: run.taskToken)
                     answer = .accepted
@@ -166,7 +168,7 @@ extension ActivityWorker {
                 } catch {
                     answer = .failed("\(error)")
                 }
-                metrics.heartbeat(answer)
+                metrics.heartbeat(answer, after: ContinuousClock.now - start)
                 events.yield(.heartbeatAnswered(answer))
             }
         case .recordHeartbeat:

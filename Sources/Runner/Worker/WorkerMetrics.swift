@@ -9,23 +9,38 @@ import Metrics
 /// | `sluice_worker_poll_failures_total` | counter | `transient` (`true`/`false`) |
 /// | `sluice_worker_poll_duration_seconds` | timer | |
 /// | `sluice_worker_heartbeats_total` | counter | |
+/// | `sluice_worker_heartbeat_duration_seconds` | timer: the heartbeat call, answered or not | |
 /// | `sluice_worker_heartbeat_failures_total` | counter | `error` (`task_gone` or `other`) |
 /// | `sluice_worker_tasks_in_flight` | meter (a gauge) | |
-/// | `sluice_worker_runs_total` | counter | `job`, `state` (`succeeded`/`failed`) |
+/// | `sluice_worker_runs_started_total` | counter: runs whose job was resolved and started | `job` |
+/// | `sluice_worker_runs_total` | counter: runs ended | `job`, `state` (`succeeded`/`failed`) |
+///
+/// The handles whose dimensions are fixed are made once; those with a job or an error in their dimensions are
+/// looked up per event (the backend keeps one series per distinct dimension set).
 struct WorkerMetrics: Sendable {
     let activity: String
     private let inFlight: Meter
+    private let polls: Counter
+    private let emptyPolls: Counter
+    private let pollDuration: Metrics.Timer
+    private let heartbeats: Counter
+    private let heartbeatDuration: Metrics.Timer
 
     init(activity: String) {
         self.activity = activity
-        inFlight = Meter(label: "sluice_worker_tasks_in_flight", dimensions: [("activity", activity)])
+        let dimensions = [("activity", activity)]
+        inFlight = Meter(label: "sluice_worker_tasks_in_flight", dimensions: dimensions)
+        polls = Counter(label: "sluice_worker_polls_total", dimensions: dimensions)
+        emptyPolls = Counter(label: "sluice_worker_empty_polls_total", dimensions: dimensions)
+        pollDuration = Metrics.Timer(label: "sluice_worker_poll_duration_seconds", dimensions: dimensions)
+        heartbeats = Counter(label: "sluice_worker_heartbeats_total", dimensions: dimensions)
+        heartbeatDuration = Metrics.Timer(label: "sluice_worker_heartbeat_duration_seconds", dimensions: dimensions)
     }
 
     func polled(task: Bool, after duration: Duration) {
-        Counter(label: "sluice_worker_polls_total", dimensions: [("activity", activity)]).increment()
-        if !task { Counter(label: "sluice_worker_empty_polls_total", dimensions: [("activity", activity)]).increment() }
-        Metrics.Timer(label: "sluice_worker_poll_duration_seconds", dimensions: [("activity", activity)])
-            .record(duration: duration)
+        polls.increment()
+        if !task { emptyPolls.increment() }
+        pollDuration.record(duration: duration)
     }
 
     func pollFailed(transient: Bool) {
@@ -35,10 +50,11 @@ struct WorkerMetrics: Sendable {
         ).increment()
     }
 
-    func heartbeat(_ answer: RunStateMachine.HeartbeatAnswer) {
+    func heartbeat(_ answer: RunStateMachine.HeartbeatAnswer, after duration: Duration) {
+        heartbeatDuration.record(duration: duration)
         switch answer {
         case .accepted:
-            Counter(label: "sluice_worker_heartbeats_total", dimensions: [("activity", activity)]).increment()
+            heartbeats.increment()
         case .taskGone, .failed:
             let error = if case .taskGone = answer { "task_gone" } else { "other" }
             Counter(
@@ -49,6 +65,11 @@ struct WorkerMetrics: Sendable {
     }
 
     func runStarted() { inFlight.increment() }
+
+    func jobStarted(_ job: String) {
+        Counter(label: "sluice_worker_runs_started_total", dimensions: [("activity", activity), ("job", job)])
+            .increment()
+    }
 
     func runEnded(job: String?, state: JobRun.State) {
         inFlight.decrement()

@@ -103,6 +103,7 @@ extension S3Client {
                         }
                         guard buffer.readableBytes > 0 else { continue }
                         let count = buffer.readableBytes
+                        AWSMetrics.bytes(service: "s3", operation: "GetObject", direction: "received", count: count)
                         do {
                             try await consume(buffer)
                         } catch {

@@ -65,6 +65,8 @@ extension S3Client {
     /// failures become ``S3Error/Code/network``.
     func sendOnce(_ request: S3Request) async throws -> HTTPClientResponse {
         let credentials = try await credentialProvider.credentials()
+        AWSMetrics.requestSent(service: "s3", operation: request.operation)
+        AWSMetrics.bytes(service: "s3", operation: request.operation, direction: "sent", count: request.body.count)
         let (url, host, path) = address(bucket: request.bucket, key: request.key)
         var headers: [(name: String, value: String)] = [("Host", host)]
         headers.append(contentsOf: request.headers)
@@ -131,6 +133,7 @@ extension S3Client {
                     requestId: response.headers.first(name: "x-amz-request-id")
                 )
             }
+            AWSMetrics.bytes(service: "s3", operation: request.operation, direction: "received", count: body.count)
             guard (200..<300).contains(status) else {
                 throw Self.error(for: request, status: status, headers: response.headers, body: body)
             }
@@ -183,6 +186,7 @@ extension S3Client {
                     throw error
                 }
                 let delay = policy.delay(forRetry: failuresInARow - 1)
+                AWSMetrics.retried(service: "s3", operation: operation, cause: "\(error.code)")
                 logger.info(
                     "retrying S3 call",
                     metadata: [

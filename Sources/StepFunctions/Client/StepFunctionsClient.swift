@@ -130,6 +130,7 @@ public final class StepFunctionsClient: Sendable {
         while true {
             attempt += 1
             do {
+                AWSMetrics.requestSent(service: "states", operation: operation)
                 return try await attemptOnce(operation, body: body, timeout: timeout ?? configuration.requestTimeout)
             } catch var error as StepFunctionsError {
                 error.attempts = attempt
@@ -150,6 +151,7 @@ public final class StepFunctionsClient: Sendable {
                     throw error
                 }
                 let delay = policy.delay(forRetry: attempt - 1)
+                AWSMetrics.retried(service: "states", operation: operation, cause: "\(error.code)")
                 logger.info(
                     "retrying Step Functions call",
                     metadata: [
