@@ -37,6 +37,8 @@ public final class ActivityWorker: Service, Sendable {
     /// What the driver shares between its tasks.
     struct Shared {
         var shuttingDown = false
+        /// Set when the ``PollerStateMachine`` asks to stop the runs: its `isGraceOver` lives on the driver's
+        /// task, and a run started just before but registered just after that broadcast reads it here instead.
         var graceOver = false
         var polledOnce = false
         var pollsFailingSince: ContinuousClock.Instant?

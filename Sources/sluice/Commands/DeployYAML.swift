@@ -40,7 +40,7 @@ indirect enum DeployYAML: Sendable, Equatable {
 
     private var inline: String? {
         switch self {
-        case .string(let value): Self.quoted(value)
+        case .string(let value): String.doubleQuoted(value)
         case .int(let value): String(value)
         case .bool(let value): value ? "true" : "false"
         case .map(let entries) where entries.isEmpty: "{}"
@@ -54,7 +54,7 @@ indirect enum DeployYAML: Sendable, Equatable {
         switch node {
         case .map(let entries) where !entries.isEmpty:
             for entry in entries {
-                let key = plainKey(entry.key) ? entry.key : quoted(entry.key)
+                let key = plainKey(entry.key) ? entry.key : String.doubleQuoted(entry.key)
                 if let inline = entry.value.inline {
                     lines.append("\(pad)\(key): \(inline)")
                 } else if case .block(let text) = entry.value {
@@ -103,23 +103,5 @@ indirect enum DeployYAML: Sendable, Equatable {
                 CharacterSet.alphanumerics.contains($0) || ":_.-".unicodeScalars.contains($0)
             }
             && key.first?.isLetter == true
-    }
-
-    /// `value` as a double-quoted scalar.
-    static func quoted(_ value: String) -> String {
-        var out = "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7f:
-                out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
     }
 }

@@ -33,17 +33,17 @@ struct JSONLogHandler: LogHandler {
     // swift-format-ignore: UseSingleLinePropertyGetter
     func log(event: LogEvent) {
         var line = "{\"time\":"
-        Self.append(string: Self.timestamp(Date()), to: &line)
+        line.appendDoubleQuoted(Self.timestamp(Date()))
         line += ",\"level\":"
-        Self.append(string: event.level.rawValue, to: &line)
+        line.appendDoubleQuoted(event.level.rawValue)
         line += ",\"message\":"
-        Self.append(string: "\(event.message)", to: &line)
+        line.appendDoubleQuoted("\(event.message)")
         line += ",\"logger\":"
-        Self.append(string: label, to: &line)
+        line.appendDoubleQuoted(label)
         let merged = event.metadata.map { metadata.merging($0) { $1 } } ?? metadata
         for (key, value) in merged.sorted(by: { $0.key < $1.key }) {
             line += ","
-            Self.append(string: Self.reserved.contains(key) ? "metadata.\(key)" : key, to: &line)
+            line.appendDoubleQuoted(Self.reserved.contains(key) ? "metadata.\(key)" : key)
             line += ":"
             Self.append(value: value, to: &line)
         }
@@ -70,9 +70,9 @@ struct JSONLogHandler: LogHandler {
     private static func append(value: Logger.Metadata.Value, to line: inout String) {
         switch value {
         case .string(let text):
-            append(string: text, to: &line)
+            line.appendDoubleQuoted(text)
         case .stringConvertible(let convertible):
-            append(string: convertible.description, to: &line)
+            line.appendDoubleQuoted(convertible.description)
         case .array(let values):
             line += "["
             for (index, element) in values.enumerated() {
@@ -84,29 +84,11 @@ struct JSONLogHandler: LogHandler {
             line += "{"
             for (index, (key, element)) in values.sorted(by: { $0.key < $1.key }).enumerated() {
                 if index > 0 { line += "," }
-                append(string: key, to: &line)
+                line.appendDoubleQuoted(key)
                 line += ":"
                 append(value: element, to: &line)
             }
             line += "}"
         }
-    }
-
-    /// Appends `text` as a JSON string literal.
-    static func append(string text: String, to line: inout String) {
-        line += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": line += "\\\""
-            case "\\": line += "\\\\"
-            case "\n": line += "\\n"
-            case "\r": line += "\\r"
-            case "\t": line += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
-                line += String(format: "\\u%04x", scalar.value)
-            default: line.unicodeScalars.append(scalar)
-            }
-        }
-        line += "\""
     }
 }
