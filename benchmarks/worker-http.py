@@ -103,6 +103,11 @@ def burst(base: str, total: int, threads: int = 8) -> dict:
     }
 
 
+def cpu_seconds(pid: int) -> float:
+    fields = pathlib.Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def parse_time(text: str) -> datetime.datetime:
     return datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
 
@@ -189,6 +194,15 @@ def main() -> int:
             log(json.dumps(run))
             if not same:
                 raise SystemExit(f"execution {index}'s output differs from the first one's")
+        # The same burst against the idle worker: what serving costs the worker, and what the client costs the machine.
+        idle = []
+        for _ in range(3):
+            worker_before, client_before = cpu_seconds(worker.pid), time.process_time()
+            scrape = burst(base, options.requests)
+            scrape["worker_cpu"] = cpu_seconds(worker.pid) - worker_before
+            scrape["client_cpu"] = time.process_time() - client_before
+            idle.append(scrape)
+            log(json.dumps({"mode": "idle burst", **scrape}))
     finally:
         worker.terminate()
         worker.wait(timeout=120)
@@ -214,6 +228,10 @@ def main() -> int:
         "burst_p99_ms": statistics.median(b["p99_ms"] for b in bursts),
         "burst_seconds": statistics.median(b["seconds"] for b in bursts),
         "not_200": sum(b["not_200"] for b in bursts),
+        "idle_bursts": idle,
+        "idle_worker_cpu": statistics.median(b["worker_cpu"] for b in idle),
+        "idle_client_cpu": statistics.median(b["client_cpu"] for b in idle),
+        "idle_burst_seconds": statistics.median(b["seconds"] for b in idle),
     }
     quiet_spread = [r["job_seconds"] for r in runs if r["mode"] == "quiet"]
     report["quiet_job_range"] = [min(quiet_spread), max(quiet_spread)]
@@ -234,6 +252,10 @@ def main() -> int:
         "",
         f"Burst: {report['burst_rate']:.0f} requests/s over {report['burst_seconds']:.2f} s, p50 "
         f"{report['burst_p50_ms']:.1f} ms, p99 {report['burst_p99_ms']:.1f} ms, {report['not_200']} not answered 200.",
+        "",
+        f"The same burst against the idle worker (median of 3): {report['idle_burst_seconds']:.2f} s; the worker spent "
+        f"{report['idle_worker_cpu']:.2f} s of CPU serving it, the Python client {report['idle_client_cpu']:.2f} s "
+        "(on 2 cores, the client's CPU is taken from the job).",
     ]
     (RESULTS / f"{name}.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
