@@ -84,6 +84,62 @@ import Testing
         #expect(service.failures.isEmpty)
     }
 
+    @Test func aReportWithoutAnAnswerIsSentAgainUntilItGetsThrough() async throws {
+        let unreachable = StepFunctionsError(
+            code: .network,
+            message: "the server closed the connection",
+            httpStatus: nil,
+            operation: "SendTaskSuccess",
+            attempts: 5
+        )
+        let throttled = StepFunctionsError(
+            code: .throttling,
+            message: "Rate exceeded",
+            httpStatus: 400,
+            operation: "SendTaskFailure",
+            attempts: 5
+        )
+        service.failReports([unreachable])
+        service.enqueue("t1", #"{"job": "quick"}"#)
+        let worker = worker()
+        let running = run(worker)
+        #expect(await eventually { service.successes["t1"] != nil })
+        #expect(service.reportAttempts == 2, "sent again once, after a second")
+        service.failReports([throttled])
+        service.enqueue("t2", #"{"job": "boom"}"#)
+        #expect(await eventually { service.failures.count == 1 })
+        #expect(service.reportAttempts == 4)
+        worker.shutdown()
+        try await running.value
+        let runs = try store.runs()
+        #expect(runs.map(\.state) == [.succeeded, .failed])
+        #expect(runs[0].error == nil, "delivered: nothing to note")
+        #expect(runs[1].error?.contains("expected int64") == true)
+    }
+
+    @Test func aReportStillUnansweredAtShutdownLeavesTheRunForRecovery() async throws {
+        let unreachable = StepFunctionsError(
+            code: .serviceUnavailable,
+            message: "",
+            httpStatus: 503,
+            operation: "SendTaskSuccess",
+            attempts: 5
+        )
+        service.failReports(Array(repeating: unreachable, count: 100))
+        service.enqueue("t1", #"{"job": "quick"}"#)
+        let worker = worker(grace: .milliseconds(300))
+        let running = run(worker)
+        #expect(await eventually { service.reportAttempts >= 1 })
+        worker.shutdown()
+        try await running.value
+        #expect(service.successes.isEmpty)
+        let run = try #require(try store.runs().first)
+        #expect(run.state == .running, "the next start re-runs it while its task is open")
+        #expect(run.completedAt == nil)
+        #expect(run.error?.contains("could not be delivered before the worker stopped") == true, "\(run)")
+        #expect(run.error?.contains("ServiceUnavailable") == true, "\(run)")
+    }
+
     @Test func failuresAreReportedWithTheErrorNameAndAJSONCause() async throws {
         service.enqueue("t-boom", #"{"GlueJobName": "boom"}"#)
         service.enqueue("t-unknown", #"{"GlueJobName": "ProcessNothing"}"#)

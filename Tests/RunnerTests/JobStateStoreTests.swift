@@ -148,4 +148,29 @@ import Testing
         lock = nil
         #expect(throws: Never.self) { _ = try store.lockForWorker() }
     }
+
+    /// Another process in a write transaction (`BEGIN IMMEDIATE`, held by Python's sqlite3) makes the state
+    /// unwritable: the health probe never waits for it, reports it once it has been held a second, and clears as
+    /// soon as it is released.
+    @Test func aWriteLockHeldByAnotherProcessIsReportedAndClearsOnRelease() async throws {
+        let directory = try Paths.temporaryDirectory("sluice-state")
+        let path = directory.appendingPathComponent("s.sqlite").path
+        let store = try JobStateStore(path: path)
+        let start = ContinuousClock.now
+        #expect(store.writeProblem(now: start) == nil)
+        let holder = try SQLiteLockHolder(database: path, directory: directory)
+        #expect(await holder.waitUntilHeld(), "\(holder.stderr)")
+
+        // Past the 250 ms for which the verdict at `start` is kept.
+        let probing = ContinuousClock.now + .seconds(1)
+        #expect(store.writeProblem(now: probing) == nil, "one busy probe only starts the watch")
+        #expect(store.writeProblem(now: probing + .milliseconds(100)) == nil, "the verdict is kept for 250 ms")
+        let locked = store.writeProblem(now: probing + .milliseconds(2_500))
+        #expect(locked == "\(path) is locked by another connection for 2 s (database is locked (SQLite error 5))")
+        #expect(store.writeProblem(now: probing + .milliseconds(2_600)) == locked)
+
+        #expect(await holder.release() == 0, "\(holder.stderr)")
+        #expect(store.writeProblem(now: probing + .seconds(3)) == nil, "released: writable again")
+        #expect(throws: Never.self) { try store.recordHeartbeat(runId: "none") }
+    }
 }

@@ -28,6 +28,8 @@ import Testing
         case stoppingShutdown
         case reportingSuccess
         case reportingFailure
+        case waitingToReportSuccess
+        case waitingToReportFailure
         case finished
 
         var testDescription: String { rawValue }
@@ -54,6 +56,18 @@ import Testing
                     machine.jobFinished(.failed("sales.csv:3: expected int64")),
                     .reportFailure("sales.csv:3: expected int64")
                 )
+            case .waitingToReportSuccess:
+                step(machine.jobFinished(.succeeded(outcome)), .reportSuccess(outcome))
+                step(
+                    machine.successReported(.unreachable(unanswered)),
+                    .reportLater(after: .seconds(1), error: unanswered)
+                )
+            case .waitingToReportFailure:
+                step(machine.jobFinished(.failed(failing)), .reportFailure(failing))
+                step(
+                    machine.failureReported(.unreachable(unanswered)),
+                    .reportLater(after: .seconds(1), error: unanswered)
+                )
             case .finished:
                 step(machine.jobFinished(.failed("boom")), .reportFailure("boom"))
                 step(machine.failureReported(.accepted), .finish(End(state: .failed, error: "boom")))
@@ -74,10 +88,13 @@ import Testing
         case cancellationDeadlinePassed
         case successAccepted
         case successTaskTimedOut
+        case successUnreachable
         case successFailed
         case failureAccepted
         case failureTaskTimedOut
+        case failureUnreachable
         case failureFailed
+        case reportDue
 
         var testDescription: String { rawValue }
 
@@ -93,16 +110,23 @@ import Testing
             case .cancellationDeadlinePassed: machine.cancellationDeadlinePassed()
             case .successAccepted: machine.successReported(.accepted)
             case .successTaskTimedOut: machine.successReported(.taskTimedOut("Task Timed Out"))
-            case .successFailed: machine.successReported(.failed("NetworkError: reset"))
+            case .successUnreachable: machine.successReported(.unreachable("NetworkError: reset"))
+            case .successFailed: machine.successReported(.failed("InvalidToken: malformed"))
             case .failureAccepted: machine.failureReported(.accepted)
             case .failureTaskTimedOut: machine.failureReported(.taskTimedOut("Task Timed Out"))
-            case .failureFailed: machine.failureReported(.failed("NetworkError: reset"))
+            case .failureUnreachable: machine.failureReported(.unreachable("NetworkError: reset"))
+            case .failureFailed: machine.failureReported(.failed("InvalidToken: malformed"))
+            case .reportDue: machine.reportDue()
             }
         }
     }
 
     static let cancelled = "job cancelled: heartbeat answered \(gone)"
     static let failing = "sales.csv:3: expected int64"
+    static let unanswered = "SendTaskSuccess failed: NetworkError: the server closed the connection"
+    static let leftOpen =
+        "could not be delivered before the worker stopped (\(unanswered)); "
+        + "left RUNNING for the next start to re-run while its task is open"
 
     /// The action every event answers in every state; a pair not listed answers `.none`.
     static let expected: [State: [Event: Action]] = [
@@ -149,10 +173,12 @@ import Testing
             .successFailed: .finish(
                 End(
                     state: .failed,
-                    error: "the job succeeded but SendTaskSuccess failed: NetworkError: reset",
+                    error: "the job succeeded but SendTaskSuccess failed: InvalidToken: malformed",
                     outcome: outcome
                 )
             ),
+            // No definitive answer: sent again after a delay, never recorded as lost.
+            .successUnreachable: .reportLater(after: .seconds(1), error: "NetworkError: reset"),
         ],
         .reportingFailure: [
             .failureAccepted: .finish(End(state: .failed, error: failing)),
@@ -164,7 +190,20 @@ import Testing
                 )
             ),
             .failureFailed: .finish(
-                End(state: .failed, error: failing + "; SendTaskFailure failed: NetworkError: reset")
+                End(state: .failed, error: failing + "; SendTaskFailure failed: InvalidToken: malformed")
+            ),
+            .failureUnreachable: .reportLater(after: .seconds(1), error: "NetworkError: reset"),
+        ],
+        .waitingToReportSuccess: [
+            .reportDue: .reportSuccess(outcome),
+            .graceExpired: .finish(
+                End(state: .running, error: "the job succeeded but SendTaskSuccess " + leftOpen, outcome: outcome)
+            ),
+        ],
+        .waitingToReportFailure: [
+            .reportDue: .reportFailure(failing),
+            .graceExpired: .finish(
+                End(state: .running, error: "the job failed (\(failing)) but SendTaskFailure " + leftOpen)
             ),
         ],
         .finished: [:],
@@ -212,5 +251,42 @@ import Testing
         #expect(machine.cancellationDeadlinePassed() == .finish(End(state: .failed, error: Self.cancelled)))
         #expect(machine.jobFinished(.succeeded(Self.outcome)) == .none)
         #expect(machine.cancellationDeadlinePassed() == .none)
+    }
+
+    @Test func anUnansweredReportIsSentAgainWithAGrowingDelayUntilItGetsThrough() {
+        var machine = State.waitingToReportSuccess.machine()
+        var delays: [Duration] = [.seconds(1)]
+        for _ in 0..<7 {
+            #expect(machine.heartbeatDue() == .none, "no heartbeat once the job has ended")
+            #expect(machine.reportDue() == .reportSuccess(Self.outcome))
+            #expect(machine.reportDue() == .none, "one report at a time")
+            guard case .reportLater(let delay, _) = machine.successReported(.unreachable("503")) else {
+                Issue.record("not sent again")
+                return
+            }
+            delays.append(delay)
+        }
+        #expect(delays == [1, 2, 4, 8, 16, 30, 30, 30].map { Duration.seconds($0) })
+        #expect(machine.reportDue() == .reportSuccess(Self.outcome))
+        #expect(machine.successReported(.accepted) == .finish(End(state: .succeeded, outcome: Self.outcome)))
+        #expect(machine.isFinished)
+        #expect(machine.graceExpired() == .none)
+    }
+
+    @Test func aRefusedTaskWhoseFailureIsUnansweredIsLeftOpenAtShutdown() {
+        var machine = Machine()
+        #expect(machine.jobFinished(.failed("no such job: psdx")) == .reportFailure("no such job: psdx"))
+        #expect(
+            machine.failureReported(.unreachable("throttled")) == .reportLater(after: .seconds(1), error: "throttled")
+        )
+        #expect(machine.jobFinished(.failed("again")) == .none)
+        let left = machine.graceExpired()
+        guard case .finish(let end) = left else {
+            Issue.record("\(left)")
+            return
+        }
+        #expect(end.state == .running)
+        #expect(end.error?.contains("no such job: psdx") == true)
+        #expect(machine.reportDue() == .none, "the run is over for this worker")
     }
 }

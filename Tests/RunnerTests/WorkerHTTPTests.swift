@@ -150,8 +150,36 @@ extension MotoIntegrationTests {
             let base = "http://127.0.0.1:\(try await Self.port(of: worker))"
             #expect(await eventually { (try? Self.get("\(base)/readyz").status) == 200 })
 
+            // Another process holds the job state's write lock: unhealthy with why, healthy again once released.
+            let holder = try SQLiteLockHolder(database: flow.statePath, directory: flow.work)
+            #expect(await holder.waitUntilHeld(), "\(holder.stderr)")
+            #expect(
+                await eventually {
+                    let health = try? Self.get("\(base)/healthz")
+                    return health?.status == 503 && health?.body.contains("is locked by another connection") == true
+                },
+                "\(worker.stderr)"
+            )
+            #expect(try Self.get("\(base)/readyz").status == 503)
+            #expect(await holder.release() == 0, "\(holder.stderr)")
+            #expect(await eventually { (try? Self.get("\(base)/healthz").status) == 200 })
+
+            // A job running when the outage starts, held on its input until the link is down.
+            let pipe = try PipeFeeder(path: flow.path("held.csv"))
+            let held = try await flow.client.startExecution(
+                stateMachineArn: machine,
+                name: "held-through-the-outage",
+                input: #"{"job": "psd", "inputs": {"sales": "\#(pipe.path)"}, "output": "output/held"}"#
+            )
+            #expect(await eventually { (try? flow.runs().last?["state"] as? String) == "RUNNING" })
+
             // Every request to Step Functions now has its connection closed without an answer.
             try proxy.script([FaultProxy.Rule(fault: .reset, method: "POST", times: 1_000_000)])
+            pipe.feed(try Data(contentsOf: Paths.sample(SeedStateMachine.salesFile)), chunks: 1, pause: 0)
+            #expect(
+                await worker.waitForStderr(seconds: 240) { $0.contains("the report got no answer; sending it again") },
+                "\(worker.stderr)"
+            )
             let sales = try flow.land(SeedStateMachine.salesFile)
             let execution = try await flow.client.startExecution(
                 stateMachineArn: machine,
@@ -173,14 +201,18 @@ extension MotoIntegrationTests {
             }
             #expect(retries.values.reduce(0, +) >= 1, "\(failing)")
 
-            // The link is back: the worker recovers by itself and runs the task scheduled meanwhile.
+            // The link is back: the worker recovers by itself and runs the task scheduled meanwhile (or, when a poll
+            // in flight took it before the outage, delivers the success it kept sending again).
             try proxy.reset()
             #expect(await eventually { (try? Self.get("\(base)/healthz").status) == 200 }, "\(worker.stderr)")
-            let finished = try await finishedExecution(flow.client, execution, seconds: 240)
-            #expect(finished.status == "SUCCEEDED", "\(finished) \(worker.stderr)")
-            let output = try jsonObject(finished.output)
-            #expect((output["rowsWritten"] as? NSNumber)?.intValue == 1802)
-            #expect(try flow.runs().map { $0["state"] as? String } == ["SUCCEEDED"])
+            for started in [held, execution] {
+                let finished = try await finishedExecution(flow.client, started, seconds: 240)
+                #expect(finished.status == "SUCCEEDED", "\(finished) \(worker.stderr)")
+                let output = try jsonObject(finished.output)
+                #expect((output["rowsWritten"] as? NSNumber)?.intValue == 1802)
+            }
+            #expect(try flow.runs().map { $0["state"] as? String } == ["SUCCEEDED", "SUCCEEDED"])
+            #expect(try flow.runs().map { $0["error"] as? String } == [nil, nil], "delivered, not noted as lost")
             worker.signal(SIGTERM)
             #expect(await worker.wait(seconds: 120) == 0)
         }

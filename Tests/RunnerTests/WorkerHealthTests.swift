@@ -1,5 +1,6 @@
-import Runner
 import Testing
+
+@testable import Runner
 
 /// The rules of `GET /healthz` and `GET /readyz`, without a clock.
 @Suite struct WorkerHealthTests {
@@ -59,5 +60,22 @@ import Testing
                     reason: "the job state cannot be written: /var/lib/sluice is read-only"
                 )
         )
+    }
+
+    /// A busy probe of the state's write lock counts only once the lock has been seen taken for the patience.
+    @Test func aLockCountsOnlyOnceSeenHeldForASecond() {
+        var watch = JobStateLockWatch()
+        let start = ContinuousClock.now
+        #expect(watch.probed(busy: nil, at: start) == nil)
+        #expect(watch.probed(busy: "database is locked", at: start + .milliseconds(10)) == nil, "maybe our own write")
+        #expect(watch.probed(busy: nil, at: start + .milliseconds(300)) == nil, "free: the watch ends")
+        #expect(watch.probed(busy: "database is locked", at: start + .milliseconds(900)) == nil)
+        #expect(watch.probed(busy: "database is locked", at: start + .milliseconds(1_800)) == nil, "0.9 s < 1 s")
+        #expect(
+            watch.probed(busy: "database is locked", at: start + .milliseconds(4_000))
+                == "locked by another connection for 3 s (database is locked)"
+        )
+        #expect(watch.probed(busy: nil, at: start + .milliseconds(4_100)) == nil)
+        #expect(watch.probed(busy: "database is locked", at: start + .milliseconds(4_200)) == nil, "a new watch")
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 
 /// The worker's job state: one row per run in an SQLite database (WAL mode), written before the job starts so
 /// that a crash leaves a trace for restart recovery and for `sluice jobs`; also the cursor of `sluice watch
@@ -11,6 +12,8 @@ public final class JobStateStore: Sendable {
     /// The database file.
     public let path: String
     let database: DatabaseQueue
+    /// The health check's probe of the write lock (see `JobStateStore+Health.swift`).
+    let lockProbe = Mutex(LockProbe())
 
     /// Opens or creates the database at `path` (creating its directory), in WAL mode, and migrates it to the
     /// current schema: the `runs`, `arrival_cursors` and `arrivals_announced` tables.

@@ -42,6 +42,16 @@ extension ActivityWorker {
         var machine = RunStateMachine()
         metrics.runStarted()
 
+        let (events, input) = AsyncStream<RunEvent>.makeStream()
+        let graceOver = shared.withLock { shared in
+            shared.runs[run.runId] = input
+            return shared.graceOver
+        }
+        defer {
+            _ = shared.withLock { $0.runs.removeValue(forKey: run.runId) }
+            input.finish()
+        }
+
         let invocation: JobInvocation
         do {
             invocation = try JobInvocation(taskInput: run.input)
@@ -52,24 +62,15 @@ extension ActivityWorker {
                 record(run, logger: logger)
             }
         } catch {
+            // Refused before it starts: only its failure is reported (and sent again while unanswered).
             logger.error("task refused", metadata: ["error": "\(error)"])
-            let action = machine.jobFinished(.failed("\(error)"))
-            let end = await settle(action, machine: &machine, run: run, requested: nil, logger: logger)
-            if case .finish(let end) = end { finish(run, end, logger: logger) }
+            input.yield(.jobFinished(.failed("\(error)")))
+            if stopAtOnce || graceOver { input.yield(.graceExpired) }
+            await drive(&machine, run: run, requested: nil, job: nil, events: events, input: input, logger: logger)
             return
         }
         logger.info("job started", metadata: ["attempt": "\(run.attempts)"])
         metrics.jobStarted(run.job ?? invocation.job)
-
-        let (events, input) = AsyncStream<RunEvent>.makeStream()
-        let graceOver = shared.withLock { shared in
-            shared.runs[run.runId] = input
-            return shared.graceOver
-        }
-        defer {
-            _ = shared.withLock { $0.runs.removeValue(forKey: run.runId) }
-            input.finish()
-        }
         if stopAtOnce || graceOver { input.yield(.graceExpired) }
 
         // The job's own task: it delivers its end as an event and may be abandoned if it ignores cancellation.
@@ -87,7 +88,7 @@ extension ActivityWorker {
             await drive(
                 &machine,
                 run: run,
-                invocation: invocation,
+                requested: invocation.job,
                 job: job,
                 events: events,
                 input: input,
@@ -102,8 +103,8 @@ extension ActivityWorker {
     private func drive(
         _ machine: inout RunStateMachine,
         run: JobRun,
-        invocation: JobInvocation,
-        job: Task<Void, Never>,
+        requested: String?,
+        job: Task<Void, Never>?,
         events: AsyncStream<RunEvent>,
         input: AsyncStream<RunEvent>.Continuation,
         logger: Logger
@@ -132,9 +133,11 @@ extension ActivityWorker {
                 case .cancellationDeadlinePassed:
                     logger.warning("the job did not answer cancellation in time; it is abandoned")
                     action = machine.cancellationDeadlinePassed()
+                case .reportDue:
+                    action = machine.reportDue()
                 }
                 // Reports are answered in line: while one is out, nothing else can change the run's end.
-                action = await settle(action, machine: &machine, run: run, requested: invocation.job, logger: logger)
+                action = await settle(action, machine: &machine, run: run, requested: requested, logger: logger)
                 perform(action, run: run, job: job, group: &group, events: input, logger: logger)
                 last = action
                 if case .finish = last { break }
@@ -147,7 +150,7 @@ extension ActivityWorker {
     private func perform(
         _ action: RunStateMachine.Action,
         run: JobRun,
-        job: Task<Void, Never>,
+        job: Task<Void, Never>?,
         group: inout TaskGroup<Void>,
         events: AsyncStream<RunEvent>.Continuation,
         logger: Logger
@@ -174,6 +177,15 @@ extension ActivityWorker {
         case .recordHeartbeat:
             try? store.recordHeartbeat(runId: run.runId)
             logger.debug("heartbeat sent")
+        case .reportLater(let delay, let error):
+            logger.warning(
+                "the report got no answer; sending it again later",
+                metadata: ["error": "\(error)", "retry_in": "\(delay)"]
+            )
+            group.addTask {
+                do { try await Task.sleep(for: delay) } catch { return }
+                events.yield(.reportDue)
+            }
         case .logHeartbeatFailure(let description):
             logger.warning("heartbeat failed; trying again at the next beat", metadata: ["error": "\(description)"])
         case .cancelJob(let reason):
@@ -184,7 +196,7 @@ extension ActivityWorker {
                 logger.warning("job stopped", metadata: ["reason": "worker shutting down"])
             }
             // It removes its temporary output and commits nothing; it gets a moment to unwind before the run ends.
-            job.cancel()
+            job?.cancel()
             let deadline = configuration.cancellationDeadline
             group.addTask {
                 do { try await Task.sleep(for: deadline) } catch { return }
@@ -241,6 +253,8 @@ extension ActivityWorker {
         } catch let error as StepFunctionsError where error.code == .taskTimedOut {
             logger.warning("job succeeded but its task was already closed", metadata: ["error": "\(error)"])
             return .taskTimedOut(error.message)
+        } catch let error as StepFunctionsError where error.isRetryable {
+            return .unreachable("\(error)")
         } catch {
             logger.error("cannot report success", metadata: ["error": "\(error)"])
             return .failed("\(error)")
@@ -269,6 +283,8 @@ extension ActivityWorker {
         } catch let error as StepFunctionsError where error.code == .taskTimedOut {
             logger.error("cannot report failure: the task is closed", metadata: ["error": "\(error)"])
             return .taskTimedOut(error.message)
+        } catch let error as StepFunctionsError where error.isRetryable {
+            return .unreachable("\(error)")
         } catch {
             logger.error("cannot report failure", metadata: ["error": "\(error)"])
             return .failed("\(error)")
@@ -279,6 +295,12 @@ extension ActivityWorker {
         var run = run
         run.state = end.state
         run.error = end.error
+        if end.state == .running {
+            // Its report never got through: the next start's recovery takes it up again.
+            logger.error("run left open for recovery", metadata: ["error": "\(end.error ?? "")"])
+            record(run, logger: logger)
+            return
+        }
         run.completedAt = Date()
         if let outcome = end.outcome {
             run.rowsRead = outcome.rowsRead

@@ -63,6 +63,7 @@ public final class ActivityWorker: Service, Sendable {
         case graceExpired
         case jobFinished(RunStateMachine.JobResult)
         case cancellationDeadlinePassed
+        case reportDue
     }
 
     /// Creates a worker.

@@ -11,8 +11,13 @@
 ///   in that moment, it committed its output: success is reported rather than a failure. If the deadline passes
 ///   first, the run ends as if the job had failed, and the job is abandoned.
 /// - `SendTaskSuccess` answered `TaskTimedOut` means the task was closed already (an earlier attempt of the same
-///   report got through, or the task timed out): the run is recorded `SUCCEEDED` with that note. Any other failure
-///   of a report is recorded with the run.
+///   report got through, or the task timed out): the run is recorded `SUCCEEDED` with that note. A report that got
+///   no definitive answer (the endpoint unreachable, throttled or failing with 5xx after the client's own retries)
+///   is sent again after a growing delay (``reportDelay(attempt:)``), for as long as it takes: the task stays open
+///   until the service says otherwise, and a committed output is never dropped for want of a network. If the grace
+///   period after a shutdown request ends while a report waits, the run is left `RUNNING` with a note, so that the
+///   next start's recovery re-runs it while its task is open. Any other failure of a report is recorded with the
+///   run.
 struct RunStateMachine: Sendable {
     /// What the worker does next for this run.
     enum Action: Sendable, Hashable {
@@ -30,6 +35,9 @@ struct RunStateMachine: Sendable {
         case reportSuccess(JobOutcome)
         /// Send `SendTaskFailure` with this message, then deliver ``RunStateMachine/failureReported(_:)``.
         case reportFailure(String)
+        /// The report got no definitive answer: log this, wait this long, then deliver
+        /// ``RunStateMachine/reportDue()``.
+        case reportLater(after: Duration, error: String)
         /// The run is over: record this end. Nothing more happens for it.
         case finish(End)
     }
@@ -66,13 +74,17 @@ struct RunStateMachine: Sendable {
         case accepted
         /// `TaskTimedOut`: the task was closed already; the service's message.
         case taskTimedOut(String)
+        /// No definitive answer (network, throttling, 5xx after the client's retries), described: worth sending
+        /// again.
+        case unreachable(String)
         /// Any other failure, described.
         case failed(String)
     }
 
     /// What is recorded when the run ends.
     struct End: Sendable, Hashable {
-        /// `SUCCEEDED` or `FAILED`.
+        /// `SUCCEEDED` or `FAILED`; `RUNNING` for a run whose report could not be delivered before the worker
+        /// stopped, left for the next start's recovery.
         var state: JobRun.State
         /// Why it failed, or a note on a success.
         var error: String?
@@ -80,12 +92,31 @@ struct RunStateMachine: Sendable {
         var outcome: JobOutcome?
     }
 
+    /// A report to send.
+    private enum Report: Sendable, Hashable {
+        case success(JobOutcome)
+        case failure(String)
+
+        var action: Action {
+            switch self {
+            case .success(let outcome): .reportSuccess(outcome)
+            case .failure(let message): .reportFailure(message)
+            }
+        }
+    }
+
     private enum State: Sendable, Hashable {
         case running(heartbeatInFlight: Bool)
         case stopping(StopReason)
-        case reportingSuccess(JobOutcome)
-        case reportingFailure(String)
+        case reportingSuccess(JobOutcome, attempt: Int)
+        case reportingFailure(String, attempt: Int)
+        case waitingToReport(Report, attempt: Int, error: String)
         case finished
+    }
+
+    /// How long a report that got no definitive answer waits before its next attempt: 1 s, doubling up to 30 s.
+    static func reportDelay(attempt: Int) -> Duration {
+        .seconds(min(30, 1 << min(max(attempt - 1, 0), 5)))
     }
 
     private var state = State.running(heartbeatInFlight: false)
@@ -126,23 +157,53 @@ struct RunStateMachine: Sendable {
 
     /// The grace period after a shutdown request is over.
     mutating func graceExpired() -> Action {
-        guard case .running = state else { return .none }
-        state = .stopping(.shutdown)
-        return .cancelJob(.shutdown)
+        switch state {
+        case .running:
+            state = .stopping(.shutdown)
+            return .cancelJob(.shutdown)
+        case .waitingToReport(let report, _, let error):
+            state = .finished
+            let what: String
+            let outcome: JobOutcome?
+            switch report {
+            case .success(let committed):
+                what = "the job succeeded but SendTaskSuccess"
+                outcome = committed
+            case .failure(let message):
+                what = "the job failed (\(message)) but SendTaskFailure"
+                outcome = nil
+            }
+            let note =
+                "\(what) could not be delivered before the worker stopped (\(error)); "
+                + "left RUNNING for the next start to re-run while its task is open"
+            return .finish(End(state: .running, error: note, outcome: outcome))
+        default:
+            return .none
+        }
+    }
+
+    /// The wait after a report without a definitive answer is over: send it again.
+    mutating func reportDue() -> Action {
+        guard case .waitingToReport(let report, let attempt, _) = state else { return .none }
+        switch report {
+        case .success(let outcome): state = .reportingSuccess(outcome, attempt: attempt + 1)
+        case .failure(let message): state = .reportingFailure(message, attempt: attempt + 1)
+        }
+        return report.action
     }
 
     /// The job returned or threw.
     mutating func jobFinished(_ result: JobResult) -> Action {
         switch (state, result) {
         case (.running, .succeeded(let outcome)), (.stopping, .succeeded(let outcome)):
-            state = .reportingSuccess(outcome)
+            state = .reportingSuccess(outcome, attempt: 1)
             return .reportSuccess(outcome)
         case (.running, .failed(let message)):
-            state = .reportingFailure(message)
+            state = .reportingFailure(message, attempt: 1)
             return .reportFailure(message)
         case (.stopping(let reason), .failed):
             return stopped(reason)
-        case (.reportingSuccess, _), (.reportingFailure, _), (.finished, _):
+        case (.reportingSuccess, _), (.reportingFailure, _), (.waitingToReport, _), (.finished, _):
             return .none
         }
     }
@@ -155,9 +216,12 @@ struct RunStateMachine: Sendable {
 
     /// `SendTaskSuccess` was answered.
     mutating func successReported(_ answer: ReportAnswer) -> Action {
-        guard case .reportingSuccess(let outcome) = state else { return .none }
+        guard case .reportingSuccess(let outcome, let attempt) = state else { return .none }
         state = .finished
         switch answer {
+        case .unreachable(let description):
+            state = .waitingToReport(.success(outcome), attempt: attempt, error: description)
+            return .reportLater(after: Self.reportDelay(attempt: attempt), error: description)
         case .accepted:
             return .finish(End(state: .succeeded, outcome: outcome))
         case .taskTimedOut(let message):
@@ -171,9 +235,12 @@ struct RunStateMachine: Sendable {
 
     /// `SendTaskFailure` was answered.
     mutating func failureReported(_ answer: ReportAnswer) -> Action {
-        guard case .reportingFailure(let message) = state else { return .none }
+        guard case .reportingFailure(let message, let attempt) = state else { return .none }
         state = .finished
         switch answer {
+        case .unreachable(let description):
+            state = .waitingToReport(.failure(message), attempt: attempt, error: description)
+            return .reportLater(after: Self.reportDelay(attempt: attempt), error: description)
         case .accepted:
             return .finish(End(state: .failed, error: message))
         case .taskTimedOut(let reply):
@@ -190,7 +257,7 @@ struct RunStateMachine: Sendable {
             state = .finished
             return .finish(End(state: .failed, error: "job cancelled: heartbeat answered \(description)"))
         case .shutdown:
-            state = .reportingFailure("worker shutting down")
+            state = .reportingFailure("worker shutting down", attempt: 1)
             return .reportFailure("worker shutting down")
         }
     }

@@ -22,6 +22,8 @@ final class FakeActivityService: ActivityService {
         var heartbeats: [String] = []
         var deadTokens: [String: StepFunctionsError.Code] = [:]
         var pollErrors: [StepFunctionsError] = []
+        var reportErrors: [StepFunctionsError] = []
+        var reportAttempts = 0
     }
 
     private let state = Mutex(State())
@@ -37,6 +39,9 @@ final class FakeActivityService: ActivityService {
 
     /// The next polls fail with `errors`, in order.
     func failPolls(_ errors: [StepFunctionsError]) { state.withLock { $0.pollErrors = errors } }
+    /// The next reports (`SendTaskSuccess` or `SendTaskFailure`) throw these, one each, before reports go through.
+    func failReports(_ errors: [StepFunctionsError]) { state.withLock { $0.reportErrors = errors } }
+    var reportAttempts: Int { state.withLock { $0.reportAttempts } }
 
     /// The next poll waits until ``releasePoll(with:)``.
     func holdNextPoll() { state.withLock { $0.holdPolls = true } }
@@ -79,12 +84,22 @@ final class FakeActivityService: ActivityService {
         }
     }
 
+    private func report() throws {
+        let failure = state.withLock { state in
+            state.reportAttempts += 1
+            return state.reportErrors.isEmpty ? nil : state.reportErrors.removeFirst()
+        }
+        if let failure { throw failure }
+    }
+
     func sendTaskSuccess(taskToken: String, output: String) async throws {
+        try report()
         try check(taskToken, "SendTaskSuccess")
         state.withLock { $0.successes[taskToken] = output }
     }
 
     func sendTaskFailure(taskToken: String, error: String, cause: String) async throws {
+        try report()
         try check(taskToken, "SendTaskFailure")
         state.withLock { $0.failures.append(Failure(token: taskToken, error: error, cause: cause)) }
     }
