@@ -34,6 +34,8 @@ var targets: [Target] = [
     .target(name: "S3", dependencies: ["AWS", "Storage", crypto, httpClient, logging]),
     // Operators, job files, the job runner, and datasets on local disks and in S3.
     .target(name: "Engine", dependencies: ["Columnar", "CSV", "Parquet", "Storage", "S3", "AWS", logging, metrics]),
+    // SQL: the lexer, the parser and its typed syntax tree (Athena/Trino's dialect where it and DuckDB agree).
+    .target(name: "SQL"),
     // AWS Step Functions client: the JSON protocol over `AWS`.
     .target(name: "StepFunctions", dependencies: ["AWS", httpClient, logging]),
     // Amazon SQS client (JSON protocol) over `AWS`: receive, delete, queue lookup.
@@ -83,6 +85,7 @@ var targets: [Target] = [
         dependencies: ["Engine", "Columnar", "CSV", "AWS", "TestSupport", logging],
         resources: [.copy("Fixtures")]
     ),
+    .testTarget(name: "SQLTests", dependencies: ["SQL"]),
     .testTarget(name: "AWSTests", dependencies: ["AWS", "TestSupport", httpClient, logging]),
     .testTarget(
         name: "S3Tests",
