@@ -34,8 +34,9 @@ var targets: [Target] = [
     .target(name: "S3", dependencies: ["AWS", "Storage", crypto, httpClient, logging]),
     // Operators, job files, the job runner, and datasets on local disks and in S3.
     .target(name: "Engine", dependencies: ["Columnar", "CSV", "Parquet", "Storage", "S3", "AWS", logging, metrics]),
-    // SQL: the lexer, the parser and its typed syntax tree (Athena/Trino's dialect where it and DuckDB agree).
-    .target(name: "SQL"),
+    // SQL: the lexer, the parser and its typed syntax tree (Athena/Trino's dialect where it and DuckDB agree), the
+    // catalog, the binder and planner, and the executor over Engine's operators.
+    .target(name: "SQL", dependencies: ["Columnar", "Engine", logging]),
     // AWS Step Functions client: the JSON protocol over `AWS`.
     .target(name: "StepFunctions", dependencies: ["AWS", httpClient, logging]),
     // Amazon SQS client (JSON protocol) over `AWS`: receive, delete, queue lookup.
@@ -50,8 +51,8 @@ var targets: [Target] = [
     .executableTarget(
         name: "sluice",
         dependencies: [
-            "Columnar", "CSV", "Parquet", "Engine", "Runner", "AWS", "S3", "StepFunctions", "SQS", argumentParser,
-            logging, metrics, prometheus, serviceLifecycle,
+            "Columnar", "CSV", "Parquet", "Engine", "SQL", "Runner", "AWS", "S3", "StepFunctions", "SQS",
+            argumentParser, logging, metrics, prometheus, serviceLifecycle,
         ] + nioHTTP
     ),
     // The libFuzzer driver lookup both fuzz targets share.
@@ -85,7 +86,11 @@ var targets: [Target] = [
         dependencies: ["Engine", "Columnar", "CSV", "AWS", "TestSupport", logging],
         resources: [.copy("Fixtures")]
     ),
-    .testTarget(name: "SQLTests", dependencies: ["SQL"]),
+    .testTarget(
+        name: "SQLTests",
+        dependencies: ["SQL", "Engine", "Columnar", "TestSupport", logging],
+        resources: [.copy("Fixtures")]
+    ),
     .testTarget(name: "AWSTests", dependencies: ["AWS", "TestSupport", httpClient, logging]),
     .testTarget(
         name: "S3Tests",

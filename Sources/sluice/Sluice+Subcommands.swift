@@ -7,6 +7,7 @@ extension Sluice {
         Pipeline.self,
         Schema.self,
         Cat.self,
+        Query.self,
         Worker.self,
         Notify.self,
         Watch.self,

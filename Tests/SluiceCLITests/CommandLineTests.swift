@@ -4,7 +4,7 @@ import Testing
 
 /// The `sluice` command line, run as a built binary the way a user runs it.
 @Suite(.tags(.pythonPeers), .needsPythonPeers) struct CommandLineTests {
-    @Test(arguments: [[], ["run"], ["pipeline"], ["schema"], ["cat"]])
+    @Test(arguments: [[], ["run"], ["pipeline"], ["schema"], ["cat"], ["query"]])
     func everyCommandHasHelp(command: [String]) throws {
         let result = try SluiceBinary.run(command + ["--help"])
         #expect(result.status == 0)

@@ -20,6 +20,12 @@ public enum Python {
         public var status: Int32
         public var stderr: String
         public var description: String { "python exited with \(status): \(stderr)" }
+
+        /// A failure with `status` and what the script said.
+        public init(status: Int32, stderr: String) {
+            self.status = status
+            self.stderr = stderr
+        }
     }
 
     /// Runs `code` with `arguments` (available as `sys.argv[1...]`) and returns its standard output.

@@ -5,26 +5,60 @@ import Parquet
 
 /// The batches of one job input, CSV or Parquet, with the counters a report needs.
 final class InputStream: BatchStream {
+    /// What a stream reports to, and asks, whoever reads it: a job run (``ExecutionContext``) or a query.
+    struct Hooks {
+        /// Throws when the reader should stop (a cancelled run).
+        var checkCancelled: () throws -> Void = {}
+        /// Progress of `input`: bytes read of the total, rows read.
+        var reportProgress: (_ input: String, _ bytesRead: Int, _ bytesTotal: Int, _ rowsRead: Int) -> Void = {
+            _,
+            _,
+            _,
+            _ in
+        }
+        /// A repair the CSV reader made, said once.
+        var warn: (String) -> Void = { _ in }
+        /// Keeps a row the CSV reader rejected (with `on_error: reject`).
+        var reject: (_ input: String, _ row: CSVRejectedRow) throws -> Void = { _, _ in }
+    }
+
+    /// The columns a stream reads.
+    enum Columns {
+        /// A job's: a CSV input's declared columns (all when none are declared), every column of Parquet.
+        case declared
+        /// Every column.
+        case all
+        /// These, in this order.
+        case only([String])
+
+        var names: [String]? {
+            if case .only(let names) = self { return names }
+            return nil
+        }
+    }
+
     let name: String
     let schema: Schema
     private(set) var rowsRead = 0
+    /// The bytes of the files read so far (whole files, for the report of a query's scanned bytes).
+    private(set) var bytesRead = 0
     private let produce: (InputStream) throws -> RecordBatch?
-    private let context: ExecutionContext
+    private let hooks: Hooks
 
     private init(
         name: String,
         schema: Schema,
-        context: ExecutionContext,
+        hooks: Hooks,
         produce: @escaping (InputStream) throws -> RecordBatch?
     ) {
         self.name = name
         self.schema = schema
-        self.context = context
+        self.hooks = hooks
         self.produce = produce
     }
 
     func next() throws -> RecordBatch? {
-        try context.execution.checkCancelled()
+        try hooks.checkCancelled()
         return try produce(self)
     }
 
@@ -34,6 +68,33 @@ final class InputStream: BatchStream {
         at location: DataLocation,
         store: ObjectStore?,
         context: ExecutionContext
+    ) throws -> InputStream {
+        let logger = context.execution.runner.logger
+        let job = context.execution.job.name
+        let hooks = Hooks(
+            checkCancelled: { try context.execution.checkCancelled() },
+            reportProgress: { name, bytesRead, bytesTotal, rowsRead in
+                context.reportProgress(
+                    input: name,
+                    phase: "reading",
+                    bytesRead: bytesRead,
+                    bytesTotal: bytesTotal,
+                    rowsRead: rowsRead
+                )
+            },
+            warn: { warning in logger.warning("\(warning)", metadata: ["job": "\(job)", "input": "\(input.name)"]) },
+            reject: { name, row in try context.rejects.write(input: name, row: row) }
+        )
+        return try open(input, at: location, store: store, columns: .declared, hooks: hooks)
+    }
+
+    /// Opens `input` at `location`, reading `columns`.
+    static func open(
+        _ input: JobInput,
+        at location: DataLocation,
+        store: ObjectStore?,
+        columns: Columns,
+        hooks: Hooks
     ) throws -> InputStream {
         let files: [DatasetFile]
         do {
@@ -46,8 +107,8 @@ final class InputStream: BatchStream {
             throw JobError("input \(input.name): \(error.message)")
         }
         switch input.format {
-        case .csv: return try openCSV(input, files: files, store: store, context: context)
-        case .parquet: return try openParquet(input, files: files, store: store, context: context)
+        case .csv: return try openCSV(input, files: files, store: store, columns: columns, hooks: hooks)
+        case .parquet: return try openParquet(input, files: files, store: store, columns: columns, hooks: hooks)
         }
     }
 
@@ -55,32 +116,34 @@ final class InputStream: BatchStream {
         _ input: JobInput,
         file: DatasetFile,
         store: ObjectStore?,
-        context: ExecutionContext
+        columns: Columns,
+        hooks: Hooks
     ) throws -> CSVReader {
         let reader: CSVReader
+        let projection: [String]? =
+            switch columns {
+            case .declared: input.columns?.map(\.name)
+            case .all: nil
+            case .only(let names): names
+            }
         if case .local(let path) = file.location {
             reader = try CSVReader(
                 path: path,
                 columns: input.columns,
-                projection: input.columns?.map(\.name),
+                projection: projection,
                 options: input.csvOptions
             )
         } else {
             reader = try CSVReader(
                 source: try file.sequentialSource(store: store),
                 columns: input.columns,
-                projection: input.columns?.map(\.name),
+                projection: projection,
                 options: input.csvOptions,
                 reopen: { try file.sequentialSource(store: store) }
             )
         }
         // The reader's repairs (a header wider or narrower than its rows, say) are said once, as warnings.
-        for warning in reader.warnings {
-            context.execution.runner.logger.warning(
-                "\(warning)",
-                metadata: ["job": "\(context.execution.job.name)", "input": "\(input.name)"]
-            )
-        }
+        for warning in reader.warnings { hooks.warn("\(warning)") }
         return reader
     }
 
@@ -88,44 +151,40 @@ final class InputStream: BatchStream {
         _ input: JobInput,
         files: [DatasetFile],
         store: ObjectStore?,
-        context: ExecutionContext
+        columns: Columns,
+        hooks: Hooks
     ) throws -> InputStream {
-        var reader = try csvReader(input, file: files[0], store: store, context: context)
+        var reader = try csvReader(input, file: files[0], store: store, columns: columns, hooks: hooks)
         let schema = reader.schema
-        let rejects = context.rejects
         let inputName = input.name
         let rejecting = input.csvOptions.onError == .reject
-        if rejecting { reader.onReject = { row in try rejects.write(input: inputName, row: row) } }
+        if rejecting { reader.onReject = { row in try hooks.reject(inputName, row) } }
         let total = files.reduce(0) { $0 + $1.size }
         var fileIndex = 0
         var doneBytes = 0
         var doneRows = 0
-        return InputStream(name: input.name, schema: schema, context: context) { stream in
+        return InputStream(name: input.name, schema: schema, hooks: hooks) { stream in
             while true {
                 if let batch = try reader.next() {
                     stream.rowsRead = doneRows + reader.rowsRead
-                    context.reportProgress(
-                        input: inputName,
-                        phase: "reading",
-                        bytesRead: doneBytes + reader.bytesRead,
-                        bytesTotal: total,
-                        rowsRead: stream.rowsRead
-                    )
+                    stream.bytesRead = doneBytes + reader.bytesRead
+                    hooks.reportProgress(inputName, stream.bytesRead, total, stream.rowsRead)
                     return batch
                 }
                 doneRows += reader.rowsRead
                 doneBytes += files[fileIndex].size
                 stream.rowsRead = doneRows
+                stream.bytesRead = doneBytes
                 fileIndex += 1
                 guard fileIndex < files.count else { return nil }
-                reader = try csvReader(input, file: files[fileIndex], store: store, context: context)
+                reader = try csvReader(input, file: files[fileIndex], store: store, columns: columns, hooks: hooks)
                 guard reader.schema == schema else {
                     throw JobError(
                         "input \(inputName): \(files[fileIndex].location) has columns \(reader.schema.names), "
                             + "unlike \(files[0].location) (\(schema.names))"
                     )
                 }
-                if rejecting { reader.onReject = { row in try rejects.write(input: inputName, row: row) } }
+                if rejecting { reader.onReject = { row in try hooks.reject(inputName, row) } }
             }
         }
     }
@@ -134,11 +193,23 @@ final class InputStream: BatchStream {
         _ input: JobInput,
         files: [DatasetFile],
         store: ObjectStore?,
-        context: ExecutionContext
+        columns selection: Columns,
+        hooks: Hooks
     ) throws -> InputStream {
         let first = files[0].location
+        let columns = selection.names
         var reader = try files[0].parquetReader(store: store)
-        let schema = reader.schema
+        var schema = reader.schema
+        if let columns {
+            schema = Schema(
+                try columns.map { name in
+                    guard let index = reader.schema.index(of: name) else {
+                        throw JobError("input \(input.name): \(first) has no column \"\(name)\"")
+                    }
+                    return reader.schema.fields[index]
+                }
+            )
+        }
         let sizes = files.map(\.size)
         let total = sizes.reduce(0, +)
         var fileIndex = 0
@@ -148,12 +219,12 @@ final class InputStream: BatchStream {
         // Narrow row groups are decoded two at a time, so that their few columns keep both cores busy.
         let groupsAtOnce = schema.fields.count < 2 * ProcessInfo.processInfo.activeProcessorCount ? 2 : 1
         var decoded: [RecordBatch] = []
-        return InputStream(name: input.name, schema: schema, context: context) { stream in
+        return InputStream(name: input.name, schema: schema, hooks: hooks) { stream in
             while fileIndex < files.count {
                 if !decoded.isEmpty || rowGroup < reader.metadata.rowGroups.count {
                     if decoded.isEmpty {
                         let indices = Array(rowGroup..<min(rowGroup + groupsAtOnce, reader.metadata.rowGroups.count))
-                        decoded = try reader.readRowGroups(indices).reversed()
+                        decoded = try reader.readRowGroups(indices, columns: columns).reversed()
                     }
                     var batch = decoded.removeLast()
                     rowGroup += 1
@@ -169,16 +240,12 @@ final class InputStream: BatchStream {
                         batch = RecordBatch(schema: schema, columns: batch.columns)
                     }
                     stream.rowsRead += batch.count
-                    context.reportProgress(
-                        input: inputName,
-                        phase: "reading",
-                        bytesRead: doneBytes + sizes[fileIndex] * rowGroup / max(reader.metadata.rowGroups.count, 1),
-                        bytesTotal: total,
-                        rowsRead: stream.rowsRead
-                    )
+                    stream.bytesRead = doneBytes + sizes[fileIndex] * rowGroup / max(reader.metadata.rowGroups.count, 1)
+                    hooks.reportProgress(inputName, stream.bytesRead, total, stream.rowsRead)
                     return batch
                 }
                 doneBytes += sizes[fileIndex]
+                stream.bytesRead = doneBytes
                 fileIndex += 1
                 guard fileIndex < files.count else { return nil }
                 reader = try files[fileIndex].parquetReader(store: store)

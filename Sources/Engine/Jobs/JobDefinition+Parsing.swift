@@ -311,3 +311,18 @@ struct JobFileReader {
         return output
     }
 }
+
+extension JobInput {
+    /// Parses an input described as in a job file's `inputs` (format, path, columns, CSV options) from a JSON value
+    /// already decoded by `JSONSerialization`, named `name`; errors name `source` and `keyPath`.
+    ///
+    /// Other files that describe datasets (the SQL catalog) use it, so that a table is described exactly as a job
+    /// input is.
+    public init(name: String, json value: Any, source: String, keyPath: String) throws {
+        guard var object = value as? [String: Any] else {
+            throw JobError("\(source): \(keyPath): expected an object")
+        }
+        object["name"] = name
+        self = try JobFileReader(source: source).input(JobFileNode(value: object, path: keyPath))
+    }
+}

@@ -182,8 +182,8 @@ public enum SQLJoinCondition: Sendable, Hashable, CustomStringConvertible {
 public struct SQLOrderItem: Sendable, Hashable, CustomStringConvertible {
     public var expression: SQLExpression
     public var ascending: Bool
-    /// `NULLS FIRST` (true), `NULLS LAST` (false), or the default (`nil`: last ascending, first descending, as in
-    /// Trino and DuckDB).
+    /// `NULLS FIRST` (true), `NULLS LAST` (false), or the default (`nil`: last in either direction, as in Trino and
+    /// DuckDB).
     public var nullsFirst: Bool?
 
     /// Creates a sort key.

@@ -1,0 +1,240 @@
+import Columnar
+import Engine
+
+extension SQLBinder {
+    /// One relation of a `FROM` clause while it is planned.
+    struct Relation {
+        var plan: QueryPlan
+        var scope: SQLScope
+    }
+
+    /// Plans the `FROM` list and the `WHERE` clause together: conjuncts on one relation filter it before any join,
+    /// equalities between relations become join keys; returns the conjuncts left to apply over the result (in the
+    /// scope of every relation's columns, in `FROM` order).
+    func bindFrom(
+        _ from: [SQLTableReference],
+        filter: SQLExpression?
+    ) throws(SQLError) -> (QueryPlan, SQLScope, [BoundExpression]) {
+        guard !from.isEmpty else {
+            let context = SQLBindingContext(scope: SQLScope())
+            let conjuncts = try filter.map { value throws(SQLError) in
+                [try coerce(try bind(value, context), to: .boolean, at: value.location, what: "WHERE")]
+            }
+            return (.singleRow, SQLScope(), conjuncts ?? [])
+        }
+        let relations = try from.map { reference throws(SQLError) in try bindReference(reference) }
+        var scope = SQLScope()
+        for relation in relations { scope.entries += relation.scope.entries }
+        let conjuncts =
+            try filter.map { value throws(SQLError) in
+                try splitConjuncts(value).map { part throws(SQLError) in
+                    try coerce(
+                        try bind(part, SQLBindingContext(scope: scope)),
+                        to: .boolean,
+                        at: part.location,
+                        what: "WHERE"
+                    )
+                }
+            } ?? []
+        let (plan, remaining) = joinAll(relations, conjuncts)
+        return (plan, scope, remaining)
+    }
+
+    func splitConjuncts(_ expression: SQLExpression) -> [SQLExpression] {
+        if case .binary(.and, let left, let right) = expression.kind {
+            return splitConjuncts(left) + splitConjuncts(right)
+        }
+        return [expression]
+    }
+
+    private func splitConjuncts(_ expression: BoundExpression) -> [BoundExpression] {
+        if case .and(let left, let right) = expression { return splitConjuncts(left) + splitConjuncts(right) }
+        return [expression]
+    }
+
+    /// Joins `relations` (columns numbered across all of them in order) on the equalities among `conjuncts`;
+    /// returns the plan, its columns in that same order, and the conjuncts not used as filters or keys.
+    private func joinAll(_ relations: [Relation], _ conjuncts: [BoundExpression]) -> (QueryPlan, [BoundExpression]) {
+        var offsets: [Int] = []
+        var total = 0
+        for relation in relations {
+            offsets.append(total)
+            total += relation.scope.entries.count
+        }
+        func owner(_ column: Int) -> Int { offsets.lastIndex { $0 <= column }! }
+        var plans = relations.map(\.plan)
+        var edges: [(a: Int, b: Int)] = []
+        var remaining: [BoundExpression] = []
+        for conjunct in conjuncts {
+            let owners = Set(conjunct.columns.map(owner))
+            if owners.count == 1, let r = owners.first {
+                let map = Dictionary(
+                    uniqueKeysWithValues: (0..<relations[r].scope.entries.count).map { (offsets[r] + $0, $0) }
+                )
+                plans[r] = .filter(plans[r], conjunct.remapped(map))
+            } else if owners.count == 2,
+                case .compare(.equal, .column(let a, let ta, _), .column(let b, let tb, _)) = conjunct,
+                ta == tb
+            {
+                edges.append((a, b))
+            } else {
+                remaining.append(conjunct)
+            }
+        }
+        guard relations.count > 1 else { return (plans[0], remaining) }
+        var joined: Set<Int> = [0]
+        var position: [Int: Int] = [:]
+        for i in 0..<relations[0].scope.entries.count { position[i] = i }
+        var plan = plans[0]
+        var used = Set<Int>()
+        while joined.count < relations.count {
+            let candidates = (0..<relations.count).filter { !joined.contains($0) }
+            let next =
+                candidates.first { r in
+                    edges.contains {
+                        (joined.contains(owner($0.a)) && owner($0.b) == r)
+                            || (joined.contains(owner($0.b)) && owner($0.a) == r)
+                    }
+                } ?? candidates[0]
+            var leftKeys: [Int] = []
+            var rightKeys: [Int] = []
+            for (e, edge) in edges.enumerated() where !used.contains(e) {
+                let (inner, outer) = owner(edge.a) == next ? (edge.b, edge.a) : (edge.a, edge.b)
+                guard owner(outer) == next, joined.contains(owner(inner)) else { continue }
+                leftKeys.append(position[inner]!)
+                rightKeys.append(outer - offsets[next])
+                used.insert(e)
+            }
+            let width = plan.types.count
+            plan =
+                leftKeys.isEmpty
+                ? .cross(plan, plans[next]) : .join(plan, plans[next], leftKeys: leftKeys, rightKeys: rightKeys)
+            for i in 0..<relations[next].scope.entries.count { position[offsets[next] + i] = width + i }
+            joined.insert(next)
+        }
+        for (e, edge) in edges.enumerated() where !used.contains(e) {
+            remaining.append(.compare(.equal, .column(edge.a, .unknown, name: ""), .column(edge.b, .unknown, name: "")))
+        }
+        // Back to FROM order.
+        let types = plan.types
+        let order = (0..<total).map { i in BoundExpression.column(position[i]!, types[position[i]!], name: "#\(i)") }
+        if order.enumerated().contains(where: { i, e in if case .column(let p, _, _) = e { p != i } else { true } }) {
+            plan = .project(plan, order)
+        }
+        remaining = remaining.map { conjunct in fixTypes(conjunct, types: order.map(\.type)) }
+        return (plan, remaining)
+    }
+
+    /// Restores the types of the column references made above without them.
+    private func fixTypes(_ expression: BoundExpression, types: [SQLType]) -> BoundExpression {
+        if case .compare(let op, .column(let a, .unknown, _), .column(let b, .unknown, _)) = expression {
+            return .compare(op, .column(a, types[a], name: "#\(a)"), .column(b, types[b], name: "#\(b)"))
+        }
+        return expression
+    }
+
+    /// Plans one `FROM` item.
+    func bindReference(_ reference: SQLTableReference) throws(SQLError) -> Relation {
+        switch reference {
+        case .table(let name, let alias):
+            if name.parts.count == 1 {
+                for (depth, tables) in commonTables.enumerated().reversed() {
+                    guard let table = tables[name.name.lowercased()] else { continue }
+                    var inner = self
+                    inner.commonTables = Array(commonTables.prefix(depth))
+                    var visible = tables
+                    // A WITH query sees the ones defined before it.
+                    for other in tables.values where other.location.offset >= table.location.offset {
+                        visible.removeValue(forKey: other.name.lowercased())
+                    }
+                    if !visible.isEmpty { inner.commonTables.append(visible) }
+                    let bound = try inner.bind(table.query)
+                    return relation(bound, qualifier: alias ?? table.name)
+                }
+            }
+            guard let table = catalog.table(name.parts) else {
+                throw error(
+                    "unknown table \(name)"
+                        + SQLSuggestion.didYouMean(name.name, among: catalog.candidateNames(for: name.parts)),
+                    at: name.location
+                )
+            }
+            let schema: Schema
+            do {
+                schema = try tableSchema(table)
+            } catch let failure as SQLError {
+                throw failure
+            } catch {
+                throw self.error("table \(table.qualifiedName): \(error)", at: name.location)
+            }
+            let types = schema.fields.map { SQLType($0.type) }
+            var scope = SQLScope()
+            for (field, type) in zip(schema.fields, types) {
+                scope.entries.append(
+                    .init(qualifier: alias ?? table.name, name: normalizedColumnName(field.name), type: type)
+                )
+            }
+            return Relation(
+                plan: .scan(table, columns: schema.names, types: types, estimatedRows: nil),
+                scope: scope
+            )
+        case .subquery(let query, let alias, _):
+            return relation(try bind(query), qualifier: alias)
+        case .join(let kind, let left, let right, let condition):
+            let a = try bindReference(left)
+            let b = try bindReference(right)
+            var scope = a.scope
+            scope.entries += b.scope.entries
+            let width = a.scope.entries.count
+            switch kind {
+            case .cross:
+                return Relation(plan: .cross(a.plan, b.plan), scope: scope)
+            case .left, .right, .full:
+                throw error("\(kind.rawValue) JOIN is not supported yet; only INNER and CROSS joins", at: nil)
+            case .inner:
+                break
+            }
+            var conjuncts: [BoundExpression] = []
+            switch condition {
+            case .on(let expression):
+                for part in splitConjuncts(expression) {
+                    conjuncts.append(
+                        try coerce(
+                            try bind(part, SQLBindingContext(scope: scope)),
+                            to: .boolean,
+                            at: part.location,
+                            what: "ON"
+                        )
+                    )
+                }
+            case .using(let columns):
+                for column in columns {
+                    let location = SQLLocation(offset: 0, line: 1, column: 1)
+                    let i = try a.scope.resolve([column], at: location, in: text)
+                    let j = try b.scope.resolve([column], at: location, in: text)
+                    conjuncts.append(
+                        try comparison(
+                            .equal,
+                            .column(i, a.scope.entries[i].type, name: column),
+                            .column(width + j, b.scope.entries[j].type, name: column),
+                            at: location
+                        )
+                    )
+                    scope.entries[width + j].qualifiedOnly = true
+                }
+            case .none:
+                break
+            }
+            let (plan, remaining) = joinAll([a, b], conjuncts)
+            return Relation(plan: remaining.reduce(plan) { .filter($0, $1) }, scope: scope)
+        }
+    }
+
+    private func relation(_ bound: BoundQuery, qualifier: String?) -> Relation {
+        var scope = SQLScope()
+        for (name, type) in zip(bound.names, bound.plan.types) {
+            scope.entries.append(.init(qualifier: qualifier, name: name, type: type))
+        }
+        return Relation(plan: bound.plan, scope: scope)
+    }
+}

@@ -1,0 +1,217 @@
+import Columnar
+import Engine
+import Foundation
+import Logging
+
+/// Runs a ``QueryPlan`` on Engine's operators: scans through ``Engine/DatasetScan``, the hash group-by, the external
+/// sort (spilling past the memory budget) and the sort-merge join; each node is a pull-based ``BatchStream``.
+public final class QueryExecutor {
+    /// Where `s3://` tables are read from.
+    public let store: ObjectStore?
+    /// The directory relative table paths start from.
+    public let baseDirectory: String
+    /// Bytes the sorts and joins may hold before they spill.
+    public let memoryBudget: Int
+    let logger: Logger
+    private var scans: [DatasetScan] = []
+
+    /// An executor reading tables from the local disk (relative to `baseDirectory`) or `store`.
+    public init(store: ObjectStore?, baseDirectory: String, memoryBudget: Int, logger: Logger) {
+        self.store = store
+        self.baseDirectory = baseDirectory
+        self.memoryBudget = memoryBudget
+        self.logger = logger
+    }
+
+    /// The bytes the scans of this executor have read.
+    public var bytesScanned: Int { scans.reduce(0) { $0 + $1.bytesRead } }
+
+    /// Opens the table as its catalog entry describes it, to learn its columns.
+    public func schema(of table: SQLCatalog.Table) throws -> Schema {
+        try open(table, columns: nil).schema
+    }
+
+    private func open(_ table: SQLCatalog.Table, columns: [String]?) throws -> DatasetScan {
+        let location = try DataLocation(table.input.defaultPath, relativeTo: baseDirectory)
+        return try DatasetScan(table.input, at: location, store: store, columns: columns, logger: logger)
+    }
+
+    static func schema(_ types: [SQLType]) -> Schema {
+        Schema(types.enumerated().map { Field("c\($0)", $1.dataType) })
+    }
+
+    static func positional(_ batch: RecordBatch, _ schema: Schema) -> RecordBatch {
+        RecordBatch(schema: schema, columns: batch.columns)
+    }
+
+    /// The batches of `plan`, their columns named `c0`, `c1`, … in the plan's order and typed by its types.
+    public func stream(_ plan: QueryPlan) throws -> any BatchStream {
+        let schema = Self.schema(plan.types)
+        switch plan {
+        case .scan(let table, let columns, _, _):
+            let scan = try open(table, columns: columns)
+            scans.append(scan)
+            return ClosureBatchStream(schema: schema) {
+                guard let batch = try scan.next() else { return nil }
+                return RecordBatch(schema: schema, columns: batch.columns.map(SQLColumns.normalized))
+            }
+        case .singleRow:
+            return ArrayBatchStream(
+                schema: schema,
+                batches: [
+                    RecordBatch(schema: schema, columns: [SQLColumns.constant(.boolean(true), .boolean, count: 1)])
+                ]
+            )
+        case .filter(let input, let predicate):
+            var source = try stream(input)
+            return ClosureBatchStream(schema: schema) {
+                while let batch = try source.next() {
+                    let mask = try ExpressionEvaluator.evaluate(predicate, batch)
+                    let values = SQLColumns.booleans(mask)
+                    var selection: [Int32] = []
+                    selection.reserveCapacity(batch.count)
+                    for i in 0..<batch.count where values[i] && !mask.isNull(i) { selection.append(Int32(i)) }
+                    if selection.count == batch.count { return batch }
+                    if !selection.isEmpty { return batch.take(selection) }
+                }
+                return nil
+            }
+        case .project(let input, let expressions):
+            var source = try stream(input)
+            return ClosureBatchStream(schema: schema) {
+                guard let batch = try source.next() else { return nil }
+                let columns = try expressions.map { expression throws(SQLError) in
+                    try ExpressionEvaluator.evaluate(expression, batch)
+                }
+                return RecordBatch(schema: schema, columns: columns)
+            }
+        case .aggregate(let input, let keyCount, let aggregates):
+            var source = try stream(input)
+            let group = try GroupBy(
+                keys: (0..<keyCount).map { "c\($0)" },
+                aggregates: aggregates.enumerated().map { j, aggregate in
+                    Aggregate(aggregate.function, aggregate.column.map { "c\($0)" }, as: "a\(j)")
+                },
+                inputSchema: source.schema
+            )
+            var done = false
+            return ClosureBatchStream(schema: schema) {
+                guard !done else { return nil }
+                while let batch = try source.next() { try group.consume(batch) }
+                done = true
+                let result = group.finish()
+                return result.count == 0 && keyCount > 0 ? nil : Self.positional(result, schema)
+            }
+        case .distinct(let input):
+            var source = try stream(input)
+            let group = try GroupBy(keys: source.schema.names, aggregates: [], inputSchema: source.schema)
+            var done = false
+            return ClosureBatchStream(schema: schema) {
+                guard !done else { return nil }
+                while let batch = try source.next() { try group.consume(batch) }
+                done = true
+                let result = group.finish()
+                return result.count == 0 ? nil : Self.positional(result, schema)
+            }
+        case .sort(let input, let keys):
+            var source = try stream(input)
+            let sorter = try ExternalSorter(
+                schema: schema,
+                keys: keys.map { SortKey("c\($0.column)", ascending: $0.ascending, nullsFirst: $0.nullsFirst) },
+                memoryBudget: memoryBudget
+            )
+            var sorted: (any BatchStream)?
+            return ClosureBatchStream(schema: schema) {
+                if sorted == nil {
+                    while let batch = try source.next() { try sorter.add(batch) }
+                    sorted = try sorter.finish()
+                }
+                return try sorted!.next()
+            }
+        case .limit(let input, let count, let offset):
+            var source = try stream(input)
+            var skip = offset
+            var left = count ?? .max
+            return ClosureBatchStream(schema: schema) {
+                while left > 0, var batch = try source.next() {
+                    if skip > 0 {
+                        let dropped = min(skip, batch.count)
+                        skip -= dropped
+                        batch = batch.slice(dropped..<batch.count)
+                    }
+                    guard batch.count > 0 else { continue }
+                    if batch.count > left { batch = batch.slice(0..<left) }
+                    left -= batch.count
+                    return batch
+                }
+                return nil
+            }
+        case .unionAll(let left, let right):
+            var first = try stream(left)
+            var second = try stream(right)
+            var onFirst = true
+            return ClosureBatchStream(schema: schema) {
+                if onFirst {
+                    if let batch = try first.next() { return Self.positional(batch, schema) }
+                    onFirst = false
+                }
+                return try second.next().map { Self.positional($0, schema) }
+            }
+        case .join(let left, let right, let leftKeys, let rightKeys):
+            let leftStream = try renamed(try stream(left), prefix: "l")
+            let rightStream = try renamed(try stream(right), prefix: "r")
+            var joined = try MergeJoin.joining(
+                left: leftStream,
+                right: rightStream,
+                leftKeys: leftKeys.map { "l\($0)" },
+                rightKeys: rightKeys.map { "r\($0)" },
+                memoryBudget: memoryBudget,
+                keepRightKeys: true
+            )
+            // The join's columns: every left column, then every right column, in their own orders.
+            let order = (0..<left.types.count).map { "l\($0)" } + (0..<right.types.count).map { "r\($0)" }
+            let indices = order.map { joined.schema.index(of: $0)! }
+            return ClosureBatchStream(schema: schema) {
+                guard let batch = try joined.next() else { return nil }
+                return RecordBatch(schema: schema, columns: indices.map { batch.columns[$0] })
+            }
+        case .cross(let left, let right):
+            var outer = try stream(left)
+            var innerStream = try stream(right)
+            let inner = try innerStream.collect()
+            var pending: RecordBatch?
+            var row = 0
+            let step = max(1, 65_536 / max(inner.count, 1))
+            return ClosureBatchStream(schema: schema) {
+                guard inner.count > 0 else { return nil }
+                while true {
+                    if pending == nil || row >= pending!.count {
+                        guard let batch = try outer.next() else { return nil }
+                        pending = batch
+                        row = 0
+                        continue
+                    }
+                    let rows = row..<min(row + step, pending!.count)
+                    row = rows.upperBound
+                    var leftIndices: [Int32] = []
+                    var rightIndices: [Int32] = []
+                    for i in rows {
+                        for j in 0..<inner.count {
+                            leftIndices.append(Int32(i))
+                            rightIndices.append(Int32(j))
+                        }
+                    }
+                    let a = pending!.take(leftIndices)
+                    let b = inner.take(rightIndices)
+                    return RecordBatch(schema: schema, columns: a.columns + b.columns)
+                }
+            }
+        }
+    }
+
+    private func renamed(_ source: any BatchStream, prefix: String) throws -> any BatchStream {
+        var source = source
+        let schema = Schema(source.schema.fields.enumerated().map { Field("\(prefix)\($0)", $1.type) })
+        return ClosureBatchStream(schema: schema) { try source.next().map { Self.positional($0, schema) } }
+    }
+}

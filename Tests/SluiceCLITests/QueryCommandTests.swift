@@ -1,0 +1,95 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// `sluice query`, run as a user runs it: the seed's Athena query on the default catalog, the output formats,
+/// several statements, errors with a caret, and `--output` written whole or not at all.
+@Suite struct QueryCommandTests {
+    @Test func theSeedsAthenaQueryAnswersFromTheDefaultCatalog() throws {
+        let result = try SluiceBinary.run(["query", "SELECT * FROM marketing_qs limit 10;"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.count == 12)  // header, 10 rows, and the final newline
+        #expect(lines[0].hasPrefix("date,new_visitors_seo,new_visitors_cpc,"))
+        #expect(lines[1] == "2013-01-01,2194,338,56,225,1,0,189,0,1872,25313,8438,2813,281,563,1969,1406,84,")
+        #expect(lines[10].hasPrefix("2013-01-10,2565,"))
+    }
+
+    @Test func formatsStatementsAndTheOutputFile() throws {
+        let root = try Paths.temporaryDirectory("cli-query")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let script = root.appendingPathComponent("report.sql")
+        try """
+        -- Leads by region, then the biggest region.
+        USE sampledb;
+        SELECT region, count(*) AS leads FROM salespipeline_qs
+        WHERE opportunity_stage = 'Lead' GROUP BY region ORDER BY leads DESC, region LIMIT 2;
+        """.write(to: script, atomically: true, encoding: .utf8)
+        let jsonl = try SluiceBinary.run(["query", "-f", script.path, "--format", "jsonl"])
+        #expect(jsonl.status == 0, "\(jsonl.stderr)")
+        #expect(jsonl.stdout == "{\"region\":\"US\",\"leads\":5620}\n{\"region\":\"EMEA\",\"leads\":2452}\n")
+
+        let table = try SluiceBinary.run([
+            "query", "SELECT region, count(*) AS n FROM salespipeline_qs GROUP BY 1 ORDER BY 1", "--format", "table",
+        ])
+        #expect(table.status == 0, "\(table.stderr)")
+        let lines = table.stdout.split(separator: "\n").map(String.init)
+        #expect(lines[0] == "region |     n")
+        #expect(lines[1] == "-------+------")
+        #expect(lines[2] == "APAC   |  2723")
+        #expect(lines[4] == "US     | 12824")
+        #expect(lines.last?.hasPrefix("(3 rows, ") == true)
+
+        let output = root.appendingPathComponent("top.csv")
+        try "previous good output\n".write(to: output, atomically: true, encoding: .utf8)
+        let failed = try SluiceBinary.run(["query", "SELECT regin FROM salespipeline_qs", "--output", output.path])
+        #expect(failed.status == 1)
+        #expect(
+            failed.stderr
+                == "sluice: error: line 1, column 8: unknown column regin; did you mean \"region\"?\n"
+                + "  SELECT regin FROM salespipeline_qs\n         ^\n"
+        )
+        #expect(try String(contentsOf: output, encoding: .utf8) == "previous good output\n")
+        let written = try SluiceBinary.run([
+            "query", "SELECT DISTINCT segment FROM salespipeline_qs ORDER BY segment", "--output", output.path,
+        ])
+        #expect(written.status == 0, "\(written.stderr)")
+        #expect(written.stdout.isEmpty)
+        #expect(try String(contentsOf: output, encoding: .utf8) == "segment\nEnterprise\nSMB\nStartup\n")
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: root.path).filter { $0.contains("tmp") }
+        #expect(leftovers.isEmpty)
+    }
+
+    @Test func aSyntaxErrorStopsEveryStatementBeforeAnyRuns() throws {
+        let result = try SluiceBinary.run(["query", "SELECT 1; SELECT a, FROM t"])
+        #expect(result.status == 1)
+        #expect(result.stdout.isEmpty)
+        #expect(
+            result.stderr == "sluice: error: line 1, column 21: expected an expression, found \"FROM\"\n"
+                + "  SELECT 1; SELECT a, FROM t\n                      ^\n"
+        )
+    }
+
+    @Test func explainShowsTheScanWithOnlyTheColumnsUsedAndTheFilterBelowTheJoin() throws {
+        let result = try SluiceBinary.run([
+            "query",
+            "EXPLAIN SELECT m.date, s.salesperson FROM marketing_qs m, salespipeline_qs s "
+                + "WHERE m.date = s.date AND s.region = 'US'",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        let plan = result.stdout
+        #expect(plan.contains("inner join (sort-merge)"))
+        #expect(
+            plan == """
+                output: date, salesperson
+                project m.date, s.salesperson
+                  inner join (sort-merge) on left [#0] = right [#0]
+                    scan sampledb.marketing_qs (csv samples/MarketingData_QuickSightSample.csv) columns: "Date"
+                    filter (s.region = 'US')
+                      scan sampledb.salespipeline_qs (csv samples/SalesPipeline_QuickSightSample.csv) columns: "Date", \
+                "Salesperson", "Region"
+
+                """
+        )
+    }
+}
