@@ -86,7 +86,17 @@ struct SQLOracleTests {
         ordered("SELECT s FROM t WHERE s > 'a' ORDER BY s"),
         unordered("SELECT k * 2 AS double_k, count(*) FROM t GROUP BY k * 2"),
         ordered("SELECT s FROM t WHERE s IS NOT NULL ORDER BY length(s) DESC, s"),
-        // The seed's tables.
+        unordered("SELECT t.k, u.w FROM t LEFT JOIN u ON t.k = u.k"),
+        unordered("SELECT t.k, u.name FROM t RIGHT JOIN u ON t.k = u.k"),
+        unordered("SELECT t.k, t.s, u.k, u.w FROM t FULL JOIN u ON t.k = u.k"),
+        unordered("SELECT t.k, u.w FROM t LEFT JOIN u ON t.k = u.k AND u.w > 15"),
+        unordered("SELECT count(*), count(empty.k) FROM t LEFT JOIN empty ON t.k = empty.k"),
+        unordered("SELECT u.name, count(t.k) FROM u LEFT OUTER JOIN t ON u.k = t.k GROUP BY u.name"),
+        unordered("SELECT k FROM t WHERE k IN (SELECT k FROM u)"),
+        unordered("SELECT k, s FROM t WHERE k NOT IN (SELECT k FROM u WHERE k IS NOT NULL)"),
+        unordered("SELECT k FROM t WHERE k NOT IN (SELECT k FROM u)"),
+        unordered("SELECT k, v FROM t WHERE v > 0 AND k IN (SELECT k FROM u WHERE w >= 20)"),
+        unordered("SELECT k FROM t WHERE k NOT IN (SELECT k FROM empty)"),
         ordered("SELECT * FROM marketing_qs LIMIT 10"),
         unordered(
             "SELECT date, sum(forecasted_monthly_revenue), count(*) FROM salespipeline_qs "

@@ -23,8 +23,14 @@ struct GroupTable {
     private var keyOffsets: [Int] = [0]
 
     /// The group of every row of `keys` (the normalized key columns of one batch), creating groups as needed.
-    /// `newGroupRows` receives, for each group created, the row where it first appeared.
-    mutating func groupIndices(_ keys: NormalizedKeys, rows: Int, newGroupRows: inout [Int32]) -> [Int32] {
+    /// `newGroupRows` receives, for each group created, the row where it first appeared. With `insert` false
+    /// (a hash join's probe), nothing is created and a key not in the table gets -1.
+    mutating func groupIndices(
+        _ keys: NormalizedKeys,
+        rows: Int,
+        newGroupRows: inout [Int32],
+        insert: Bool = true
+    ) -> [Int32] {
         var result = [Int32](repeating: 0, count: rows)
         if keys.columns.isEmpty {
             if groupCount == 0 {
@@ -37,6 +43,10 @@ struct GroupTable {
             let column = keys.columns[0]
             for i in 0..<rows {
                 if column.isNull(i) {
+                    if nullGroup < 0, !insert {
+                        result[i] = -1
+                        continue
+                    }
                     if nullGroup < 0 {
                         nullGroup = Int32(groupCount)
                         groupCount += 1
@@ -45,7 +55,7 @@ struct GroupTable {
                     }
                     result[i] = nullGroup
                 } else {
-                    result[i] = findOrInsertFixed(fixed[i], row: i, newGroupRows: &newGroupRows)
+                    result[i] = findOrInsertFixed(fixed[i], row: i, newGroupRows: &newGroupRows, insert: insert)
                 }
             }
             return result
@@ -71,7 +81,9 @@ struct GroupTable {
                     )
                 }
             }
-            result[i] = scratch.withUnsafeBufferPointer { findOrInsertBytes($0, row: i, newGroupRows: &newGroupRows) }
+            result[i] = scratch.withUnsafeBufferPointer {
+                findOrInsertBytes($0, row: i, newGroupRows: &newGroupRows, insert: insert)
+            }
         }
         return result
     }
@@ -82,7 +94,12 @@ struct GroupTable {
     }
 
     @inline(__always)
-    private mutating func findOrInsertFixed(_ key: UInt64, row: Int, newGroupRows: inout [Int32]) -> Int32 {
+    private mutating func findOrInsertFixed(
+        _ key: UInt64,
+        row: Int,
+        newGroupRows: inout [Int32],
+        insert: Bool
+    ) -> Int32 {
         let hash = mix(key)
         let mask = slots.count - 1
         var slot = Int(truncatingIfNeeded: hash) & mask
@@ -92,6 +109,7 @@ struct GroupTable {
             if fixedKeys[Int(group)] == key { return group }
             slot = (slot + 1) & mask
         }
+        guard insert else { return -1 }
         let group = Int32(groupCount)
         groupCount += 1
         fixedKeys.append(key)
@@ -105,7 +123,8 @@ struct GroupTable {
     private mutating func findOrInsertBytes(
         _ key: UnsafeBufferPointer<UInt8>,
         row: Int,
-        newGroupRows: inout [Int32]
+        newGroupRows: inout [Int32],
+        insert: Bool
     ) -> Int32 {
         let hash = hashBytes(key)
         let mask = slots.count - 1
@@ -125,6 +144,7 @@ struct GroupTable {
             }
             slot = (slot + 1) & mask
         }
+        guard insert else { return -1 }
         let group = Int32(groupCount)
         groupCount += 1
         keyBytes.append(contentsOf: key)

@@ -156,7 +156,11 @@ extension SQLBinder {
             ]
             return .function(functions[field]!, [operand], .bigint)
         case .inQuery, .exists, .subquery:
-            throw error("subqueries in expressions (IN, EXISTS, scalar) are not supported yet", at: location)
+            throw error(
+                "IN (subquery) is supported as a condition of WHERE joined by AND; EXISTS and scalar subqueries are "
+                    + "not supported yet",
+                at: location
+            )
         }
     }
 

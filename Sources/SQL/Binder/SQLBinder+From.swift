@@ -25,18 +25,54 @@ extension SQLBinder {
         let relations = try from.map { reference throws(SQLError) in try bindReference(reference) }
         var scope = SQLScope()
         for relation in relations { scope.entries += relation.scope.entries }
-        let conjuncts =
-            try filter.map { value throws(SQLError) in
-                try splitConjuncts(value).map { part throws(SQLError) in
-                    try coerce(
-                        try bind(part, SQLBindingContext(scope: scope)),
-                        to: .boolean,
-                        at: part.location,
-                        what: "WHERE"
-                    )
-                }
-            } ?? []
-        let (plan, remaining) = joinAll(relations, conjuncts)
+        let parts = filter.map(splitConjuncts) ?? []
+        var conjuncts: [BoundExpression] = []
+        var memberships: [(SQLExpression, SQLQuery, Bool, SQLLocation)] = []
+        for part in parts {
+            if case .inQuery(let value, let query, let negated) = part.kind {
+                memberships.append((value, query, negated, part.location))
+                continue
+            }
+            conjuncts.append(
+                try coerce(
+                    try bind(part, SQLBindingContext(scope: scope)),
+                    to: .boolean,
+                    at: part.location,
+                    what: "WHERE"
+                )
+            )
+        }
+        var (plan, remaining) = joinAll(relations, conjuncts)
+        // `x [NOT] IN (SELECT …)` in WHERE: a hash semi (anti) join with the subquery's values.
+        for (value, query, negated, location) in memberships {
+            let bound = try bind(value, SQLBindingContext(scope: scope))
+            let subquery = try bind(query)
+            guard subquery.plan.types.count == 1 else {
+                throw error("the subquery of IN must return one column, not \(subquery.plan.types.count)", at: location)
+            }
+            guard let type = bound.type.common(with: subquery.plan.types[0]) else {
+                throw error("IN compares \(bound.type) with a subquery of \(subquery.plan.types[0])", at: location)
+            }
+            let width = scope.entries.count
+            let keyed = QueryPlan.project(
+                plan,
+                (0..<width).map { BoundExpression.column($0, scope.entries[$0].type, name: "#\($0)") }
+                    + [try coerce(bound, to: type, at: location, what: "IN")]
+            )
+            var values = subquery.plan
+            if subquery.plan.types[0] != type {
+                values = .project(values, [.cast(.column(0, subquery.plan.types[0], name: "#0"), type)])
+            }
+            let joined = QueryPlan.hashJoin(
+                keyed,
+                values,
+                leftKeys: [width],
+                rightKeys: [0],
+                kind: negated ? .anti : .semi,
+                nullAware: negated
+            )
+            plan = .project(joined, (0..<width).map { .column($0, scope.entries[$0].type, name: "#\($0)") })
+        }
         return (plan, scope, remaining)
     }
 
@@ -186,14 +222,7 @@ extension SQLBinder {
             var scope = a.scope
             scope.entries += b.scope.entries
             let width = a.scope.entries.count
-            switch kind {
-            case .cross:
-                return Relation(plan: .cross(a.plan, b.plan), scope: scope)
-            case .left, .right, .full:
-                throw error("\(kind.rawValue) JOIN is not supported yet; only INNER and CROSS joins", at: nil)
-            case .inner:
-                break
-            }
+            if kind == .cross { return Relation(plan: .cross(a.plan, b.plan), scope: scope) }
             var conjuncts: [BoundExpression] = []
             switch condition {
             case .on(let expression):
@@ -225,8 +254,69 @@ extension SQLBinder {
             case .none:
                 break
             }
-            let (plan, remaining) = joinAll([a, b], conjuncts)
-            return Relation(plan: remaining.reduce(plan) { .filter($0, $1) }, scope: scope)
+            if kind == .inner {
+                let (plan, remaining) = joinAll([a, b], conjuncts)
+                return Relation(plan: remaining.reduce(plan) { .filter($0, $1) }, scope: scope)
+            }
+            return Relation(plan: try outerJoin(kind, a, b, conjuncts), scope: scope)
+        }
+    }
+
+    /// `LEFT`, `RIGHT` or `FULL` join on equalities between the sides; a condition on the side whose rows are optional
+    /// filters that side first.
+    private func outerJoin(
+        _ kind: SQLJoinKind,
+        _ a: Relation,
+        _ b: Relation,
+        _ conjuncts: [BoundExpression]
+    ) throws(SQLError) -> QueryPlan {
+        let width = a.scope.entries.count
+        var left = a.plan
+        var right = b.plan
+        var leftKeys: [Int] = []
+        var rightKeys: [Int] = []
+        for conjunct in conjuncts {
+            let columns = conjunct.columns
+            if case .compare(.equal, .column(let x, let tx, _), .column(let y, let ty, _)) = conjunct, tx == ty,
+                (x < width) != (y < width)
+            {
+                leftKeys.append(min(x, y))
+                rightKeys.append(max(x, y) - width)
+            } else if kind == .left, columns.allSatisfy({ $0 >= width }) {
+                let map = Dictionary(uniqueKeysWithValues: columns.map { ($0, $0 - width) })
+                right = .filter(right, conjunct.remapped(map))
+            } else if kind == .right, columns.allSatisfy({ $0 < width }) {
+                left = .filter(left, conjunct)
+            } else {
+                throw error(
+                    "\(kind.rawValue) JOIN … ON supports equalities between columns of the two sides (of one type), and "
+                        + "conditions on the side whose rows are optional; not \(conjunct)",
+                    at: nil
+                )
+            }
+        }
+        guard !leftKeys.isEmpty else {
+            throw error("\(kind.rawValue) JOIN needs at least one equality between the two sides", at: nil)
+        }
+        switch kind {
+        case .left:
+            return .hashJoin(left, right, leftKeys: leftKeys, rightKeys: rightKeys, kind: .left, nullAware: false)
+        case .full:
+            return .hashJoin(left, right, leftKeys: leftKeys, rightKeys: rightKeys, kind: .full, nullAware: false)
+        default:
+            // RIGHT: the right side probes, the left is built; the columns go back to left, right.
+            let joined = QueryPlan.hashJoin(
+                right,
+                left,
+                leftKeys: rightKeys,
+                rightKeys: leftKeys,
+                kind: .left,
+                nullAware: false
+            )
+            let rightWidth = b.scope.entries.count
+            let types = joined.types
+            let order = (0..<width).map { rightWidth + $0 } + (0..<rightWidth).map { $0 }
+            return .project(joined, order.map { .column($0, types[$0], name: "#\($0)") })
         }
     }
 

@@ -175,6 +175,16 @@ public final class QueryExecutor {
                 guard let batch = try joined.next() else { return nil }
                 return RecordBatch(schema: schema, columns: indices.map { batch.columns[$0] })
             }
+        case .hashJoin(let left, let right, let leftKeys, let rightKeys, let kind, let nullAware):
+            var joined = try HashJoin(
+                probe: try renamed(try stream(left), prefix: "l"),
+                build: try renamed(try stream(right), prefix: "r"),
+                probeKeys: leftKeys.map { "l\($0)" },
+                buildKeys: rightKeys.map { "r\($0)" },
+                kind: kind,
+                nullAwareAnti: nullAware
+            )
+            return ClosureBatchStream(schema: schema) { try joined.next().map { Self.positional($0, schema) } }
         case .cross(let left, let right):
             var outer = try stream(left)
             var innerStream = try stream(right)

@@ -65,6 +65,26 @@ extension QueryPlan {
             let newWidth = l.types.count
             for (old, new) in rm { map[width + old] = newWidth + new }
             return (.join(l, r, leftKeys: leftKeys.map { lm[$0]! }, rightKeys: rightKeys.map { rm[$0]! }), map)
+        case .hashJoin(let left, let right, let leftKeys, let rightKeys, let kind, let nullAware):
+            let width = left.types.count
+            let (l, lm) = left.pruned(keeping: Set(required.filter { $0 < width }).union(leftKeys))
+            let (r, rm) = right.pruned(
+                keeping: Set(required.filter { $0 >= width }.map { $0 - width }).union(rightKeys)
+            )
+            var map = lm
+            let newWidth = l.types.count
+            if kind != .semi && kind != .anti { for (old, new) in rm { map[width + old] = newWidth + new } }
+            return (
+                .hashJoin(
+                    l,
+                    r,
+                    leftKeys: leftKeys.map { lm[$0]! },
+                    rightKeys: rightKeys.map { rm[$0]! },
+                    kind: kind,
+                    nullAware: nullAware
+                ),
+                map
+            )
         case .cross(let left, let right):
             let width = left.types.count
             let (l, lm) = left.pruned(keeping: Set(required.filter { $0 < width }))

@@ -37,6 +37,9 @@ public indirect enum QueryPlan: Sendable, Hashable {
     case distinct(QueryPlan)
     /// Inner equi-join: the left columns, then the right ones.
     case join(QueryPlan, QueryPlan, leftKeys: [Int], rightKeys: [Int])
+    /// Hash equi-join, the right side held in memory: `inner`, `left` and `full` give the left columns then the
+    /// right ones; `semi` and `anti` the left columns only.
+    case hashJoin(QueryPlan, QueryPlan, leftKeys: [Int], rightKeys: [Int], kind: HashJoin.Kind, nullAware: Bool)
     /// Every pair of rows: the left columns, then the right ones.
     case cross(QueryPlan, QueryPlan)
     /// The rows of both (types already alike).
@@ -54,6 +57,8 @@ public indirect enum QueryPlan: Sendable, Hashable {
         case .aggregate(let input, let keyCount, let aggregates):
             Array(input.types.prefix(keyCount)) + aggregates.map(\.type)
         case .join(let left, let right, _, _), .cross(let left, let right): left.types + right.types
+        case .hashJoin(let left, let right, _, _, let kind, _):
+            kind == .semi || kind == .anti ? left.types : left.types + right.types
         }
     }
 }
@@ -106,6 +111,14 @@ extension QueryPlan: CustomStringConvertible {
         case .join(let left, let right, let leftKeys, let rightKeys):
             lines.append(
                 "\(indent)inner join (sort-merge) on left [\(columns(leftKeys))] = right [\(columns(rightKeys))]"
+            )
+            left.render(into: &lines, depth: depth + 1)
+            right.render(into: &lines, depth: depth + 1)
+        case .hashJoin(let left, let right, let leftKeys, let rightKeys, let kind, let nullAware):
+            let name = kind == .anti && nullAware ? "anti (NOT IN)" : kind.rawValue
+            lines.append(
+                "\(indent)\(name) join (hash, right side built in memory) on left [\(columns(leftKeys))] = "
+                    + "right [\(columns(rightKeys))]"
             )
             left.render(into: &lines, depth: depth + 1)
             right.render(into: &lines, depth: depth + 1)
