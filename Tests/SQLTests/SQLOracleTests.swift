@@ -97,6 +97,12 @@ struct SQLOracleTests {
         unordered("SELECT k FROM t WHERE k NOT IN (SELECT k FROM u)"),
         unordered("SELECT k, v FROM t WHERE v > 0 AND k IN (SELECT k FROM u WHERE w >= 20)"),
         unordered("SELECT k FROM t WHERE k NOT IN (SELECT k FROM empty)"),
+        unordered("SELECT k, s FROM t WHERE EXISTS (SELECT 1 FROM u WHERE u.k = t.k AND u.w > 15)"),
+        unordered("SELECT k, s FROM t WHERE NOT EXISTS (SELECT * FROM u WHERE u.k = t.k)"),
+        unordered("SELECT k FROM t WHERE EXISTS (SELECT 1 FROM u WHERE w > 70)"),
+        unordered("SELECT k FROM t WHERE NOT EXISTS (SELECT 1 FROM empty)"),
+        unordered("SELECT name FROM u WHERE EXISTS (SELECT 1 FROM t WHERE t.k = u.k AND t.v > 0) AND w > 0"),
+        // The seed's tables.
         ordered("SELECT * FROM marketing_qs LIMIT 10"),
         unordered(
             "SELECT date, sum(forecasted_monthly_revenue), count(*) FROM salespipeline_qs "

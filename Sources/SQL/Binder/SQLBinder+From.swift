@@ -28,7 +28,16 @@ extension SQLBinder {
         let parts = filter.map(splitConjuncts) ?? []
         var conjuncts: [BoundExpression] = []
         var memberships: [(SQLExpression, SQLQuery, Bool, SQLLocation)] = []
+        var existences: [(SQLQuery, Bool, SQLLocation)] = []
         for part in parts {
+            if case .exists(let query, let negated) = part.kind {
+                existences.append((query, negated, part.location))
+                continue
+            }
+            if case .unary(.not, let inner) = part.kind, case .exists(let query, let negated) = inner.kind {
+                existences.append((query, !negated, part.location))
+                continue
+            }
             if case .inQuery(let value, let query, let negated) = part.kind {
                 memberships.append((value, query, negated, part.location))
                 continue
@@ -73,7 +82,83 @@ extension SQLBinder {
             )
             plan = .project(joined, (0..<width).map { .column($0, scope.entries[$0].type, name: "#\($0)") })
         }
+        for (query, negated, location) in existences {
+            plan = try exists(query, negated: negated, outer: plan, scope: scope, at: location)
+        }
         return (plan, scope, remaining)
+    }
+
+    /// `[NOT] EXISTS (SELECT … FROM … WHERE …)` over `outer` (columns as `scope`), decorrelated: the subquery's
+    /// conditions on its own columns filter it, its equalities with outer columns become the keys of a hash semi
+    /// (anti) join. Other conditions naming outer columns are not supported yet.
+    private func exists(
+        _ query: SQLQuery,
+        negated: Bool,
+        outer: QueryPlan,
+        scope: SQLScope,
+        at location: SQLLocation
+    ) throws(SQLError) -> QueryPlan {
+        guard case .select(let select) = query.body, select.groupBy.isEmpty, select.having == nil, query.with.isEmpty
+        else {
+            throw error("EXISTS supports a plain SELECT … FROM … WHERE … subquery only", at: location)
+        }
+        var (inner, innerScope, innerConjuncts) = try bindFrom(select.from, filter: nil)
+        for conjunct in innerConjuncts { inner = .filter(inner, conjunct) }
+        let innerWidth = innerScope.entries.count
+        var both = innerScope
+        both.entries += scope.entries
+        var outerKeys: [Int] = []
+        var innerKeys: [Int] = []
+        for part in select.filter.map(splitConjuncts) ?? [] {
+            if let own = try? bind(part, SQLBindingContext(scope: innerScope)) {
+                inner = .filter(inner, try coerce(own, to: .boolean, at: part.location, what: "WHERE"))
+                continue
+            }
+            let correlated = try bind(part, SQLBindingContext(scope: both))
+            guard case .compare(.equal, .column(let x, let tx, _), .column(let y, let ty, _)) = correlated, tx == ty,
+                (x < innerWidth) != (y < innerWidth)
+            else {
+                throw error(
+                    "a correlated condition of EXISTS must be an equality between a column of the subquery and one of "
+                        + "the outer query (of one type); not supported yet: \(part)",
+                    at: part.location
+                )
+            }
+            innerKeys.append(min(x, y))
+            outerKeys.append(max(x, y) - innerWidth)
+        }
+        var probe = outer
+        var build = inner
+        if outerKeys.isEmpty {
+            // Uncorrelated: every outer row or none, on a constant key.
+            let width = scope.entries.count
+            probe = .project(
+                outer,
+                (0..<width).map { .column($0, scope.entries[$0].type, name: "#\($0)") } + [
+                    .constant(.boolean(true), .boolean)
+                ]
+            )
+            build = .project(inner, [.constant(.boolean(true), .boolean)])
+            outerKeys = [width]
+            innerKeys = [0]
+            let joined = QueryPlan.hashJoin(
+                probe,
+                build,
+                leftKeys: outerKeys,
+                rightKeys: innerKeys,
+                kind: negated ? .anti : .semi,
+                nullAware: false
+            )
+            return .project(joined, (0..<width).map { .column($0, scope.entries[$0].type, name: "#\($0)") })
+        }
+        return .hashJoin(
+            probe,
+            build,
+            leftKeys: outerKeys,
+            rightKeys: innerKeys,
+            kind: negated ? .anti : .semi,
+            nullAware: false
+        )
     }
 
     func splitConjuncts(_ expression: SQLExpression) -> [SQLExpression] {
