@@ -102,6 +102,16 @@ struct SQLOracleTests {
         unordered("SELECT k FROM t WHERE EXISTS (SELECT 1 FROM u WHERE w > 70)"),
         unordered("SELECT k FROM t WHERE NOT EXISTS (SELECT 1 FROM empty)"),
         unordered("SELECT name FROM u WHERE EXISTS (SELECT 1 FROM t WHERE t.k = u.k AND t.v > 0) AND w > 0"),
+        unordered("SELECT k, v FROM t WHERE v > (SELECT avg(v) FROM t)"),
+        unordered("SELECT k, (SELECT max(w) FROM u) - k FROM t WHERE k IS NOT NULL"),
+        unordered(
+            "WITH m AS (SELECT k, sum(w) AS total FROM u GROUP BY k) SELECT k FROM m WHERE total = (SELECT max(total) FROM m)"
+        ),
+        unordered("SELECT k FROM t WHERE k > (SELECT max(k) FROM empty)"),
+        unordered(
+            "SELECT t.k, u.w FROM t, u WHERE (t.k = u.k AND u.w > 15) OR (t.k = u.k AND t.v < 0) OR (u.k = t.k AND t.s = 'a')"
+        ),
+        unordered("SELECT k FROM t WHERE (k > 2 AND b) OR (k > 2 AND v < 2)"),
         // The seed's tables.
         ordered("SELECT * FROM marketing_qs LIMIT 10"),
         unordered(

@@ -1,3 +1,4 @@
+import Columnar
 import Engine
 import Foundation
 
@@ -63,13 +64,13 @@ extension SQLBinder {
                     )
             }
         case .binary(let op, let left, let right):
-            return try binary(op, left, right, context, at: location)
+            return folded(try binary(op, left, right, context, at: location))
         case .function(let name, let arguments, let distinct, let star):
             if Self.aggregateNames.contains(name) {
                 _ = (distinct, star)
                 throw error("aggregate function \(name) is not allowed here", at: location)
             }
-            return try function(name, arguments, context, at: location)
+            return folded(try function(name, arguments, context, at: location))
         case .cast(let operand, let typeName):
             let value = try bind(operand, context)
             let target = Self.type(typeName)
@@ -155,13 +156,53 @@ extension SQLBinder {
                 "DOY": .dayOfYear, "HOUR": .hour, "MINUTE": .minute, "SECOND": .second,
             ]
             return .function(functions[field]!, [operand], .bigint)
-        case .inQuery, .exists, .subquery:
+        case .subquery(let query):
+            // Uncorrelated: run once, then a constant. A reference to an outer column fails to bind here.
+            guard let scalarSubquery else { throw error("scalar subqueries are not supported here", at: location) }
+            let bound: BoundQuery
+            do {
+                bound = try bindQuery(query)
+            } catch {
+                throw self.error(
+                    "only uncorrelated scalar subqueries are supported yet: \(error.message)",
+                    at: location
+                )
+            }
+            guard bound.plan.types.count == 1 else {
+                throw self.error(
+                    "a scalar subquery must return one column, not \(bound.plan.types.count)",
+                    at: location
+                )
+            }
+            let value: SQLValue
+            do {
+                value = try scalarSubquery(bound.plan)
+            } catch let failure as SQLError {
+                throw failure
+            } catch {
+                throw self.error("scalar subquery: \(error)", at: location)
+            }
+            return .constant(value, bound.plan.types[0])
+        case .inQuery, .exists:
             throw error(
-                "IN (subquery) is supported as a condition of WHERE joined by AND; EXISTS and scalar subqueries are "
-                    + "not supported yet",
+                "IN (subquery) and EXISTS are supported as conditions of WHERE joined by AND; not inside other "
+                    + "expressions yet",
                 at: location
             )
         }
+    }
+
+    /// `expression` with constant subexpressions computed once (`DATE '1998-12-01' - INTERVAL '90' DAY`).
+    func folded(_ expression: BoundExpression) -> BoundExpression {
+        if case .constant = expression { return expression }
+        if case .column = expression { return expression }
+        guard expression.columns.isEmpty else { return expression }
+        let one = RecordBatch(
+            schema: Schema([Field("one", .boolean)]),
+            columns: [SQLColumns.constant(.boolean(true), .boolean, count: 1)]
+        )
+        guard let column = try? ExpressionEvaluator.evaluate(expression, one) else { return expression }
+        return .constant(SQLColumns.value(column, expression.type, at: 0), expression.type)
     }
 
     private func bind(_ literal: SQLLiteral, at location: SQLLocation) throws(SQLError) -> BoundExpression {

@@ -165,7 +165,35 @@ extension SQLBinder {
         if case .binary(.and, let left, let right) = expression.kind {
             return splitConjuncts(left) + splitConjuncts(right)
         }
+        if case .binary(.or, _, _) = expression.kind { return factored(expression) }
         return [expression]
+    }
+
+    /// `(a AND b) OR (a AND c)` as `a AND (b OR c)`: the conjuncts every branch of an `OR` shares come out of it, so
+    /// that a join key written in each branch (TPC-H Q19) is still a join key.
+    private func factored(_ expression: SQLExpression) -> [SQLExpression] {
+        func branches(_ e: SQLExpression) -> [SQLExpression] {
+            if case .binary(.or, let left, let right) = e.kind { return branches(left) + branches(right) }
+            return [e]
+        }
+        let terms = branches(expression).map(splitConjuncts)
+        guard terms.count > 1 else { return [expression] }
+        var common = terms[0].filter { conjunct in
+            terms.dropFirst().allSatisfy { $0.contains { $0.description == conjunct.description } }
+        }
+        var seen = Set<String>()
+        common = common.filter { seen.insert($0.description).inserted }
+        guard !common.isEmpty else { return [expression] }
+        let keys = Set(common.map(\.description))
+        var rest: [SQLExpression] = []
+        for term in terms {
+            let left = term.filter { !keys.contains($0.description) }
+            // A branch that is only common conjuncts makes the whole OR true once they hold.
+            guard let first = left.first else { return common }
+            rest.append(left.dropFirst().reduce(first) { SQLExpression(.binary(.and, $0, $1), at: $0.location) })
+        }
+        let disjunction = rest.dropFirst().reduce(rest[0]) { SQLExpression(.binary(.or, $0, $1), at: $0.location) }
+        return common + [disjunction]
     }
 
     private func splitConjuncts(_ expression: BoundExpression) -> [BoundExpression] {

@@ -19,6 +19,9 @@ public struct SQLBinder {
     var tableSchema: (SQLCatalog.Table) throws -> Schema
     /// The `WITH` queries visible, innermost last.
     var commonTables: [[String: SQLCommonTableExpression]] = []
+    /// Runs an uncorrelated scalar subquery's plan once and gives its single value (null for no row); without it,
+    /// scalar subqueries are an error.
+    public var scalarSubquery: ((QueryPlan) throws -> SQLValue)?
 
     /// A binder over `catalog` for statements of `text`; `tableSchema` opens a table to learn its columns.
     public init(catalog: SQLCatalog, text: String, tableSchema: @escaping (SQLCatalog.Table) throws -> Schema) {

@@ -64,7 +64,19 @@ public final class SQLSession {
             logger: logger
         )
         executors.append(executor)
-        let binder = SQLBinder(catalog: catalog, text: text, tableSchema: executor.schema(of:))
+        var binder = SQLBinder(catalog: catalog, text: text, tableSchema: executor.schema(of:))
+        binder.scalarSubquery = { plan in
+            var rows = try executor.stream(plan)
+            var value: SQLValue?
+            while let batch = try rows.next() {
+                guard batch.count > 0 else { continue }
+                guard value == nil, batch.count == 1 else {
+                    throw SQLError("a scalar subquery returned more than one row")
+                }
+                value = SQLColumns.value(batch.columns[0], plan.types[0], at: 0)
+            }
+            return value ?? .null
+        }
         switch statement {
         case .query(let query):
             let bound = try binder.bindQuery(query)
