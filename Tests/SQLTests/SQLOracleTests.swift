@@ -112,6 +112,7 @@ struct SQLOracleTests {
             "SELECT t.k, u.w FROM t, u WHERE (t.k = u.k AND u.w > 15) OR (t.k = u.k AND t.v < 0) OR (u.k = t.k AND t.s = 'a')"
         ),
         unordered("SELECT k FROM t WHERE (k > 2 AND b) OR (k > 2 AND v < 2)"),
+        unordered("SELECT 0.06 + 0.01 = 0.07, 0.3 - 0.1, 1.1 * 3"),
         // The seed's tables.
         ordered("SELECT * FROM marketing_qs LIMIT 10"),
         unordered(

@@ -268,6 +268,7 @@ extension SQLBinder {
             let type: SQLType = function == .addMicroseconds ? .timestamp : value.type
             return .function(function, [value, .constant(.bigint(amount), .bigint)], type)
         }
+        if let exact = decimalArithmetic(op, left, right) { return exact }
         let a = try bind(left, context)
         let b = try bind(right, context)
         switch op {
@@ -308,6 +309,34 @@ extension SQLBinder {
                 type
             )
         }
+    }
+
+    /// `0.06 + 0.01` between number literals, computed in decimal and only then made a DOUBLE, so that it is the
+    /// DOUBLE nearest 0.07, as a DECIMAL column's 0.07 is (TPC-H Q6), not 0.06999999999999999.
+    private func decimalArithmetic(
+        _ op: SQLBinaryOperator,
+        _ left: SQLExpression,
+        _ right: SQLExpression
+    ) -> BoundExpression? {
+        func number(_ e: SQLExpression) -> (Decimal, isInteger: Bool)? {
+            switch e.kind {
+            case .literal(.number(let text)): Decimal(string: text).map { ($0, false) }
+            case .literal(.integer(let digits)): Decimal(string: digits).map { ($0, true) }
+            default: nil
+            }
+        }
+        guard [.add, .subtract, .multiply].contains(op), let (a, aInteger) = number(left),
+            let (b, bInteger) = number(right),
+            !(aInteger && bInteger)
+        else { return nil }
+        let result: Decimal
+        switch op {
+        case .add: result = a + b
+        case .subtract: result = a - b
+        default: result = a * b
+        }
+        guard let value = Double(result.description) else { return nil }
+        return .constant(.double(value), .double)
     }
 
     /// `a op b` after bringing both to one type; a string constant meeting a date, timestamp, number or boolean is
