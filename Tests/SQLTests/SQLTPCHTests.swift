@@ -1,0 +1,89 @@
+import Foundation
+import Logging
+import SQL
+import TestSupport
+import Testing
+
+/// The TPC-H queries (`benchmarks/tpch/queries`) at scale factor 0.1, generated as Parquet at test time by
+/// tpchgen-cli: the ones Sluice runs answer as DuckDB does; the others fail saying what is missing.
+@Suite(.tags(.pythonPeers), .needsPythonPeers)
+struct SQLTPCHTests {
+    typealias Cell = SQLOracleTests.Cell
+
+    static let supported = [1, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 18, 19, 22]
+    static let unsupported: [(Int, String)] = [
+        (2, "only uncorrelated scalar subqueries are supported yet"),
+        (17, "only uncorrelated scalar subqueries are supported yet"),
+        (20, "only uncorrelated scalar subqueries are supported yet"),
+        (21, "a correlated condition of EXISTS must be an equality"),
+    ]
+
+    static func path(_ query: Int) -> String {
+        Paths.packageRoot.appendingPathComponent("benchmarks/tpch/queries")
+            .appendingPathComponent(String(format: "q%02d.sql", query)).path
+    }
+
+    struct Data: @unchecked Sendable {
+        var session: () -> SQLSession
+        var answers: [Int: [[Any]]]
+    }
+
+    static let data: Result<Data, any Error> = Result {
+        let directory = try Paths.temporaryDirectory("tpch-sf0.1")
+        let script = Bundle.module.url(forResource: "Fixtures/tpch_oracle", withExtension: "py")!.path
+        let output = try Subprocess.run(
+            Python.executable,
+            [script, "0.1", directory.path] + supported.map(path)
+        )
+        guard output.status == 0 else { throw Python.Failure(status: output.status, stderr: output.stderr) }
+        guard let lists = try JSONSerialization.jsonObject(with: Foundation.Data(output.stdout.utf8)) as? [[[Any]]]
+        else { throw Python.Failure(status: 0, stderr: "no JSON answers: \(output.stdout.prefix(300))") }
+        let tables = ["customer", "lineitem", "nation", "orders", "part", "partsupp", "region", "supplier"]
+        let entries = tables.map { "\"\($0)\": {\"format\": \"parquet\", \"path\": \"\($0).parquet\"}" }
+        let catalog = try SQLCatalog(
+            json: Foundation.Data(
+                "{\"default_database\": \"tpch\", \"databases\": {\"tpch\": {\"tables\": {\(entries.joined(separator: ", "))}}}}"
+                    .utf8
+            ),
+            source: "tpch catalog"
+        )
+        return Data(
+            session: {
+                SQLSession(catalog: catalog, store: nil, baseDirectory: directory.path, logger: Logger(label: "tpch"))
+            },
+            answers: Dictionary(uniqueKeysWithValues: zip(supported, lists))
+        )
+    }
+
+    @Test(arguments: supported)
+    func answersAsDuckDBDoes(query: Int) throws {
+        let data = try Self.data.get()
+        let text = try String(contentsOfFile: Self.path(query), encoding: .utf8)
+        var actual = try SQLOracleTests.rows(data.session(), text)
+        var expected = data.answers[query]!.map { $0.map(Cell.init(json:)) }
+        if !text.lowercased().contains("order by") {
+            let order: ([Cell], [Cell]) -> Bool = {
+                $0.map(\.key).joined(separator: "|") < $1.map(\.key).joined(separator: "|")
+            }
+            actual.sort(by: order)
+            expected.sort(by: order)
+        }
+        #expect(actual.count == expected.count, "Q\(query): \(actual.count) rows, DuckDB \(expected.count)")
+        for (row, (mine, theirs)) in zip(actual, expected).enumerated() where mine != theirs {
+            Issue.record("Q\(query): row \(row) is \(mine), DuckDB's is \(theirs)")
+            break
+        }
+    }
+
+    @Test(arguments: unsupported)
+    func theOthersSayWhatIsMissing(query: Int, missing: String) throws {
+        let data = try Self.data.get()
+        let text = try String(contentsOfFile: Self.path(query), encoding: .utf8)
+        #expect(throws: SQLError.self) { try SQLOracleTests.rows(data.session(), text) }
+        do {
+            _ = try SQLOracleTests.rows(data.session(), text)
+        } catch {
+            #expect("\(error)".contains(missing), "Q\(query): \(error)")
+        }
+    }
+}
