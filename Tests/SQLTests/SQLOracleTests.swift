@@ -113,6 +113,11 @@ struct SQLOracleTests {
         ),
         unordered("SELECT k FROM t WHERE (k > 2 AND b) OR (k > 2 AND v < 2)"),
         unordered("SELECT 0.06 + 0.01 = 0.07, 0.3 - 0.1, 1.1 * 3"),
+        unordered("SELECT k, v FROM t WHERE v > (SELECT avg(w) / 100 FROM u WHERE u.k = t.k)"),
+        unordered("SELECT name, w FROM u WHERE w = (SELECT max(w) FROM u u2 WHERE u2.k = u.k)"),
+        unordered(
+            "SELECT k FROM t WHERE k IN (SELECT k FROM u WHERE w < (SELECT sum(v) * 10 FROM t t2 WHERE t2.k = u.k))"
+        ),
         // The seed's tables.
         ordered("SELECT * FROM marketing_qs LIMIT 10"),
         unordered(

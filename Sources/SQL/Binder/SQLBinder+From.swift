@@ -22,10 +22,25 @@ extension SQLBinder {
             }
             return (.singleRow, SQLScope(), conjuncts ?? [])
         }
-        let relations = try from.map { reference throws(SQLError) in try bindReference(reference) }
+        // Correlated scalar subqueries become grouped derived tables joined on their correlation keys.
+        var from = from
+        var parts = filter.map(splitConjuncts) ?? []
+        var index = 0
+        while index < parts.count {
+            if let (rewritten, table, keys) = try decorrelatedScalar(parts[index], number: from.count) {
+                parts[index] = rewritten
+                from.append(table)
+                parts += keys
+            }
+            index += 1
+        }
+        var relations = try from.map { reference throws(SQLError) in try bindReference(reference) }
+        // The derived tables' columns are reachable only by their qualified names (not by `*`).
+        for r in relations.indices where isDerived(from[r]) {
+            for e in relations[r].scope.entries.indices { relations[r].scope.entries[e].qualifiedOnly = true }
+        }
         var scope = SQLScope()
         for relation in relations { scope.entries += relation.scope.entries }
-        let parts = filter.map(splitConjuncts) ?? []
         var conjuncts: [BoundExpression] = []
         var memberships: [(SQLExpression, SQLQuery, Bool, SQLLocation)] = []
         var existences: [(SQLQuery, Bool, SQLLocation)] = []
@@ -199,6 +214,81 @@ extension SQLBinder {
     private func splitConjuncts(_ expression: BoundExpression) -> [BoundExpression] {
         if case .and(let left, let right) = expression { return splitConjuncts(left) + splitConjuncts(right) }
         return [expression]
+    }
+
+    static let derivedPrefix = "__scalar"
+
+    private func isDerived(_ reference: SQLTableReference) -> Bool {
+        if case .subquery(_, let alias, _) = reference, alias?.hasPrefix(Self.derivedPrefix) == true { return true }
+        return false
+    }
+
+    /// `x op (SELECT agg(…) FROM … WHERE inner = outer AND …)`, correlated by equalities, as a join:
+    /// `(SELECT inner AS k0, agg(…) AS v FROM … WHERE … GROUP BY inner) AS __scalarN` added to `FROM`, the
+    /// conjunct comparing with `__scalarN.v`, and `outer = __scalarN.k0` joining it. A WHERE conjunct drops the rows
+    /// with no group either way (the subquery's null compares as unknown). `nil` when `conjunct` has no such
+    /// subquery, or it is uncorrelated (run once instead), or not of this form.
+    private func decorrelatedScalar(
+        _ conjunct: SQLExpression,
+        number: Int
+    ) throws(SQLError) -> (SQLExpression, SQLTableReference, [SQLExpression])? {
+        guard case .binary(let op, let left, let right) = conjunct.kind,
+            [.equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual].contains(op)
+        else { return nil }
+        let onRight: Bool
+        let query: SQLQuery
+        if case .subquery(let q) = right.kind {
+            onRight = true
+            query = q
+        } else if case .subquery(let q) = left.kind {
+            onRight = false
+            query = q
+        } else {
+            return nil
+        }
+        if (try? bindQuery(query)) != nil { return nil }
+        guard case .select(let select) = query.body, query.with.isEmpty, select.groupBy.isEmpty, select.having == nil,
+            select.items.count == 1, case .expression(let item, _) = select.items[0], !select.from.isEmpty
+        else { return nil }
+        var calls: [SQLExpression] = []
+        collectAggregates(item, into: &calls)
+        guard !calls.isEmpty else { return nil }
+        let (_, innerScope, _) = try bindFrom(select.from, filter: nil)
+        func binds(_ e: SQLExpression) -> Bool { (try? bind(e, SQLBindingContext(scope: innerScope))) != nil }
+        var own: [SQLExpression] = []
+        var keys: [(inner: SQLExpression, outer: SQLExpression)] = []
+        for part in select.filter.map(splitConjuncts) ?? [] {
+            if binds(part) {
+                own.append(part)
+                continue
+            }
+            guard case .binary(.equal, let x, let y) = part.kind else { return nil }
+            switch (binds(x), binds(y)) {
+            case (true, false): keys.append((x, y))
+            case (false, true): keys.append((y, x))
+            default: return nil
+            }
+        }
+        guard !keys.isEmpty else { return nil }
+        let alias = "\(Self.derivedPrefix)\(number)"
+        let location = conjunct.location
+        var derived = SQLSelect(
+            items: keys.enumerated().map { .expression($1.inner, alias: "k\($0)") } + [.expression(item, alias: "v")],
+            from: select.from,
+            groupBy: keys.map(\.inner)
+        )
+        if let first = own.first {
+            derived.filter = own.dropFirst().reduce(first) { SQLExpression(.binary(.and, $0, $1), at: $0.location) }
+        }
+        let value = SQLExpression(.column([alias, "v"]), at: location)
+        let rewritten = SQLExpression(.binary(op, onRight ? left : value, onRight ? value : right), at: location)
+        let joins = keys.enumerated().map { i, key in
+            SQLExpression(
+                .binary(.equal, key.outer, SQLExpression(.column([alias, "k\(i)"]), at: location)),
+                at: location
+            )
+        }
+        return (rewritten, .subquery(SQLQuery(body: .select(derived)), alias: alias, location: location), joins)
     }
 
     /// Joins `relations` (columns numbered across all of them in order) on the equalities among `conjuncts`;

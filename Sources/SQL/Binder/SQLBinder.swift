@@ -243,7 +243,7 @@ extension SQLBinder {
         return BoundQuery(plan: plan, names: names)
     }
 
-    private func collectAggregates(_ expression: SQLExpression, into calls: inout [SQLExpression]) {
+    func collectAggregates(_ expression: SQLExpression, into calls: inout [SQLExpression]) {
         switch expression.kind {
         case .function(let name, let arguments, _, _):
             if Self.aggregateNames.contains(name) {
