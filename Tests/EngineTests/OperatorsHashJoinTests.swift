@@ -62,6 +62,29 @@ struct OperatorsHashJoinTests {
         #expect(try pairs(join(probe, [], .anti, nullAware: true), buildTag: nil).count == 5)
     }
 
+    @Test func aResidualConditionDecidesWhichPairsJoin() throws {
+        // Pairs whose tags end in digits of different parity join: l1 with r0, l2 with r1; l0 meets only r2.
+        func join(_ kind: HashJoin.Kind) throws -> HashJoin {
+            try HashJoin(
+                probe: ArrayBatchStream(side(probe, key: "k", tag: "lt")),
+                build: ArrayBatchStream(side(build, key: "key", tag: "rt")),
+                probeKeys: ["k"],
+                buildKeys: ["key"],
+                kind: kind,
+                residual: { pairs in
+                    (0..<pairs.count).map { i in
+                        guard case .string(let l) = pairs.columns[1].value(at: i),
+                            case .string(let r) = pairs.columns[3].value(at: i)
+                        else { return false }
+                        return Int(String(l.last!))! % 2 != Int(String(r.last!))! % 2
+                    }
+                }
+            )
+        }
+        #expect(try pairs(join(.semi), buildTag: nil) == ["l1", "l2"])
+        #expect(try pairs(join(.anti), buildTag: nil) == ["l0", "l3", "l4"])
+    }
+
     @Test func anEmptyBuildSideGivesNullsOnTheLeft() throws {
         #expect(try pairs(join(probe, [], .left)) == ["l0|-", "l1|-", "l2|-", "l3|-", "l4|-"])
         #expect(try pairs(join(probe, [], .inner)) == [])

@@ -118,6 +118,8 @@ struct SQLOracleTests {
         unordered(
             "SELECT k FROM t WHERE k IN (SELECT k FROM u WHERE w < (SELECT sum(v) * 10 FROM t t2 WHERE t2.k = u.k))"
         ),
+        unordered("SELECT k, s FROM t WHERE EXISTS (SELECT 1 FROM t t2 WHERE t2.k = t.k AND t2.s <> t.s)"),
+        unordered("SELECT k, s FROM t WHERE NOT EXISTS (SELECT 1 FROM t t2 WHERE t2.k = t.k AND t2.v > t.v)"),
         // The seed's tables.
         ordered("SELECT * FROM marketing_qs LIMIT 10"),
         unordered(

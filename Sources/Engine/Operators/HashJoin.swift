@@ -11,6 +11,10 @@ import Columnar
 /// Output columns: the probe columns, then (except for `semi` and `anti`) the build columns. Key columns must have
 /// the same types on both sides. Memory holds the build side and one probe batch's output.
 public final class HashJoin: BatchStream {
+    /// A condition on a pair of rows beyond the keys: given a batch of candidate pairs (the probe columns, then the
+    /// build columns), whether each pair joins. Used by `semi` and `anti` (SQL's `EXISTS` with a `<>` correlation).
+    public typealias Residual = (RecordBatch) throws -> [Bool]
+
     /// What a probe row without a match, and a build row never matched, become.
     public enum Kind: String, Sendable, Hashable {
         case inner, left, full, semi, anti
@@ -21,6 +25,8 @@ public final class HashJoin: BatchStream {
     private let probeKeys: [String]
     private let kind: Kind
     private let nullAwareAnti: Bool
+    private let residual: Residual?
+    private let pairSchema: Schema
     private let build: RecordBatch
     private var table = GroupTable()
     /// Build rows of group g: bucketRows[bucketStart[g] ..< bucketStart[g + 1]].
@@ -38,9 +44,14 @@ public final class HashJoin: BatchStream {
         probeKeys: [String],
         buildKeys: [String],
         kind: Kind,
-        nullAwareAnti: Bool = false
+        nullAwareAnti: Bool = false,
+        residual: Residual? = nil
     ) throws {
         precondition(probeKeys.count == buildKeys.count && !probeKeys.isEmpty, "one build key per probe key")
+        precondition(
+            residual == nil || kind == .semi || kind == .anti,
+            "a residual condition is for semi and anti joins"
+        )
         for (p, b) in zip(probeKeys, buildKeys) {
             let probeType = probe.schema.fields[try probe.schema.requireIndex(of: p, for: "hash join")].type
             let buildType = build.schema.fields[try build.schema.requireIndex(of: b, for: "hash join")].type
@@ -58,6 +69,8 @@ public final class HashJoin: BatchStream {
         self.probeKeys = probeKeys
         self.kind = kind
         self.nullAwareAnti = nullAwareAnti
+        self.residual = residual
+        self.pairSchema = Schema(probe.schema.fields + all.schema.fields)
         self.matched = [Bool](repeating: false, count: all.count)
         var fields = probe.schema.fields
         if kind != .semi && kind != .anti {
@@ -130,6 +143,7 @@ public final class HashJoin: BatchStream {
         switch kind {
         case .semi, .anti:
             if kind == .anti, nullAwareAnti, buildHasNullKey { return nil }
+            if let residual { return try filtered(batch, keys: keys, groups: groups, residual: residual) }
             for i in 0..<n {
                 let null = keys.anyNull(i)
                 let hit = !null && groups[i] >= 0
@@ -164,6 +178,34 @@ public final class HashJoin: BatchStream {
         let left = batch.take(probeRows).columns
         let right = build.schema.fields.indices.map { c in Self.take(build, column: c, rows: buildRows) }
         return RecordBatch(schema: schema, columns: left + right)
+    }
+
+    /// Semi or anti join with a residual condition: a probe row matches when some build row of its key satisfies it.
+    private func filtered(
+        _ batch: RecordBatch,
+        keys: NormalizedKeys,
+        groups: [Int32],
+        residual: Residual
+    ) throws -> RecordBatch {
+        var probeRows: [Int32] = []
+        var buildRows: [Int32] = []
+        for i in 0..<batch.count where !keys.anyNull(i) && groups[i] >= 0 {
+            let group = Int(groups[i])
+            for r in bucketStart[group]..<bucketStart[group + 1] {
+                probeRows.append(Int32(i))
+                buildRows.append(bucketRows[r])
+            }
+        }
+        var hit = [Bool](repeating: false, count: batch.count)
+        if !probeRows.isEmpty {
+            let pairs = RecordBatch(
+                schema: pairSchema,
+                columns: batch.take(probeRows).columns + build.take(buildRows).columns
+            )
+            for (j, joins) in try residual(pairs).enumerated() where joins { hit[Int(probeRows[j])] = true }
+        }
+        let kept = (0..<batch.count).filter { hit[$0] == (kind == .semi) }.map { Int32($0) }
+        return RecordBatch(schema: schema, columns: batch.take(kept).columns)
     }
 
     /// Column `c` of `batch` at `rows`, null where a row is -1.

@@ -124,26 +124,43 @@ extension SQLBinder {
         both.entries += scope.entries
         var outerKeys: [Int] = []
         var innerKeys: [Int] = []
+        var conditions: [BoundExpression] = []
         for part in select.filter.map(splitConjuncts) ?? [] {
             if let own = try? bind(part, SQLBindingContext(scope: innerScope)) {
                 inner = .filter(inner, try coerce(own, to: .boolean, at: part.location, what: "WHERE"))
                 continue
             }
             let correlated = try bind(part, SQLBindingContext(scope: both))
-            guard case .compare(.equal, .column(let x, let tx, _), .column(let y, let ty, _)) = correlated, tx == ty,
+            if case .compare(.equal, .column(let x, let tx, _), .column(let y, let ty, _)) = correlated, tx == ty,
                 (x < innerWidth) != (y < innerWidth)
-            else {
-                throw error(
-                    "a correlated condition of EXISTS must be an equality between a column of the subquery and one of "
-                        + "the outer query (of one type); not supported yet: \(part)",
-                    at: part.location
-                )
+            {
+                innerKeys.append(min(x, y))
+                outerKeys.append(max(x, y) - innerWidth)
+            } else {
+                conditions.append(correlated)
             }
-            innerKeys.append(min(x, y))
-            outerKeys.append(max(x, y) - innerWidth)
         }
         var probe = outer
         var build = inner
+        if !conditions.isEmpty {
+            guard !outerKeys.isEmpty else {
+                throw error("a correlated EXISTS needs at least one equality with the outer query", at: location)
+            }
+            // Conditions over (inner, outer) columns, for pairs laid out (outer, inner).
+            let outerWidth = scope.entries.count
+            var map: [Int: Int] = [:]
+            for i in 0..<innerWidth { map[i] = outerWidth + i }
+            for j in 0..<outerWidth { map[innerWidth + j] = j }
+            let condition = conditions.dropFirst().reduce(conditions[0]) { BoundExpression.and($0, $1) }.remapped(map)
+            return .conditionalSemiJoin(
+                outer,
+                inner,
+                leftKeys: outerKeys,
+                rightKeys: innerKeys,
+                anti: negated,
+                condition: condition
+            )
+        }
         if outerKeys.isEmpty {
             // Uncorrelated: every outer row or none, on a constant key.
             let width = scope.entries.count

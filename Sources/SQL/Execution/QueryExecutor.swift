@@ -185,6 +185,24 @@ public final class QueryExecutor {
                 nullAwareAnti: nullAware
             )
             return ClosureBatchStream(schema: schema) { try joined.next().map { Self.positional($0, schema) } }
+        case .conditionalSemiJoin(let left, let right, let leftKeys, let rightKeys, let anti, let condition):
+            let pairTypes = left.types + right.types
+            var joined = try HashJoin(
+                probe: try renamed(try stream(left), prefix: "l"),
+                build: try renamed(try stream(right), prefix: "r"),
+                probeKeys: leftKeys.map { "l\($0)" },
+                buildKeys: rightKeys.map { "r\($0)" },
+                kind: anti ? .anti : .semi,
+                residual: { pairs in
+                    let mask = try ExpressionEvaluator.evaluate(
+                        condition,
+                        RecordBatch(schema: Self.schema(pairTypes), columns: pairs.columns)
+                    )
+                    let values = SQLColumns.booleans(mask)
+                    return (0..<pairs.count).map { values[$0] && !mask.isNull($0) }
+                }
+            )
+            return ClosureBatchStream(schema: schema) { try joined.next().map { Self.positional($0, schema) } }
         case .cross(let left, let right):
             var outer = try stream(left)
             var innerStream = try stream(right)

@@ -85,6 +85,24 @@ extension QueryPlan {
                 ),
                 map
             )
+        case .conditionalSemiJoin(let left, let right, let leftKeys, let rightKeys, let anti, let condition):
+            let width = left.types.count
+            let used = condition.columns
+            let (l, lm) = left.pruned(keeping: Set(required).union(leftKeys).union(used.filter { $0 < width }))
+            let (r, rm) = right.pruned(keeping: Set(rightKeys).union(used.filter { $0 >= width }.map { $0 - width }))
+            var pairs = lm
+            for (old, new) in rm { pairs[width + old] = l.types.count + new }
+            return (
+                .conditionalSemiJoin(
+                    l,
+                    r,
+                    leftKeys: leftKeys.map { lm[$0]! },
+                    rightKeys: rightKeys.map { rm[$0]! },
+                    anti: anti,
+                    condition: condition.remapped(pairs)
+                ),
+                lm
+            )
         case .cross(let left, let right):
             let width = left.types.count
             let (l, lm) = left.pruned(keeping: Set(required.filter { $0 < width }))

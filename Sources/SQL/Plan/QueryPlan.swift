@@ -40,6 +40,16 @@ public indirect enum QueryPlan: Sendable, Hashable {
     /// Hash equi-join, the right side held in memory: `inner`, `left` and `full` give the left columns then the
     /// right ones; `semi` and `anti` the left columns only.
     case hashJoin(QueryPlan, QueryPlan, leftKeys: [Int], rightKeys: [Int], kind: HashJoin.Kind, nullAware: Bool)
+    /// Hash semi (anti) join whose pairs must also satisfy `condition` (over the left columns, then the right ones):
+    /// the left rows with (without) such a pair.
+    case conditionalSemiJoin(
+        QueryPlan,
+        QueryPlan,
+        leftKeys: [Int],
+        rightKeys: [Int],
+        anti: Bool,
+        condition: BoundExpression
+    )
     /// Every pair of rows: the left columns, then the right ones.
     case cross(QueryPlan, QueryPlan)
     /// The rows of both (types already alike).
@@ -57,6 +67,7 @@ public indirect enum QueryPlan: Sendable, Hashable {
         case .aggregate(let input, let keyCount, let aggregates):
             Array(input.types.prefix(keyCount)) + aggregates.map(\.type)
         case .join(let left, let right, _, _), .cross(let left, let right): left.types + right.types
+        case .conditionalSemiJoin(let left, _, _, _, _, _): left.types
         case .hashJoin(let left, let right, _, _, let kind, _):
             kind == .semi || kind == .anti ? left.types : left.types + right.types
         }
@@ -119,6 +130,13 @@ extension QueryPlan: CustomStringConvertible {
             lines.append(
                 "\(indent)\(name) join (hash, right side built in memory) on left [\(columns(leftKeys))] = "
                     + "right [\(columns(rightKeys))]"
+            )
+            left.render(into: &lines, depth: depth + 1)
+            right.render(into: &lines, depth: depth + 1)
+        case .conditionalSemiJoin(let left, let right, let leftKeys, let rightKeys, let anti, let condition):
+            lines.append(
+                "\(indent)\(anti ? "anti" : "semi") join (hash, right side built in memory) on left "
+                    + "[\(columns(leftKeys))] = right [\(columns(rightKeys))] where \(condition)"
             )
             left.render(into: &lines, depth: depth + 1)
             right.render(into: &lines, depth: depth + 1)
