@@ -93,3 +93,57 @@ import Testing
         )
     }
 }
+
+/// `CREATE TABLE … AS` and `DROP TABLE`: the dataset is committed as a job's output is, pyarrow reads it back, and the
+/// catalog file gains and loses the table.
+@Suite(.tags(.pythonPeers), .needsPythonPeers)
+struct QueryCreateTableTests {
+    @Test func createTableAsWritesADatasetAndTheCatalogAndDropTableUndoesIt() throws {
+        let root = try Paths.temporaryDirectory("cli-ctas")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let catalog = root.appendingPathComponent("catalog.json")
+        let tables = root.appendingPathComponent("tables")
+        try """
+        {"default_database": "sampledb", "tables_location": "\(tables.path)", "databases": {"sampledb": {"tables": {
+          "salespipeline_qs": {"format": "csv", "path": "\(Paths.sample("SalesPipeline_QuickSightSample.csv").path)",
+            "columns": [{"name": "Date", "type": "date(M/d/yyyy)"}]}}}}}
+        """.write(to: catalog, atomically: true, encoding: .utf8)
+        func query(_ sql: String) throws -> Python.Output {
+            try SluiceBinary.run(["query", sql, "--catalog", catalog.path])
+        }
+        let create = try query(
+            "CREATE TABLE leads AS SELECT date, count(*) AS n, sum(forecasted_monthly_revenue) AS revenue "
+                + "FROM salespipeline_qs WHERE opportunity_stage = 'Lead' GROUP BY date"
+        )
+        #expect(create.status == 0, "\(create.stderr)")
+        #expect(create.stderr.contains("created table sampledb.leads at \(tables.path)/sampledb/leads (1802 rows)"))
+        let dataset = tables.appendingPathComponent("sampledb/leads")
+        let read = try Python.run(
+            """
+            import sys, pyarrow.dataset as ds
+            t = ds.dataset(sys.argv[1], format="parquet").to_table()
+            print(t.num_rows, t.schema.names, sum(t.column("n").to_pylist()), t.column("date").type)
+            """,
+            [dataset.path]
+        )
+        #expect(read == "1802 ['date', 'n', 'revenue'] 9141 date32[day]\n")
+        let top = try query("SELECT date, n FROM leads ORDER BY n DESC, date LIMIT 1")
+        #expect(top.stdout == "date,n\n2016-12-24,28\n", "\(top.stderr)")
+        let text = try String(contentsOf: catalog, encoding: .utf8)
+        #expect(text.contains("\"leads\""))
+        #expect(text.contains("\"salespipeline_qs\""))
+
+        let again = try query("CREATE TABLE leads AS SELECT 1 AS one")
+        #expect(again.status == 1)
+        #expect(again.stderr.contains("table sampledb.leads already exists"))
+
+        let drop = try query("DROP TABLE leads PURGE")
+        #expect(drop.status == 0, "\(drop.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dataset.path))
+        #expect(!(try String(contentsOf: catalog, encoding: .utf8)).contains("\"leads\""))
+        #expect(try query("DROP TABLE IF EXISTS leads").status == 0)
+        let gone = try query("SELECT * FROM leads")
+        #expect(gone.status == 1)
+        #expect(gone.stderr.contains("unknown table leads"))
+    }
+}

@@ -40,12 +40,20 @@ public struct SQLCatalog: Sendable {
     public var defaultDatabase: String
     /// Tables by database, then by name.
     public private(set) var databases: [String: [String: Table]]
-    /// The file the catalog was read from, when there is one.
+    /// The file the catalog was read from, when there is one; `CREATE TABLE` and `DROP TABLE` rewrite it.
     public var path: String?
+    /// Where `CREATE TABLE name AS …` writes the table's dataset: `<tablesLocation>/<database>/<name>` (a directory
+    /// relative to the current one, or an `s3://` prefix). The file's `tables_location`; default `output/sql`.
+    public var tablesLocation: String = "output/sql"
+    /// Each table's entry as the file had it (JSON), so that rewriting the file keeps what it said.
+    private var entries: [String: [String: Data]] = [:]
+    /// The default database the file names (`USE` changes ``defaultDatabase`` only for the session).
+    private var fileDefaultDatabase: String
 
     /// An empty catalog whose default database is `defaultDatabase`.
     public init(defaultDatabase: String = "default") {
         self.defaultDatabase = defaultDatabase.lowercased()
+        self.fileDefaultDatabase = self.defaultDatabase
         self.databases = [self.defaultDatabase: [:]]
     }
 
@@ -68,13 +76,15 @@ public struct SQLCatalog: Sendable {
         guard let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
             throw SQLError("\(source): expected a JSON object with \"databases\"")
         }
-        if let unknown = root.keys.sorted().first(where: { !["default_database", "databases"].contains($0) }) {
-            throw SQLError("\(source): unknown key \"\(unknown)\" (expected default_database, databases)")
+        let known = ["default_database", "databases", "tables_location"]
+        if let unknown = root.keys.sorted().first(where: { !known.contains($0) }) {
+            throw SQLError("\(source): unknown key \"\(unknown)\" (expected \(known.joined(separator: ", ")))")
         }
         guard let databases = root["databases"] as? [String: Any] else {
             throw SQLError("\(source): databases: expected an object of databases")
         }
         var tables: [String: [String: Table]] = [:]
+        var raw: [String: [String: Data]] = [:]
         for (database, value) in databases {
             guard let object = value as? [String: Any], let entries = object["tables"] as? [String: Any] else {
                 throw SQLError("\(source): databases.\(database): expected an object with \"tables\"")
@@ -97,12 +107,44 @@ public struct SQLCatalog: Sendable {
                     name: name.lowercased(),
                     input: input
                 )
+                raw[databaseName, default: [:]][name.lowercased()] =
+                    (try? JSONSerialization.data(withJSONObject: entry, options: [.sortedKeys])) ?? Data("{}".utf8)
             }
         }
         let defaultDatabase = (root["default_database"] as? String)?.lowercased() ?? tables.keys.sorted().first
         guard let defaultDatabase else { throw SQLError("\(source): no databases") }
         self.defaultDatabase = defaultDatabase
+        self.fileDefaultDatabase = defaultDatabase
         self.databases = tables
+        self.entries = raw
+        if let location = root["tables_location"] as? String { tablesLocation = location }
+    }
+
+    /// Rewrites the catalog file (when there is one) with the tables as they are now, atomically: the new text is
+    /// written beside it and renamed over it.
+    public func save() throws {
+        guard let path else { return }
+        var databases: [String: Any] = [:]
+        for (database, tables) in self.databases {
+            var objects: [String: Any] = [:]
+            for name in tables.keys {
+                let data = entries[database]?[name] ?? Data("{}".utf8)
+                objects[name] = try JSONSerialization.jsonObject(with: data)
+            }
+            databases[database] = ["tables": objects]
+        }
+        let root: [String: Any] = [
+            "default_database": fileDefaultDatabase, "tables_location": tablesLocation, "databases": databases,
+        ]
+        let data = try JSONSerialization.data(withJSONObject: root, options: [.prettyPrinted, .sortedKeys])
+        let temporary = path + ".sluice-tmp-\(getpid())"
+        do {
+            try data.write(to: URL(fileURLWithPath: temporary))
+            guard rename(temporary, path) == 0 else { throw SQLError("\(path): cannot replace the catalog file") }
+        } catch {
+            unlink(temporary)
+            throw SQLError("\(path): cannot write the catalog file: \(error)")
+        }
     }
 
     /// The table `parts` names (`table` in the default database, or `database.table`), or `nil`.
@@ -120,13 +162,17 @@ public struct SQLCatalog: Sendable {
         return databases[defaultDatabase].map { Array($0.keys) } ?? []
     }
 
-    /// Adds or replaces a table.
-    public mutating func register(_ table: Table) {
+    /// Adds or replaces a table; `entry` is its description for the catalog file (format and path when `nil`).
+    public mutating func register(_ table: Table, entry: Data? = nil) {
         databases[table.database, default: [:]][table.name] = table
+        let description: [String: Any] = ["format": table.input.format.rawValue, "path": table.input.defaultPath]
+        entries[table.database, default: [:]][table.name] =
+            entry ?? (try? JSONSerialization.data(withJSONObject: description, options: [.sortedKeys])) ?? Data()
     }
 
     /// Removes a table; returns it, or `nil` when there was none.
     @discardableResult public mutating func remove(database: String, name: String) -> Table? {
-        databases[database]?.removeValue(forKey: name)
+        entries[database]?.removeValue(forKey: name)
+        return databases[database]?.removeValue(forKey: name)
     }
 }

@@ -125,9 +125,105 @@ public final class SQLSession {
                     schema.fields.map { .varchar(SQLType($0.type).description.lowercased()) },
                 ]
             )
-        case .createTableAs, .dropTable:
-            throw SQLError("CREATE TABLE AS and DROP TABLE are not supported yet")
+        case .createTableAs(let name, let query):
+            return try createTable(name, query, binder: binder, executor: executor, text: text)
+        case .dropTable(let name, let ifExists, let purge):
+            return try dropTable(name, ifExists: ifExists, purge: purge, text: text)
         }
+    }
+
+    private func qualified(_ name: SQLName, text: String) throws -> (database: String, table: String) {
+        switch name.parts.count {
+        case 1: return (catalog.defaultDatabase, name.parts[0].lowercased())
+        case 2: return (name.parts[0].lowercased(), name.parts[1].lowercased())
+        default: throw SQLError("expected table or database.table, found \(name)", at: name.location, in: text)
+        }
+    }
+
+    /// `CREATE TABLE name AS query`: the rows written as a Parquet dataset under the catalog's tables location
+    /// through the jobs' atomic commit, then the table added to the catalog (and its file).
+    private func createTable(
+        _ name: SQLName,
+        _ query: SQLQuery,
+        binder: SQLBinder,
+        executor: QueryExecutor,
+        text: String
+    ) throws -> SQLResult {
+        let (database, table) = try qualified(name, text: text)
+        if catalog.databases[database]?[table] != nil {
+            throw SQLError(
+                "table \(database).\(table) already exists (DROP TABLE it first)",
+                at: name.location,
+                in: text
+            )
+        }
+        let bound = try binder.bindQuery(query)
+        var seen = Set<String>()
+        for column in bound.names where !seen.insert(column.lowercased()).inserted {
+            throw SQLError("CREATE TABLE AS: two columns are named \(column); give them different aliases")
+        }
+        let path = "\(catalog.tablesLocation)/\(database)/\(table)"
+        let location = try DataLocation(path, relativeTo: baseDirectory)
+        let schema = Schema(zip(bound.names, bound.plan.types).map { Field($0, $1.dataType) })
+        var rows = try executor.stream(bound.plan)
+        let named = ClosureBatchStream(schema: schema) {
+            try rows.next().map { RecordBatch(schema: schema, columns: $0.columns) }
+        }
+        let written = try DatasetWriter.write(named, to: location, store: store, logger: logger)
+        catalog.register(
+            SQLCatalog.Table(
+                database: database,
+                name: table,
+                input: JobInput(name: table, format: .parquet, defaultPath: path)
+            )
+        )
+        try catalog.save()
+        return SQLResult(
+            names: [],
+            types: [],
+            batches: ArrayBatchStream(schema: Schema([]), batches: []),
+            message: "created table \(database).\(table) at \(location) (\(written.rows) rows)"
+        )
+    }
+
+    /// `DROP TABLE [IF EXISTS] name [PURGE]`: the catalog entry goes; with `PURGE`, a local dataset's files too.
+    private func dropTable(_ name: SQLName, ifExists: Bool, purge: Bool, text: String) throws -> SQLResult {
+        let (database, table) = try qualified(name, text: text)
+        guard let entry = catalog.databases[database]?[table] else {
+            if ifExists {
+                return SQLResult(
+                    names: [],
+                    types: [],
+                    batches: ArrayBatchStream(schema: Schema([]), batches: []),
+                    message: "no table \(database).\(table)"
+                )
+            }
+            throw SQLError(
+                "unknown table \(name)"
+                    + SQLSuggestion.didYouMean(table, among: Array(catalog.databases[database]?.keys ?? [:].keys)),
+                at: name.location,
+                in: text
+            )
+        }
+        var purged = ""
+        if purge {
+            let location = try DataLocation(entry.input.defaultPath, relativeTo: baseDirectory)
+            guard case .local(let path) = location else {
+                throw SQLError(
+                    "DROP TABLE … PURGE removes local datasets only; \(location) is kept (drop without PURGE)"
+                )
+            }
+            try? FileManager.default.removeItem(atPath: path)
+            purged = " and removed \(path)"
+        }
+        catalog.remove(database: database, name: table)
+        try catalog.save()
+        return SQLResult(
+            names: [],
+            types: [],
+            batches: ArrayBatchStream(schema: Schema([]), batches: []),
+            message: "dropped table \(database).\(table)\(purged)"
+        )
     }
 
     /// A result of text columns given column by column.

@@ -33,7 +33,7 @@ final class SQLiteLockHolder: Sendable {
 
     /// Releases the lock; the exit status, or `nil` if it did not exit within a minute.
     func release() async -> Int32? {
-        FileManager.default.createFile(atPath: go, contents: nil)
+        _ = FileManager.default.createFile(atPath: go, contents: nil)
         return await process.wait(seconds: 60)
     }
 
