@@ -12,14 +12,24 @@ public final class QueryExecutor {
     public let baseDirectory: String
     /// Bytes the sorts and joins may hold before they spill.
     public let memoryBudget: Int
+    /// The most bytes of an inner join's side held whole as a hash join's build side; 0 makes every inner join a
+    /// sort-merge join. Default: a quarter of the memory budget, at most 64 MB.
+    public let hashBuildLimit: Int
     let logger: Logger
     private var scans: [DatasetScan] = []
 
     /// An executor reading tables from the local disk (relative to `baseDirectory`) or `store`.
-    public init(store: ObjectStore?, baseDirectory: String, memoryBudget: Int, logger: Logger) {
+    public init(
+        store: ObjectStore?,
+        baseDirectory: String,
+        memoryBudget: Int,
+        hashBuildLimit: Int? = nil,
+        logger: Logger
+    ) {
         self.store = store
         self.baseDirectory = baseDirectory
         self.memoryBudget = memoryBudget
+        self.hashBuildLimit = hashBuildLimit ?? min(memoryBudget / 4, 64 << 20)
         self.logger = logger
     }
 
@@ -158,23 +168,7 @@ public final class QueryExecutor {
                 return try second.next().map { Self.positional($0, schema) }
             }
         case .join(let left, let right, let leftKeys, let rightKeys):
-            let leftStream = try renamed(try stream(left), prefix: "l")
-            let rightStream = try renamed(try stream(right), prefix: "r")
-            var joined = try MergeJoin.joining(
-                left: leftStream,
-                right: rightStream,
-                leftKeys: leftKeys.map { "l\($0)" },
-                rightKeys: rightKeys.map { "r\($0)" },
-                memoryBudget: memoryBudget,
-                keepRightKeys: true
-            )
-            // The join's columns: every left column, then every right column, in their own orders.
-            let order = (0..<left.types.count).map { "l\($0)" } + (0..<right.types.count).map { "r\($0)" }
-            let indices = order.map { joined.schema.index(of: $0)! }
-            return ClosureBatchStream(schema: schema) {
-                guard let batch = try joined.next() else { return nil }
-                return RecordBatch(schema: schema, columns: indices.map { batch.columns[$0] })
-            }
+            return try innerJoin(left, right, leftKeys, rightKeys, schema: schema)
         case .hashJoin(let left, let right, let leftKeys, let rightKeys, let kind, let nullAware):
             var joined = try HashJoin(
                 probe: try renamed(try stream(left), prefix: "l"),
@@ -233,6 +227,85 @@ public final class QueryExecutor {
                     let b = inner.take(rightIndices)
                     return RecordBatch(schema: schema, columns: a.columns + b.columns)
                 }
+            }
+        }
+    }
+
+    /// The inner equi-join's strategy, from the sizes the inputs turn out to have: when either side ends within
+    /// ``hashBuildLimit`` bytes it is the build side of a ``HashJoin`` (the right one first, then the left); otherwise
+    /// both go through the sort-merge join, which spills past the memory budget. Output: left columns, then right.
+    private func innerJoin(
+        _ left: QueryPlan,
+        _ right: QueryPlan,
+        _ leftKeys: [Int],
+        _ rightKeys: [Int],
+        schema: Schema
+    ) throws -> any BatchStream {
+        let limit = hashBuildLimit
+        let rightSide = try Buffered(try renamed(try stream(right), prefix: "r"), limit: limit)
+        let leftSide = try Buffered(try renamed(try stream(left), prefix: "l"), limit: rightSide.complete ? -1 : limit)
+        let leftWidth = left.types.count
+        let rightWidth = right.types.count
+        if rightSide.complete || leftSide.complete {
+            let buildLeft = !rightSide.complete
+            var joined = try HashJoin(
+                probe: buildLeft ? rightSide.stream : leftSide.stream,
+                build: buildLeft ? leftSide.stream : rightSide.stream,
+                probeKeys: buildLeft ? rightKeys.map { "r\($0)" } : leftKeys.map { "l\($0)" },
+                buildKeys: buildLeft ? leftKeys.map { "l\($0)" } : rightKeys.map { "r\($0)" },
+                kind: .inner
+            )
+            // A built left side comes out after the probing right side's columns.
+            let order = buildLeft ? Array(rightWidth..<(rightWidth + leftWidth)) + Array(0..<rightWidth) : nil
+            return ClosureBatchStream(schema: schema) {
+                guard let batch = try joined.next() else { return nil }
+                return RecordBatch(schema: schema, columns: order.map { $0.map { batch.columns[$0] } } ?? batch.columns)
+            }
+        }
+        var joined = try MergeJoin.joining(
+            left: leftSide.stream,
+            right: rightSide.stream,
+            leftKeys: leftKeys.map { "l\($0)" },
+            rightKeys: rightKeys.map { "r\($0)" },
+            memoryBudget: memoryBudget,
+            keepRightKeys: true
+        )
+        // The join's columns: every left column, then every right column, in their own orders.
+        let names = (0..<leftWidth).map { "l\($0)" } + (0..<rightWidth).map { "r\($0)" }
+        let indices = names.map { joined.schema.index(of: $0)! }
+        return ClosureBatchStream(schema: schema) {
+            guard let batch = try joined.next() else { return nil }
+            return RecordBatch(schema: schema, columns: indices.map { batch.columns[$0] })
+        }
+    }
+
+    /// A stream read ahead until `limit` bytes or its end: ``complete`` says which, ``stream`` gives every batch.
+    private struct Buffered {
+        var stream: any BatchStream
+        var complete: Bool
+
+        init(_ source: any BatchStream, limit: Int) throws {
+            var source = source
+            var batches: [RecordBatch] = []
+            var bytes = 0
+            var ended = false
+            while limit > 0, bytes <= limit {
+                guard let batch = try source.next() else {
+                    ended = true
+                    break
+                }
+                bytes += batch.estimatedByteSize
+                batches.append(batch)
+            }
+            complete = ended
+            var index = 0
+            var rest = source
+            stream = ClosureBatchStream(schema: source.schema) {
+                if index < batches.count {
+                    index += 1
+                    return batches[index - 1]
+                }
+                return ended ? nil : try rest.next()
             }
         }
     }

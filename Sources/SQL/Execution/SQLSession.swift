@@ -25,6 +25,7 @@ public final class SQLSession {
     let store: ObjectStore?
     let baseDirectory: String
     let memoryBudget: Int
+    let hashBuildLimit: Int?
     let logger: Logger
     private var executors: [QueryExecutor] = []
 
@@ -34,8 +35,10 @@ public final class SQLSession {
         store: ObjectStore?,
         baseDirectory: String = FileManager.default.currentDirectoryPath,
         memoryBudget: Int = 1 << 30,
+        hashBuildLimit: Int? = nil,
         logger: Logger
     ) {
+        self.hashBuildLimit = hashBuildLimit
         self.catalog = catalog
         self.store = store
         self.baseDirectory = baseDirectory
@@ -61,6 +64,7 @@ public final class SQLSession {
             store: store,
             baseDirectory: baseDirectory,
             memoryBudget: memoryBudget,
+            hashBuildLimit: hashBuildLimit,
             logger: logger
         )
         executors.append(executor)

@@ -121,7 +121,8 @@ extension QueryPlan: CustomStringConvertible {
             input.render(into: &lines, depth: depth + 1)
         case .join(let left, let right, let leftKeys, let rightKeys):
             lines.append(
-                "\(indent)inner join (sort-merge) on left [\(columns(leftKeys))] = right [\(columns(rightKeys))]"
+                "\(indent)inner join on left [\(columns(leftKeys))] = right [\(columns(rightKeys))] (hash when a side "
+                    + "proves small, else sort-merge)"
             )
             left.render(into: &lines, depth: depth + 1)
             right.render(into: &lines, depth: depth + 1)
