@@ -120,6 +120,12 @@ struct SQLOracleTests {
         ),
         unordered("SELECT k, s FROM t WHERE EXISTS (SELECT 1 FROM t t2 WHERE t2.k = t.k AND t2.s <> t.s)"),
         unordered("SELECT k, s FROM t WHERE NOT EXISTS (SELECT 1 FROM t t2 WHERE t2.k = t.k AND t2.v > t.v)"),
+        unordered("SELECT count(*), sum(k) FROM sorted WHERE k >= 900"),
+        unordered("SELECT k, name FROM sorted WHERE 250 > k AND k >= 240"),
+        unordered(
+            "SELECT count(*) FROM sorted WHERE day BETWEEN DATE '2020-02-01' AND DATE '2020-02-05' AND name > 'n03'"
+        ),
+        unordered("SELECT k FROM sorted WHERE name = 'n0500' OR k = 7"),
         // The seed's tables.
         ordered("SELECT * FROM marketing_qs LIMIT 10"),
         unordered(
@@ -163,6 +169,7 @@ struct SQLOracleTests {
               "t": {"format": "parquet", "path": "t.parquet"},
               "u": {"format": "parquet", "path": "u.parquet"},
               "empty": {"format": "parquet", "path": "empty.parquet"},
+              "sorted": {"format": "parquet", "path": "sorted.parquet"},
               "salespipeline_qs": {"format": "csv", "path": "\(Paths.sample(samples[0].1).path)",
                 "columns": [{"name": "Date", "type": "date(M/d/yyyy)"}, {"name": "Target Close", "type": "date(M/d/yyyy)"}]},
               "marketing_qs": {"format": "csv", "path": "\(Paths.sample(samples[1].1).path)",
@@ -281,6 +288,24 @@ struct SQLOracleTests {
             default: self = .text(value as? String ?? "")
             }
         }
+    }
+
+    @Test func filtersOnAParquetTableSkipTheRowGroupsTheirStatisticsRuleOut() throws {
+        let oracle = try Self.oracle.get()
+        let session = Self.session(oracle.catalog, oracle.directory)
+        #expect(
+            try Self.rows(session, "SELECT count(*), sum(k) FROM sorted WHERE k >= 900") == [
+                [.integer(100), .integer(94_950)]
+            ]
+        )
+        #expect(session.rowGroupsSkipped == 9)
+        let dates = Self.session(oracle.catalog, oracle.directory)
+        _ = try Self.rows(dates, "SELECT k FROM sorted WHERE day < DATE '2020-01-11' AND k IS NOT NULL")
+        #expect(dates.rowGroupsSkipped == 9)
+        // A condition the statistics cannot judge skips nothing.
+        let other = Self.session(oracle.catalog, oracle.directory)
+        _ = try Self.rows(other, "SELECT k FROM sorted WHERE k % 100 = 0")
+        #expect(other.rowGroupsSkipped == 0)
     }
 
     static func rows(_ session: SQLSession, _ sql: String) throws -> [[Cell]] {

@@ -1,5 +1,6 @@
 import Columnar
 import Logging
+import Parquet
 
 /// The batches of a dataset read outside a job run (a SQL query's table, say): a ``JobInput``'s format, columns
 /// and CSV options at a location, read the way a job reads its inputs.
@@ -12,10 +13,13 @@ public final class DatasetScan: BatchStream {
     public var rowsRead: Int { stream.rowsRead }
     /// The bytes of the dataset's files read so far.
     public var bytesRead: Int { stream.bytesRead }
+    /// The Parquet row groups skipped by `rowGroupPredicates` so far.
+    public var rowGroupsSkipped: Int { stream.rowGroupsSkipped }
 
     /// Opens `input` at `location` (a file, a dataset directory or an S3 prefix), reading only `columns` (every
-    /// column when `nil`; CSV readers skip the others, Parquet readers do not decode them). The CSV reader's repairs
-    /// are logged as warnings on `logger`.
+    /// column when `nil`; CSV readers skip the others, Parquet readers do not decode them). Parquet row groups whose
+    /// statistics prove that no row satisfies every one of `rowGroupPredicates` are not read (the rows that are read
+    /// are not filtered by them). The CSV reader's repairs are logged as warnings on `logger`.
     ///
     /// - Throws: ``JobError`` or the readers' errors, naming the file or `s3://` key at fault.
     public init(
@@ -23,6 +27,7 @@ public final class DatasetScan: BatchStream {
         at location: DataLocation,
         store: ObjectStore?,
         columns: [String]? = nil,
+        rowGroupPredicates: [ParquetPredicate] = [],
         logger: Logger
     ) throws {
         let hooks = InputStream.Hooks(warn: { warning in
@@ -33,6 +38,7 @@ public final class DatasetScan: BatchStream {
             at: location,
             store: store,
             columns: columns.map { .only($0) } ?? .all,
+            predicates: rowGroupPredicates,
             hooks: hooks
         )
     }

@@ -42,6 +42,8 @@ final class InputStream: BatchStream {
     private(set) var rowsRead = 0
     /// The bytes of the files read so far (whole files, for the report of a query's scanned bytes).
     private(set) var bytesRead = 0
+    /// Parquet row groups skipped because their statistics rule out the predicates given.
+    private(set) var rowGroupsSkipped = 0
     private let produce: (InputStream) throws -> RecordBatch?
     private let hooks: Hooks
 
@@ -88,12 +90,14 @@ final class InputStream: BatchStream {
         return try open(input, at: location, store: store, columns: .declared, hooks: hooks)
     }
 
-    /// Opens `input` at `location`, reading `columns`.
+    /// Opens `input` at `location`, reading `columns`; a Parquet input skips the row groups whose statistics prove
+    /// that no row satisfies all of `predicates` (the rows read are not filtered by them).
     static func open(
         _ input: JobInput,
         at location: DataLocation,
         store: ObjectStore?,
         columns: Columns,
+        predicates: [ParquetPredicate] = [],
         hooks: Hooks
     ) throws -> InputStream {
         let files: [DatasetFile]
@@ -108,7 +112,15 @@ final class InputStream: BatchStream {
         }
         switch input.format {
         case .csv: return try openCSV(input, files: files, store: store, columns: columns, hooks: hooks)
-        case .parquet: return try openParquet(input, files: files, store: store, columns: columns, hooks: hooks)
+        case .parquet:
+            return try openParquet(
+                input,
+                files: files,
+                store: store,
+                columns: columns,
+                predicates: predicates,
+                hooks: hooks
+            )
         }
     }
 
@@ -194,9 +206,19 @@ final class InputStream: BatchStream {
         files: [DatasetFile],
         store: ObjectStore?,
         columns selection: Columns,
+        predicates: [ParquetPredicate],
         hooks: Hooks
     ) throws -> InputStream {
         let first = files[0].location
+        // The row groups of a file that may hold matching rows (all, when a predicate cannot be judged).
+        func selected(_ reader: ParquetReader) -> [Int] {
+            var groups = Set(reader.metadata.rowGroups.indices)
+            for predicate in predicates {
+                guard let matching = try? reader.rowGroups(matching: predicate) else { continue }
+                groups.formIntersection(matching)
+            }
+            return groups.sorted()
+        }
         let columns = selection.names
         var reader = try files[0].parquetReader(store: store)
         var schema = reader.schema
@@ -213,21 +235,25 @@ final class InputStream: BatchStream {
         let sizes = files.map(\.size)
         let total = sizes.reduce(0, +)
         var fileIndex = 0
-        var rowGroup = 0
+        var groups = selected(reader)
+        var skipped = reader.metadata.rowGroups.count - groups.count
+        var position = 0
         var doneBytes = 0
         let inputName = input.name
         // Narrow row groups are decoded two at a time, so that their few columns keep both cores busy.
         let groupsAtOnce = schema.fields.count < 2 * ProcessInfo.processInfo.activeProcessorCount ? 2 : 1
         var decoded: [RecordBatch] = []
         return InputStream(name: input.name, schema: schema, hooks: hooks) { stream in
+            stream.rowGroupsSkipped = skipped
             while fileIndex < files.count {
-                if !decoded.isEmpty || rowGroup < reader.metadata.rowGroups.count {
+                if !decoded.isEmpty || position < groups.count {
                     if decoded.isEmpty {
-                        let indices = Array(rowGroup..<min(rowGroup + groupsAtOnce, reader.metadata.rowGroups.count))
+                        let indices = Array(groups[position..<min(position + groupsAtOnce, groups.count)])
                         decoded = try reader.readRowGroups(indices, columns: columns).reversed()
                     }
                     var batch = decoded.removeLast()
-                    rowGroup += 1
+                    let rowGroup = groups[position] + 1
+                    position += 1
                     if batch.schema != schema {
                         guard batch.schema.fields.map(\.type) == schema.fields.map(\.type),
                             batch.schema.names == schema.names
@@ -249,7 +275,10 @@ final class InputStream: BatchStream {
                 fileIndex += 1
                 guard fileIndex < files.count else { return nil }
                 reader = try files[fileIndex].parquetReader(store: store)
-                rowGroup = 0
+                groups = selected(reader)
+                skipped += reader.metadata.rowGroups.count - groups.count
+                stream.rowGroupsSkipped = skipped
+                position = 0
             }
             // Asked again after the end.
             return nil

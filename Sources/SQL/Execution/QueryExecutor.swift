@@ -2,6 +2,7 @@ import Columnar
 import Engine
 import Foundation
 import Logging
+import Parquet
 
 /// Runs a ``QueryPlan`` on Engine's operators: scans through ``Engine/DatasetScan``, the hash group-by, the external
 /// sort (spilling past the memory budget) and the sort-merge join; each node is a pull-based ``BatchStream``.
@@ -35,15 +36,79 @@ public final class QueryExecutor {
 
     /// The bytes the scans of this executor have read.
     public var bytesScanned: Int { scans.reduce(0) { $0 + $1.bytesRead } }
+    /// The Parquet row groups its scans skipped by their statistics.
+    public var rowGroupsSkipped: Int { scans.reduce(0) { $0 + $1.rowGroupsSkipped } }
 
     /// Opens the table as its catalog entry describes it, to learn its columns.
     public func schema(of table: SQLCatalog.Table) throws -> Schema {
         try open(table, columns: nil).schema
     }
 
-    private func open(_ table: SQLCatalog.Table, columns: [String]?) throws -> DatasetScan {
+    private func open(
+        _ table: SQLCatalog.Table,
+        columns: [String]?,
+        predicates: [ParquetPredicate] = []
+    ) throws -> DatasetScan {
         let location = try DataLocation(table.input.defaultPath, relativeTo: baseDirectory)
-        return try DatasetScan(table.input, at: location, store: store, columns: columns, logger: logger)
+        return try DatasetScan(
+            table.input,
+            at: location,
+            store: store,
+            columns: columns,
+            rowGroupPredicates: predicates,
+            logger: logger
+        )
+    }
+
+    /// The filters right above a scan, as the row-group predicates of its Parquet reader: `column op constant`.
+    static func rowGroupPredicates(_ plan: QueryPlan, columns: [String]) -> [ParquetPredicate] {
+        guard case .filter(let input, let predicate) = plan else { return [] }
+        var result = rowGroupPredicates(input, columns: columns)
+        func conjuncts(_ e: BoundExpression) -> [BoundExpression] {
+            if case .and(let a, let b) = e { return conjuncts(a) + conjuncts(b) }
+            return [e]
+        }
+        let flipped: [SQLBinaryOperator: SQLBinaryOperator] = [
+            .less: .greater, .lessOrEqual: .greaterOrEqual, .greater: .less, .greaterOrEqual: .lessOrEqual,
+            .equal: .equal,
+        ]
+        let operators: [SQLBinaryOperator: ParquetPredicate.Operator] = [
+            .equal: .equal, .less: .less, .lessOrEqual: .lessOrEqual, .greater: .greater,
+            .greaterOrEqual: .greaterOrEqual,
+        ]
+        for conjunct in conjuncts(predicate) {
+            var comparison: (Int, SQLBinaryOperator, SQLValue)?
+            switch conjunct {
+            case .compare(let op, .column(let index, _, _), .constant(let value, _)): comparison = (index, op, value)
+            case .compare(let op, .constant(let value, _), .column(let index, _, _)):
+                comparison = flipped[op].map { (index, $0, value) }
+            case .isNull(.column(let index, _, _), let negated):
+                result.append(ParquetPredicate(columns[index], negated ? .isNotNull : .isNull))
+            default: break
+            }
+            guard let (index, op, value) = comparison, let parquetOperator = operators[op] else { continue }
+            let literal: Value
+            switch value {
+            case .bigint(let v): literal = .int(v)
+            case .double(let v): literal = .double(v)
+            case .varchar(let v): literal = .string(v)
+            case .date(let v): literal = .date(v)
+            case .timestamp(let v): literal = .timestamp(v, .microseconds, isAdjustedToUTC: false)
+            case .boolean(let v): literal = .boolean(v)
+            case .null: continue
+            }
+            result.append(ParquetPredicate(columns[index], parquetOperator, literal))
+        }
+        return result
+    }
+
+    /// The scan at the bottom of a chain of filters, if that is what `plan` is.
+    static func scanBelowFilters(_ plan: QueryPlan) -> (SQLCatalog.Table, [String])? {
+        switch plan {
+        case .scan(let table, let columns, _, _): (table, columns)
+        case .filter(let input, _): scanBelowFilters(input)
+        default: nil
+        }
     }
 
     static func schema(_ types: [SQLType]) -> Schema {
@@ -55,11 +120,14 @@ public final class QueryExecutor {
     }
 
     /// The batches of `plan`, their columns named `c0`, `c1`, … in the plan's order and typed by its types.
-    public func stream(_ plan: QueryPlan) throws -> any BatchStream {
+    public func stream(_ plan: QueryPlan) throws -> any BatchStream { try stream(plan, scanPredicates: []) }
+
+    /// `scanPredicates`: the row-group predicates of the scan at the bottom of a chain of filters.
+    private func stream(_ plan: QueryPlan, scanPredicates: [ParquetPredicate]) throws -> any BatchStream {
         let schema = Self.schema(plan.types)
         switch plan {
         case .scan(let table, let columns, _, _):
-            let scan = try open(table, columns: columns)
+            let scan = try open(table, columns: columns, predicates: scanPredicates)
             scans.append(scan)
             return ClosureBatchStream(schema: schema) {
                 guard let batch = try scan.next() else { return nil }
@@ -73,7 +141,12 @@ public final class QueryExecutor {
                 ]
             )
         case .filter(let input, let predicate):
-            var source = try stream(input)
+            // Filters right above a Parquet scan also choose the row groups it reads.
+            var predicates = scanPredicates
+            if predicates.isEmpty, let (table, columns) = Self.scanBelowFilters(input), table.input.format == .parquet {
+                predicates = Self.rowGroupPredicates(plan, columns: columns)
+            }
+            var source = try stream(input, scanPredicates: predicates)
             return ClosureBatchStream(schema: schema) {
                 while let batch = try source.next() {
                     let mask = try ExpressionEvaluator.evaluate(predicate, batch)

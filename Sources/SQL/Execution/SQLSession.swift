@@ -48,6 +48,8 @@ public final class SQLSession {
 
     /// The bytes of table data read by the statements so far.
     public var bytesScanned: Int { executors.reduce(0) { $0 + $1.bytesScanned } }
+    /// The Parquet row groups the statements' scans skipped by their statistics.
+    public var rowGroupsSkipped: Int { executors.reduce(0) { $0 + $1.rowGroupsSkipped } }
 
     /// Parses `text` and runs each statement in order, handing each result to `body` before the next starts.
     ///

@@ -33,6 +33,14 @@ def build(directory):
     pq.write_table(t, f"{directory}/t.parquet")
     pq.write_table(u, f"{directory}/u.parquet")
     pq.write_table(t.slice(0, 0), f"{directory}/empty.parquet")
+    # Ten row groups of 100 ascending keys: the row-group statistics let a filter skip most of them.
+    keys = list(range(1000))
+    sorted_table = pa.table({
+        "k": pa.array(keys, pa.int64()),
+        "day": pa.array([datetime.date(2020, 1, 1) + datetime.timedelta(days=k // 10) for k in keys], pa.date32()),
+        "name": pa.array([f"n{k:04d}" for k in keys], pa.string()),
+    })
+    pq.write_table(sorted_table, f"{directory}/sorted.parquet", row_group_size=100)
 
 
 def cell(value):
@@ -58,7 +66,7 @@ def main():
     directory, queries_path = sys.argv[1], sys.argv[2]
     spec = json.load(open(queries_path))
     con = duckdb.connect()
-    for name in ["t", "u", "empty"]:
+    for name in ["t", "u", "empty", "sorted"]:
         con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{directory}/{name}.parquet')")
     for table in spec["csv"]:
         columns = []
