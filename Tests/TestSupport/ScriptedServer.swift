@@ -55,7 +55,7 @@ public final class ScriptedServer: @unchecked Sendable {
     public var baseURL: String { "http://127.0.0.1:\(port)" }
 
     /// Starts the server (blocking until it reports its port).
-    public init(routes: [String: [Response]], lifetime: Int = 120) throws {
+    public init(routes: [String: [Response]], lifetime: Int = 600) throws {
         let directory = try Paths.temporaryDirectory("sfn-server")
         logURL = directory.appendingPathComponent("requests.json")
         var plan: [String: Any] = ["lifetime": lifetime, "log": logURL.path]
@@ -194,7 +194,7 @@ public func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) asy
 
 extension ScriptedServer {
     /// Starts a server without blocking the cooperative pool.
-    public static func start(routes: [String: [Response]], lifetime: Int = 120) async throws -> ScriptedServer {
+    public static func start(routes: [String: [Response]], lifetime: Int = 600) async throws -> ScriptedServer {
         try await offPool { try ScriptedServer(routes: routes, lifetime: lifetime) }
     }
 }
