@@ -43,8 +43,16 @@ extension MotoIntegrationTests {
             name: String
         ) async throws -> ExecutionDescription {
             let execution = try await flow.client.startExecution(stateMachineArn: machine.stateMachineArn, name: name)
+            // Both arrival states wait before either is reported, and the marketing file is reported first: once the
+            // sales file is reported, a PSD that fails ends the parallel state and closes the marketing wait.
+            #expect(
+                await eventually(seconds: 60) {
+                    let history = (try? await flow.client.getExecutionHistory(executionArn: execution)) ?? []
+                    return history.filter { $0.type == "ActivityScheduled" }.count >= 2
+                }
+            )
             for (file, arn) in [
-                (SeedStateMachine.salesFile, machine.salesArn), (SeedStateMachine.marketingFile, machine.marketingArn),
+                (SeedStateMachine.marketingFile, machine.marketingArn), (SeedStateMachine.salesFile, machine.salesArn),
             ] {
                 let path = flow.path("samples/\(file)")
                 let notify = try await flow.run(["notify", "--activity-arn", arn, "--file", path])
