@@ -337,13 +337,15 @@ struct SQLOracleTests {
         var expected = expectedRows.map { $0.map(Cell.init(json:)) }
         var actual = try rows(session(oracle.catalog, oracle.directory, hashJoins: hashJoins), query.sql)
         if !query.ordered {
-            let order: ([Cell], [Cell]) -> Bool = {
-                $0.map(\.key).joined(separator: "|") < $1.map(\.key).joined(separator: "|")
-            }
-            expected.sort(by: order)
-            actual.sort(by: order)
+            canonicalOrder(&expected)
+            canonicalOrder(&actual)
         }
         return SQLOracleTests.difference(actual, expected, label: query.sql)
+    }
+
+    /// Rows in one order whatever order an engine gave them in, for answers compared as multisets.
+    static func canonicalOrder(_ rows: inout [[Cell]]) {
+        rows.sort { $0.map(\.key).joined(separator: "|") < $1.map(\.key).joined(separator: "|") }
     }
 
     /// The first way two answers differ (row count, then the first unequal row), or `nil`.

@@ -62,11 +62,8 @@ struct SQLTPCHTests {
         var actual = try SQLOracleTests.rows(data.session(), text)
         var expected = data.answers[query]!.map { $0.map(Cell.init(json:)) }
         if !text.lowercased().contains("order by") {
-            let order: ([Cell], [Cell]) -> Bool = {
-                $0.map(\.key).joined(separator: "|") < $1.map(\.key).joined(separator: "|")
-            }
-            actual.sort(by: order)
-            expected.sort(by: order)
+            SQLOracleTests.canonicalOrder(&actual)
+            SQLOracleTests.canonicalOrder(&expected)
         }
         return SQLOracleTests.difference(actual, expected, label: "Q\(query)")
     }

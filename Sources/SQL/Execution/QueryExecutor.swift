@@ -169,33 +169,10 @@ public final class QueryExecutor {
                 return RecordBatch(schema: schema, columns: columns)
             }
         case .aggregate(let input, let keyCount, let aggregates):
-            var source = try stream(input)
-            let group = try GroupBy(
-                keys: (0..<keyCount).map { "c\($0)" },
-                aggregates: aggregates.enumerated().map { j, aggregate in
-                    Aggregate(aggregate.function, aggregate.column.map { "c\($0)" }, as: "a\(j)")
-                },
-                inputSchema: source.schema
-            )
-            var done = false
-            return ClosureBatchStream(schema: schema) {
-                guard !done else { return nil }
-                while let batch = try source.next() { try group.consume(batch) }
-                done = true
-                let result = group.finish()
-                return result.count == 0 && keyCount > 0 ? nil : Self.positional(result, schema)
-            }
+            return try grouped(try stream(input), keyCount: keyCount, aggregates: aggregates, schema: schema)
         case .distinct(let input):
-            var source = try stream(input)
-            let group = try GroupBy(keys: source.schema.names, aggregates: [], inputSchema: source.schema)
-            var done = false
-            return ClosureBatchStream(schema: schema) {
-                guard !done else { return nil }
-                while let batch = try source.next() { try group.consume(batch) }
-                done = true
-                let result = group.finish()
-                return result.count == 0 ? nil : Self.positional(result, schema)
-            }
+            // The distinct rows are the groups of every column, without aggregates.
+            return try grouped(try stream(input), keyCount: input.types.count, aggregates: [], schema: schema)
         case .sort(let input, let keys):
             var source = try stream(input)
             let sorter = try ExternalSorter(
@@ -301,6 +278,32 @@ public final class QueryExecutor {
                     return RecordBatch(schema: schema, columns: a.columns + b.columns)
                 }
             }
+        }
+    }
+
+    /// Engine's hash group-by on the first `keyCount` columns of `source`: the keys, then one column per aggregate.
+    /// With no keys there is always one row; with keys, none for an empty input.
+    private func grouped(
+        _ source: any BatchStream,
+        keyCount: Int,
+        aggregates: [PlanAggregate],
+        schema: Schema
+    ) throws -> any BatchStream {
+        var source = source
+        let group = try GroupBy(
+            keys: (0..<keyCount).map { "c\($0)" },
+            aggregates: aggregates.enumerated().map { j, aggregate in
+                Aggregate(aggregate.function, aggregate.column.map { "c\($0)" }, as: "a\(j)")
+            },
+            inputSchema: source.schema
+        )
+        var done = false
+        return ClosureBatchStream(schema: schema) {
+            guard !done else { return nil }
+            while let batch = try source.next() { try group.consume(batch) }
+            done = true
+            let result = group.finish()
+            return result.count == 0 && keyCount > 0 ? nil : Self.positional(result, schema)
         }
     }
 

@@ -1,35 +1,15 @@
 # The DuckDB side of SQLTPCHTests: generates TPC-H at the given scale factor as Parquet (tpchgen-cli), then answers
 # each query file; prints one JSON list.
 #   python tpch_oracle.py SCALE DIR QUERY.sql...
-import datetime
-import decimal
 import json
-import math
 import subprocess
 import sys
 from pathlib import Path
 
 import duckdb
+from oracle import cell  # the tagged JSON cells SQLOracleTests reads
 
 TABLES = ["customer", "lineitem", "nation", "orders", "part", "partsupp", "region", "supplier"]
-
-
-def cell(value):
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return {"b": value}
-    if isinstance(value, int):
-        return {"i": str(value)}
-    if isinstance(value, float):
-        return {"d": "nan" if math.isnan(value) else value}
-    if isinstance(value, decimal.Decimal):
-        return {"d": float(value)}
-    if isinstance(value, datetime.datetime):
-        return {"s": value.isoformat(sep=" ")}
-    if isinstance(value, datetime.date):
-        return {"s": value.isoformat()}
-    return {"s": str(value)}
 
 
 def main():
