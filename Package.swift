@@ -36,7 +36,7 @@ var targets: [Target] = [
     .target(name: "Engine", dependencies: ["Columnar", "CSV", "Parquet", "Storage", "S3", "AWS", logging, metrics]),
     // SQL: the lexer, the parser and its typed syntax tree (Athena/Trino's dialect where it and DuckDB agree), the
     // catalog, the binder and planner, and the executor over Engine's operators.
-    .target(name: "SQL", dependencies: ["Columnar", "Engine", "Parquet", logging]),
+    .target(name: "SQL", dependencies: ["Columnar", "Engine", "Parquet", "Storage", logging]),
     // AWS Step Functions client: the JSON protocol over `AWS`.
     .target(name: "StepFunctions", dependencies: ["AWS", httpClient, logging]),
     // Amazon SQS client (JSON protocol) over `AWS`: receive, delete, queue lookup.

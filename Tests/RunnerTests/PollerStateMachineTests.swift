@@ -42,20 +42,20 @@ import Testing
             case .notStarted:
                 break
             case .pollingIdle:
-                step(machine.start(recovered: []), [.poll])
+                step(machine.start(recovered: []), [.poll(0)])
             case .pollingWithOneRun:
-                step(machine.start(recovered: []), [.poll])
-                step(machine.pollReturned(one), [.startRun(one, stopAtOnce: false), .poll])
+                step(machine.start(recovered: []), [.poll(0)])
+                step(machine.pollReturned(one), [.startRun(one, activity: 0, stopAtOnce: false), .poll(0)])
             case .full:
-                step(machine.start(recovered: []), [.poll])
-                step(machine.pollReturned(one), [.startRun(one, stopAtOnce: false), .poll])
-                step(machine.pollReturned(two), [.startRun(two, stopAtOnce: false)])
+                step(machine.start(recovered: []), [.poll(0)])
+                step(machine.pollReturned(one), [.startRun(one, activity: 0, stopAtOnce: false), .poll(0)])
+                step(machine.pollReturned(two), [.startRun(two, activity: 0, stopAtOnce: false)])
             case .backingOff:
-                step(machine.start(recovered: []), [.poll])
-                step(machine.pollReturned(nil), [.poll])
-                step(machine.pollFailed(.transient("NetworkError: connection refused")), [.backOff(retry: 0)])
+                step(machine.start(recovered: []), [.poll(0)])
+                step(machine.pollReturned(nil), [.poll(0)])
+                step(machine.pollFailed(.transient("NetworkError: connection refused")), [.backOff(0, retry: 0)])
             case .drainingWithPollInFlight:
-                step(machine.start(recovered: []), [.poll])
+                step(machine.start(recovered: []), [.poll(0)])
                 step(machine.shutdownRequested(), [.armGraceTimer, .waitForPollInFlight])
             case .drainingWithRuns:
                 machine = State.full.machine()
@@ -106,12 +106,12 @@ import Testing
     /// The actions every event answers in every state; a pair not listed answers nothing.
     static let expected: [State: [Event: [Action]]] = [
         .notStarted: [
-            .start: [.poll],
+            .start: [.poll(0)],
             .shutdownRequested: [.armGraceTimer],
         ],
         .pollingIdle: [
-            .pollReturnedTask: [.startRun(task, stopAtOnce: false), .poll],
-            .pollReturnedNothing: [.poll],
+            .pollReturnedTask: [.startRun(task, activity: 0, stopAtOnce: false), .poll(0)],
+            .pollReturnedNothing: [.poll(0)],
             // The first poll failing, even transiently, means the worker cannot poll at all.
             .pollFailedTransiently: [
                 .armGraceTimer,
@@ -121,23 +121,23 @@ import Testing
             .shutdownRequested: [.armGraceTimer, .waitForPollInFlight],
         ],
         .pollingWithOneRun: [
-            .pollReturnedTask: [.startRun(task, stopAtOnce: false)],
-            .pollReturnedNothing: [.poll],
-            .pollFailedTransiently: [.backOff(retry: 0)],
+            .pollReturnedTask: [.startRun(task, activity: 0, stopAtOnce: false)],
+            .pollReturnedNothing: [.poll(0)],
+            .pollFailedTransiently: [.backOff(0, retry: 0)],
             .pollFailedFatally: [.armGraceTimer],
             .shutdownRequested: [.armGraceTimer, .waitForPollInFlight],
         ],
         .full: [
-            .runEnded: [.poll],
+            .runEnded: [.poll(0)],
             .shutdownRequested: [.armGraceTimer],
         ],
         .backingOff: [
-            .backoffElapsed: [.poll],
+            .backoffElapsed: [.poll(0)],
             .shutdownRequested: [.armGraceTimer, .finish(nil)],
         ],
         .drainingWithPollInFlight: [
             // A task the poll in flight brings is run, never dropped.
-            .pollReturnedTask: [.startRun(task, stopAtOnce: false)],
+            .pollReturnedTask: [.startRun(task, activity: 0, stopAtOnce: false)],
             .pollReturnedNothing: [.finish(nil)],
             .pollFailedTransiently: [.finish(nil)],
             .pollFailedFatally: [.finish(nil)],
@@ -147,7 +147,7 @@ import Testing
         ],
         .graceOverWithRuns: [:],
         .graceOverWithPollInFlight: [
-            .pollReturnedTask: [.startRun(task, stopAtOnce: true)],
+            .pollReturnedTask: [.startRun(task, activity: 0, stopAtOnce: true)],
             .pollReturnedNothing: [.finish(nil)],
             .pollFailedTransiently: [.finish(nil)],
             .pollFailedFatally: [.finish(nil)],
@@ -174,13 +174,13 @@ import Testing
 
     @Test func aBackoffCountsFailuresInARowAndAGoodPollResetsIt() {
         var machine = State.backingOff.machine()
-        #expect(machine.backoffElapsed() == [.poll])
-        #expect(machine.pollFailed(.transient("5xx")) == [.backOff(retry: 1)])
-        #expect(machine.backoffElapsed() == [.poll])
-        #expect(machine.pollFailed(.transient("5xx")) == [.backOff(retry: 2)])
-        #expect(machine.backoffElapsed() == [.poll])
-        #expect(machine.pollReturned(nil) == [.poll])
-        #expect(machine.pollFailed(.transient("5xx")) == [.backOff(retry: 0)])
+        #expect(machine.backoffElapsed() == [.poll(0)])
+        #expect(machine.pollFailed(.transient("5xx")) == [.backOff(0, retry: 1)])
+        #expect(machine.backoffElapsed() == [.poll(0)])
+        #expect(machine.pollFailed(.transient("5xx")) == [.backOff(0, retry: 2)])
+        #expect(machine.backoffElapsed() == [.poll(0)])
+        #expect(machine.pollReturned(nil) == [.poll(0)])
+        #expect(machine.pollFailed(.transient("5xx")) == [.backOff(0, retry: 0)])
         #expect(!machine.isPolling)
     }
 
@@ -199,7 +199,7 @@ import Testing
         var machine = Machine(concurrency: 2, activityArn: Self.arn)
         #expect(machine.start(recovered: runs) == [.startRecoveredRun(runs[0]), .startRecoveredRun(runs[1])])
         #expect(machine.runEnded() == [.startRecoveredRun(runs[2])])
-        #expect(machine.runEnded() == [.poll])
+        #expect(machine.runEnded() == [.poll(0)])
         #expect(machine.running == 1 && machine.isPolling)
     }
 
@@ -213,7 +213,7 @@ import Testing
 
     @Test func concurrencyIsAtLeastOne() {
         var machine = Machine(concurrency: 0, activityArn: Self.arn)
-        #expect(machine.start(recovered: []) == [.poll])
-        #expect(machine.pollReturned(Self.task) == [.startRun(Self.task, stopAtOnce: false)])
+        #expect(machine.start(recovered: []) == [.poll(0)])
+        #expect(machine.pollReturned(Self.task) == [.startRun(Self.task, activity: 0, stopAtOnce: false)])
     }
 }

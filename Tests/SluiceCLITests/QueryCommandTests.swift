@@ -21,7 +21,7 @@ import Testing
         let script = root.appendingPathComponent("report.sql")
         try """
         -- Leads by region, then the biggest region.
-        USE sampledb;
+        USE marketingandsales_qs;
         SELECT region, count(*) AS leads FROM salespipeline_qs
         WHERE opportunity_stage = 'Lead' GROUP BY region ORDER BY leads DESC, region LIMIT 2;
         """.write(to: script, atomically: true, encoding: .utf8)
@@ -83,9 +83,9 @@ import Testing
                 output: date, salesperson
                 project m.date, s.salesperson
                   inner join on left [#0] = right [#0] (hash when a side proves small, else sort-merge)
-                    scan sampledb.marketing_qs (csv samples/MarketingData_QuickSightSample.csv) columns: "Date"
+                    scan marketingandsales_qs.marketing_qs (csv samples/MarketingData_QuickSightSample.csv) columns: "Date"
                     filter (s.region = 'US')
-                      scan sampledb.salespipeline_qs (csv samples/SalesPipeline_QuickSightSample.csv) columns: "Date", \
+                      scan marketingandsales_qs.salespipeline_qs (csv samples/SalesPipeline_QuickSightSample.csv) columns: "Date", \
                 "Salesperson", "Region"
 
                 """

@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 
-/// What a finished job reports.
+/// What a finished job (or Athena-runner query) reports.
 public struct JobOutcome: Sendable, Hashable {
     /// The job's canonical name, e.g. `psd`.
     public var job: String
@@ -17,6 +17,8 @@ public struct JobOutcome: Sendable, Hashable {
     public var startedAt: Date
     /// When it completed.
     public var completedAt: Date
+    /// The query's own report, for an Athena-runner query.
+    public var query: QueryOutcome?
 
     /// Creates an outcome.
     public init(
@@ -35,6 +37,21 @@ public struct JobOutcome: Sendable, Hashable {
         self.output = output
         self.startedAt = startedAt
         self.completedAt = completedAt
+    }
+
+    /// The outcome of an Athena-runner query, recorded as job `query`: its result rows as rows written, its result
+    /// object as the output.
+    public init(query: QueryOutcome) {
+        self.init(
+            job: "query",
+            rowsRead: 0,
+            rowsWritten: query.rows,
+            rowsRejected: 0,
+            output: query.resultLocation,
+            startedAt: query.submittedAt,
+            completedAt: query.completedAt
+        )
+        self.query = query
     }
 }
 

@@ -71,16 +71,7 @@ extension JobInvocation {
 
     /// Parses a task input (see the type's documentation for the accepted shapes).
     public init(taskInput: String) throws {
-        var value = try Self.parseJSON(taskInput, original: taskInput)
-        // A JSON string holding JSON: the state's input was a string (up to two levels, as the Glue runner decodes).
-        var depth = 0
-        while let text = value as? String, depth < 2 {
-            value = try Self.parseJSON(text, original: taskInput)
-            depth += 1
-        }
-        guard let object = value as? [String: Any] else {
-            throw TaskInputError(reason: "expected a JSON object, got \(Self.kind(of: value))", input: taskInput)
-        }
+        let object = try Self.object(taskInput: taskInput)
         if object["GlueJobName"] != nil {
             self = try Self.glueRunner(object, input: taskInput)
         } else if object["job"] != nil {
@@ -91,6 +82,21 @@ extension JobInvocation {
                 input: taskInput
             )
         }
+    }
+
+    /// The JSON object a task input holds, also when it was JSON-encoded a second time as a string (a Pass state's
+    /// string `Result` reaches an activity so; up to two levels, as the seed's runners decode).
+    static func object(taskInput: String) throws -> [String: Any] {
+        var value = try Self.parseJSON(taskInput, original: taskInput)
+        var depth = 0
+        while let text = value as? String, depth < 2 {
+            value = try Self.parseJSON(text, original: taskInput)
+            depth += 1
+        }
+        guard let object = value as? [String: Any] else {
+            throw TaskInputError(reason: "expected a JSON object, got \(Self.kind(of: value))", input: taskInput)
+        }
+        return object
     }
 
     private static func glueRunner(_ object: [String: Any], input: String) throws -> JobInvocation {

@@ -7,7 +7,7 @@ extension ActivityWorker {
     func recover() async throws -> [JobRun] {
         let leftovers: [JobRun]
         do {
-            leftovers = try store.runs(state: .running, activityArn: configuration.activityArn)
+            leftovers = try configuration.activities.flatMap { try store.runs(state: .running, activityArn: $0.arn) }
         } catch {
             throw WorkerError(context: "cannot read the job state", underlying: "\(error)")
         }

@@ -3,34 +3,54 @@ import Logging
 import StepFunctions
 
 extension ActivityWorker {
-    /// Records a fresh task, then runs it.
-    func handle(_ task: ActivityTask, stopAtOnce: Bool) async {
+    /// Records a fresh task of `activity`, then runs it.
+    func handle(_ task: ActivityTask, activity: WorkerActivity, stopAtOnce: Bool) async {
         var run = JobRun(
             taskToken: task.taskToken,
-            activityArn: configuration.activityArn,
+            activityArn: activity.arn,
             workerName: configuration.workerName,
             job: nil,
             input: task.input
         )
-        run.job = try? JobInvocation(taskInput: task.input).job
+        switch activity.kind {
+        case .glue: run.job = try? JobInvocation(taskInput: task.input).job
+        case .athena: run.job = "query"
+        }
         do {
             try store.insert(run)
         } catch {
             // Never run untracked work: refuse the task explicitly.
             logger.error("cannot record a task; failing it", metadata: ["error": "\(error)"])
-            let cause = TaskReport.failureCause(
-                job: run.job,
-                runId: run.runId,
-                message: "cannot record the run: \(error)"
-            )
-            try? await service.sendTaskFailure(
-                taskToken: task.taskToken,
-                error: TaskReport.error(configuration.errorName),
-                cause: cause
-            )
+            let report = failureReport(run, activity: activity, requested: nil, message: "cannot record the run: \(error)")
+            try? await service.sendTaskFailure(taskToken: task.taskToken, error: report.error, cause: report.cause)
             return
         }
         await execute(run, stopAtOnce: stopAtOnce)
+    }
+
+    /// The `error` and `cause` of the failure of `run`, in the form of its activity's kind.
+    func failureReport(
+        _ run: JobRun,
+        activity: WorkerActivity,
+        requested: String?,
+        message: String
+    ) -> (error: String, cause: String) {
+        let cause: String
+        switch activity.kind {
+        case .glue:
+            cause = TaskReport.failureCause(job: run.job, requestedJob: requested, runId: run.runId, message: message)
+        case .athena:
+            let request = try? AthenaQueryRequest(taskInput: run.input)
+            cause = TaskReport.athenaFailureCause(
+                runId: run.runId,
+                queryExecutionId: AthenaQueryRequest.queryExecutionId(runId: run.runId),
+                queryString: request?.queryString ?? request?.namedQuery,
+                submittedAt: run.startedAt,
+                failedAt: Date(),
+                message: message
+            )
+        }
+        return (TaskReport.error(activity.errorName), cause)
     }
 
     /// Runs a recorded run to its end and records the end, as its ``RunStateMachine`` decides.
@@ -39,6 +59,10 @@ extension ActivityWorker {
         var logger = self.logger
         logger[metadataKey: "run_id"] = "\(run.runId)"
         logger[metadataKey: "job"] = "\(run.job ?? "?")"
+        if configuration.activities.count > 1 { logger[metadataKey: "activity"] = "\(run.activityArn)" }
+        // Recovery reads only the configured activities' runs.
+        let activity = configuration.activity(arn: run.activityArn) ?? WorkerActivity(arn: run.activityArn)
+        let metrics = self.metrics(activity.arn)
         var machine = RunStateMachine()
         metrics.runStarted()
 
@@ -52,32 +76,54 @@ extension ActivityWorker {
             input.finish()
         }
 
-        let invocation: JobInvocation
+        let requested: String?
+        let work: @Sendable (Logger) async throws -> JobOutcome
         do {
-            invocation = try JobInvocation(taskInput: run.input)
-            let canonical = try executor.resolve(invocation.job)
-            if run.job != canonical {
-                // Recorded under the job's own name (e.g. psd for ProcessSalesData).
-                run.job = canonical
-                record(run, logger: logger)
+            switch activity.kind {
+            case .glue:
+                let invocation = try JobInvocation(taskInput: run.input)
+                let canonical = try executor.resolve(invocation.job)
+                if run.job != canonical {
+                    // Recorded under the job's own name (e.g. psd for ProcessSalesData).
+                    run.job = canonical
+                    record(run, logger: logger)
+                }
+                requested = invocation.job
+                let executor = self.executor
+                work = { logger in try await executor.run(invocation, logger: logger) }
+            case .athena:
+                let request = try AthenaQueryRequest(taskInput: run.input)
+                guard let queries else { throw QueryFailure(queryString: nil, message: "this worker runs no SQL") }
+                let id = AthenaQueryRequest.queryExecutionId(runId: run.runId)
+                logger[metadataKey: "query_execution_id"] = "\(id)"
+                requested = nil
+                work = { logger in JobOutcome(query: try await queries.run(request, queryExecutionId: id, logger: logger)) }
             }
         } catch {
             // Refused before it starts: only its failure is reported (and sent again while unanswered).
             logger.error("task refused", metadata: ["error": "\(error)"])
             input.yield(.jobFinished(.failed("\(error)")))
             if stopAtOnce || graceOver { input.yield(.graceExpired) }
-            await drive(&machine, run: run, requested: nil, job: nil, events: events, input: input, logger: logger)
+            await drive(
+                &machine,
+                run: run,
+                activity: activity,
+                requested: nil,
+                job: nil,
+                events: events,
+                input: input,
+                logger: logger
+            )
             return
         }
         logger.info("job started", metadata: ["attempt": "\(run.attempts)"])
-        metrics.jobStarted(run.job ?? invocation.job)
+        metrics.jobStarted(run.job ?? requested ?? "?")
         if stopAtOnce || graceOver { input.yield(.graceExpired) }
 
         // The job's own task: it delivers its end as an event and may be abandoned if it ignores cancellation.
-        let executor = self.executor
-        let job = Task {
+        let job = Task { [logger] in
             do {
-                input.yield(.jobFinished(.succeeded(try await executor.run(invocation, logger: logger))))
+                input.yield(.jobFinished(.succeeded(try await work(logger))))
             } catch {
                 input.yield(.jobFinished(.failed("\(error)")))
             }
@@ -88,7 +134,8 @@ extension ActivityWorker {
             await drive(
                 &machine,
                 run: run,
-                requested: invocation.job,
+                activity: activity,
+                requested: requested,
                 job: job,
                 events: events,
                 input: input,
@@ -103,6 +150,7 @@ extension ActivityWorker {
     private func drive(
         _ machine: inout RunStateMachine,
         run: JobRun,
+        activity: WorkerActivity,
         requested: String?,
         job: Task<Void, Never>?,
         events: AsyncStream<RunEvent>,
@@ -137,13 +185,20 @@ extension ActivityWorker {
                     action = machine.reportDue()
                 }
                 // Reports are answered in line: while one is out, nothing else can change the run's end.
-                action = await settle(action, machine: &machine, run: run, requested: requested, logger: logger)
+                action = await settle(
+                    action,
+                    machine: &machine,
+                    run: run,
+                    activity: activity,
+                    requested: requested,
+                    logger: logger
+                )
                 perform(action, run: run, job: job, group: &group, events: input, logger: logger)
                 last = action
                 if case .finish = last { break }
             }
             group.cancelAll()
-            if case .finish(let end) = last { finish(run, end, logger: logger) }
+            if case .finish(let end) = last { finish(run, end, metrics: self.metrics(activity.arn), logger: logger) }
         }
     }
 
@@ -159,7 +214,7 @@ extension ActivityWorker {
         case .none, .reportSuccess, .reportFailure, .finish:
             break
         case .sendHeartbeat:
-            let (service, metrics) = (self.service, self.metrics)
+            let (service, metrics) = (self.service, self.metrics(run.activityArn))
             group.addTask {
                 let answer: RunStateMachine.HeartbeatAnswer
                 let start = ContinuousClock.now
@@ -210,6 +265,7 @@ extension ActivityWorker {
         _ action: RunStateMachine.Action,
         machine: inout RunStateMachine,
         run: JobRun,
+        activity: WorkerActivity,
         requested: String?,
         logger: Logger
     ) async -> RunStateMachine.Action {
@@ -225,7 +281,13 @@ extension ActivityWorker {
                 )
                 action = machine.successReported(answer)
             case .reportFailure(let message):
-                let answer = await reportFailure(run, message: message, requested: requested, logger: logger)
+                let answer = await reportFailure(
+                    run,
+                    activity: activity,
+                    message: message,
+                    requested: requested,
+                    logger: logger
+                )
                 action = machine.failureReported(answer)
             default:
                 return action
@@ -239,7 +301,12 @@ extension ActivityWorker {
         outcome: JobOutcome,
         logger: Logger
     ) async -> RunStateMachine.ReportAnswer {
-        let output = TaskReport.successOutput(requestedJob: requested, runId: run.runId, outcome: outcome)
+        let output =
+            if let query = outcome.query {
+                TaskReport.athenaSuccessOutput(runId: run.runId, outcome: query)
+            } else {
+                TaskReport.successOutput(requestedJob: requested, runId: run.runId, outcome: outcome)
+            }
         do {
             try await service.sendTaskSuccess(taskToken: run.taskToken, output: output)
             logger.info(
@@ -263,22 +330,15 @@ extension ActivityWorker {
 
     private func reportFailure(
         _ run: JobRun,
+        activity: WorkerActivity,
         message: String,
         requested: String? = nil,
         logger: Logger
     ) async -> RunStateMachine.ReportAnswer {
         logger.error("job failed", metadata: ["error": "\(message)"])
         do {
-            try await service.sendTaskFailure(
-                taskToken: run.taskToken,
-                error: TaskReport.error(configuration.errorName),
-                cause: TaskReport.failureCause(
-                    job: run.job,
-                    requestedJob: requested,
-                    runId: run.runId,
-                    message: message
-                )
-            )
+            let report = failureReport(run, activity: activity, requested: requested, message: message)
+            try await service.sendTaskFailure(taskToken: run.taskToken, error: report.error, cause: report.cause)
             return .accepted
         } catch let error as StepFunctionsError where error.code == .taskTimedOut {
             logger.error("cannot report failure: the task is closed", metadata: ["error": "\(error)"])
@@ -291,7 +351,7 @@ extension ActivityWorker {
         }
     }
 
-    private func finish(_ run: JobRun, _ end: RunStateMachine.End, logger: Logger) {
+    private func finish(_ run: JobRun, _ end: RunStateMachine.End, metrics: WorkerMetrics, logger: Logger) {
         var run = run
         run.state = end.state
         run.error = end.error

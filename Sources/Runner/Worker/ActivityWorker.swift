@@ -4,12 +4,16 @@ import ServiceLifecycle
 import StepFunctions
 import Synchronization
 
-/// A Step Functions activity worker that runs the jobs its tasks name: the Glue runner's replacement.
+/// A Step Functions activity worker that runs the jobs and queries its tasks name: the replacement of the seed's
+/// Glue runner and Athena runner.
 ///
-/// It long-polls the activity while fewer than ``WorkerConfiguration/concurrency`` jobs run. Each task is recorded
+/// It long-polls each of its activities (``WorkerConfiguration/activities``) while fewer than
+/// ``WorkerConfiguration/concurrency`` runs go, all activities sharing that one pool. A Glue-runner activity's tasks
+/// run jobs on the ``JobExecuting`` executor; an Athena-runner activity's tasks run SQL on the ``QueryExecuting``
+/// one and report the seed runner's keys (``TaskReport/athenaSuccessOutput(runId:outcome:)``). Each task is recorded
 /// in the ``JobStateStore`` *before* its job starts; the job heartbeats every
 /// ``WorkerConfiguration/heartbeatInterval`` and ends in `SendTaskSuccess` (see ``TaskReport/successOutput``) or
-/// `SendTaskFailure` with ``WorkerConfiguration/errorName``. A heartbeat answered `TaskTimedOut`,
+/// `SendTaskFailure` with the activity's ``WorkerActivity/errorName``. A heartbeat answered `TaskTimedOut`,
 /// `TaskDoesNotExist` or `InvalidToken` cancels the job and records why.
 ///
 /// On start it recovers runs a crash left `RUNNING`: a task whose token still takes a heartbeat is re-run,
@@ -29,9 +33,11 @@ public final class ActivityWorker: Service, Sendable {
     public let configuration: WorkerConfiguration
     let service: any ActivityService
     let executor: any JobExecuting
+    let queries: (any QueryExecuting)?
     let store: JobStateStore
     let logger: Logger
-    let metrics: WorkerMetrics
+    /// The metrics of each activity, by ARN.
+    let metrics: [String: WorkerMetrics]
     let shared = Mutex(Shared())
 
     /// What the driver shares between its tasks.
@@ -48,9 +54,9 @@ public final class ActivityWorker: Service, Sendable {
 
     /// Events for the ``PollerStateMachine``.
     enum Event: Sendable {
-        case pollReturned(ActivityTask?)
-        case pollFailed(PollerStateMachine.PollFailure)
-        case backoffElapsed
+        case pollReturned(Int, ActivityTask?)
+        case pollFailed(Int, PollerStateMachine.PollFailure)
+        case backoffElapsed(Int)
         case runEnded
         case shutdownRequested
         case graceExpired
@@ -66,23 +72,31 @@ public final class ActivityWorker: Service, Sendable {
         case reportDue
     }
 
-    /// Creates a worker.
+    /// Creates a worker whose Glue-runner tasks run on `executor` and whose Athena-runner tasks (when it polls an
+    /// activity of that kind) run on `queries`.
     public init(
         configuration: WorkerConfiguration,
         service: any ActivityService,
         executor: any JobExecuting,
+        queries: (any QueryExecuting)? = nil,
         store: JobStateStore,
         logger: Logger
     ) {
         self.configuration = configuration
         self.service = service
         self.executor = executor
+        self.queries = queries
         self.store = store
-        self.metrics = WorkerMetrics(activity: configuration.activityArn)
+        self.metrics = Dictionary(
+            uniqueKeysWithValues: configuration.activities.map { ($0.arn, WorkerMetrics(activity: $0.arn)) }
+        )
         var logger = logger
-        logger[metadataKey: "activity"] = "\(configuration.activityArn)"
+        if configuration.activities.count == 1 { logger[metadataKey: "activity"] = "\(configuration.activityArn)" }
         self.logger = logger
     }
+
+    /// The metrics of the activity whose ARN is `arn`.
+    func metrics(_ arn: String) -> WorkerMetrics { metrics[arn] ?? WorkerMetrics(activity: arn) }
 
     /// Whether a shutdown was requested.
     public var isShuttingDown: Bool { shared.withLock { $0.shuttingDown } }
@@ -109,8 +123,12 @@ public final class ActivityWorker: Service, Sendable {
             metadata: [
                 "worker": "\(configuration.workerName)", "concurrency": "\(configuration.concurrency)",
                 "heartbeat": "\(configuration.heartbeatInterval)", "state": "\(store.path)",
+                "activities": "\(configuration.activities.map { "\($0.kind.rawValue)=\($0.arn)" }.joined(separator: " "))",
             ]
         )
+        if queries == nil, let athena = configuration.activities.first(where: { $0.kind == .athena }) {
+            throw WorkerError(context: "cannot serve activity \(athena.arn)", underlying: "no SQL engine was given")
+        }
         let lock: JobStateLock
         do { lock = try store.lockForWorker() } catch {
             throw WorkerError(context: "cannot take the job state \(store.path)", underlying: "\(error)")
@@ -145,7 +163,7 @@ public final class ActivityWorker: Service, Sendable {
         }
         var machine = PollerStateMachine(
             concurrency: configuration.concurrency,
-            activityArn: configuration.activityArn
+            activities: configuration.activities.map(\.arn)
         )
         var failure: WorkerError?
         await withTaskGroup(of: Void.self) { group in
@@ -162,9 +180,9 @@ public final class ActivityWorker: Service, Sendable {
                 }
                 guard let event = await iterator.next() else { break }
                 switch event {
-                case .pollReturned(let task): actions = machine.pollReturned(task)
-                case .pollFailed(let failure): actions = machine.pollFailed(failure)
-                case .backoffElapsed: actions = machine.backoffElapsed()
+                case .pollReturned(let activity, let task): actions = machine.pollReturned(task, from: activity)
+                case .pollFailed(let activity, let failure): actions = machine.pollFailed(failure, from: activity)
+                case .backoffElapsed(let activity): actions = machine.backoffElapsed(activity)
                 case .runEnded: actions = machine.runEnded()
                 case .shutdownRequested: actions = machine.shutdownRequested()
                 case .graceExpired: actions = machine.graceExpired()
@@ -188,47 +206,48 @@ public final class ActivityWorker: Service, Sendable {
         events: AsyncStream<Event>.Continuation
     ) {
         switch action {
-        case .poll:
-            let (service, configuration, metrics) = (self.service, self.configuration, self.metrics)
+        case .poll(let index):
+            let activity = configuration.activities[index]
+            let (service, workerName, metrics) = (self.service, configuration.workerName, self.metrics(activity.arn))
             group.addTask {
                 let start = ContinuousClock.now
                 do {
                     // Never cancelled while the worker runs: a poll that brings a task must hand it over.
-                    let task = try await service.getActivityTask(
-                        activityArn: configuration.activityArn,
-                        workerName: configuration.workerName
-                    )
+                    let task = try await service.getActivityTask(activityArn: activity.arn, workerName: workerName)
                     metrics.polled(task: task != nil, after: ContinuousClock.now - start)
                     self.shared.withLock { shared in
                         shared.polledOnce = true
                         shared.pollsFailingSince = nil
                     }
-                    events.yield(.pollReturned(task))
+                    events.yield(.pollReturned(index, task))
                 } catch let error as StepFunctionsError where error.code.isRetryable {
                     metrics.pollFailed(transient: true)
                     self.shared.withLock { $0.pollsFailingSince = $0.pollsFailingSince ?? start }
-                    events.yield(.pollFailed(.transient("\(error)")))
+                    events.yield(.pollFailed(index, .transient("\(error)")))
                 } catch {
                     metrics.pollFailed(transient: false)
-                    events.yield(.pollFailed(.fatal("\(error)")))
+                    events.yield(.pollFailed(index, .fatal("\(error)")))
                 }
             }
-        case .backOff(let retry):
+        case .backOff(let index, let retry):
             let delay = configuration.pollRetry.delay(forRetry: retry)
             logger.warning(
                 "poll failed; polling again later",
-                metadata: ["failures_in_a_row": "\(retry + 1)", "retry_in": "\(delay)"]
+                metadata: [
+                    "failures_in_a_row": "\(retry + 1)", "retry_in": "\(delay)",
+                    "activity": "\(configuration.activities[index].arn)",
+                ]
             )
             group.addTask {
                 do { try await Task.sleep(for: delay) } catch { return }
-                events.yield(.backoffElapsed)
+                events.yield(.backoffElapsed(index))
             }
-        case .startRun(let task, let stopAtOnce):
+        case .startRun(let task, let index, let stopAtOnce):
             if machine.isStopping {
                 logger.info("the poll in flight at shutdown brought a task: running it within the grace period")
             }
             group.addTask {
-                await self.handle(task, stopAtOnce: stopAtOnce)
+                await self.handle(task, activity: self.configuration.activities[index], stopAtOnce: stopAtOnce)
                 events.yield(.runEnded)
             }
         case .startRecoveredRun(let run):

@@ -1,14 +1,18 @@
 import StepFunctions
 
-/// The polling side of an ``ActivityWorker``: when to poll the activity, when to back off, which runs to start,
-/// and when the worker may stop. Pure: it takes events and returns actions for the worker to carry out, and holds
-/// no clock, no network and no tasks.
+/// The polling side of an ``ActivityWorker``: when to poll each of its activities, when to back off, which runs to
+/// start, and when the worker may stop. Pure: it takes events and returns actions for the worker to carry out, and
+/// holds no clock, no network and no tasks.
 ///
-/// - It polls while fewer than `concurrency` runs are going, one poll at a time; each task a poll brings starts a
-///   run. Runs a crash left open (``start(recovered:)``) start first, within the same bound.
-/// - A poll that fails with a transient error (throttling, 5xx, network) after the activity was polled once is
-///   retried after a backoff (``Action/backOff(retry:)``, the retry count since the last good poll); any other
-///   poll failure, or a failure of the very first poll, stops the worker with a ``WorkerError``.
+/// - Each activity (by its index in `activities`) has at most one poll in flight. An activity is polled while the
+///   runs going plus the polls in flight are fewer than `concurrency`, so that all the tasks the polls may bring
+///   fit in the one pool the activities share; when not every activity can be polled at once, they take turns,
+///   starting after the one polled last. Each task a poll brings starts a run. Runs a crash left open
+///   (``start(recovered:)``) start first, within the same bound.
+/// - A poll that fails with a transient error (throttling, 5xx, network) after its activity was polled once is
+///   retried after a backoff (``Action/backOff(_:retry:)``, the retry count since that activity's last good
+///   poll); any other poll failure, or a failure of an activity's very first poll, stops the worker with a
+///   ``WorkerError``.
 /// - A shutdown request (or a fatal poll failure) stops polling and arms the grace timer. A poll in flight is
 ///   never cancelled: it is waited for, and a task it brings is run, so no task handed out is lost. When the
 ///   grace period is over, running runs are told to stop. The worker finishes once no run is going and no poll
@@ -16,12 +20,14 @@ import StepFunctions
 struct PollerStateMachine: Sendable {
     /// What the worker does next.
     enum Action: Sendable, Hashable {
-        /// Start one long poll of the activity.
-        case poll
-        /// Wait `RetryPolicy.delay(forRetry: retry)`, then deliver ``PollerStateMachine/backoffElapsed()``.
-        case backOff(retry: Int)
-        /// Record and run a task a poll brought; `stopAtOnce` when the grace period is already over.
-        case startRun(ActivityTask, stopAtOnce: Bool)
+        /// Start one long poll of the activity with this index.
+        case poll(Int)
+        /// Wait `RetryPolicy.delay(forRetry: retry)`, then deliver ``PollerStateMachine/backoffElapsed(_:)`` for
+        /// the activity with this index.
+        case backOff(Int, retry: Int)
+        /// Record and run a task a poll of the activity with this index brought; `stopAtOnce` when the grace
+        /// period is already over.
+        case startRun(ActivityTask, activity: Int, stopAtOnce: Bool)
         /// Run a run a previous worker left `RUNNING` (its task still takes heartbeats).
         case startRecoveredRun(JobRun)
         /// Start the grace period: deliver ``PollerStateMachine/graceExpired()`` when it is over.
@@ -57,21 +63,32 @@ struct PollerStateMachine: Sendable {
 
     /// The most runs at once.
     let concurrency: Int
-    /// The activity polled, for errors.
-    let activityArn: String
+    /// The activities polled (their ARNs, for errors), by index.
+    let activities: [String]
     /// The runs going now.
     private(set) var running = 0
-    private var poll = Poll.idle
+    private var polls: [Poll]
     private var phase = Phase.notStarted
     private var started = false
-    private var polledOnce = false
-    private var failuresInARow = 0
+    private var polledOnce: [Bool]
+    private var failuresInARow: [Int]
+    /// The activity whose turn it is to be polled first.
+    private var turn = 0
     private var recovered: [JobRun] = []
 
-    /// A poller for `concurrency` runs at once (at least one).
-    init(concurrency: Int, activityArn: String) {
+    /// A poller of `activities` (at least one) for `concurrency` runs at once (at least one).
+    init(concurrency: Int, activities: [String]) {
+        precondition(!activities.isEmpty, "a worker polls at least one activity")
         self.concurrency = max(1, concurrency)
-        self.activityArn = activityArn
+        self.activities = activities
+        self.polls = Array(repeating: .idle, count: activities.count)
+        self.polledOnce = Array(repeating: false, count: activities.count)
+        self.failuresInARow = Array(repeating: 0, count: activities.count)
+    }
+
+    /// A poller of one activity.
+    init(concurrency: Int, activityArn: String) {
+        self.init(concurrency: concurrency, activities: [activityArn])
     }
 
     /// Whether polling has stopped for good (shutdown requested, a fatal poll failure, or finished).
@@ -89,7 +106,10 @@ struct PollerStateMachine: Sendable {
     }
 
     /// Whether a poll is in flight.
-    var isPolling: Bool { poll == .inFlight }
+    var isPolling: Bool { polls.contains(.inFlight) }
+
+    /// The polls in flight.
+    var pollsInFlight: Int { polls.count { $0 == .inFlight } }
 
     /// The worker starts, with the runs recovery found still open.
     mutating func start(recovered: [JobRun]) -> [Action] {
@@ -101,41 +121,44 @@ struct PollerStateMachine: Sendable {
         return next()
     }
 
-    /// A poll returned, with a task or (after its long-poll timeout) without one.
-    mutating func pollReturned(_ task: ActivityTask?) -> [Action] {
-        guard poll == .inFlight else { return [] }
-        poll = .idle
-        polledOnce = true
-        failuresInARow = 0
+    /// A poll of activity `activity` returned, with a task or (after its long-poll timeout) without one.
+    mutating func pollReturned(_ task: ActivityTask?, from activity: Int = 0) -> [Action] {
+        guard polls.indices.contains(activity), polls[activity] == .inFlight else { return [] }
+        polls[activity] = .idle
+        polledOnce[activity] = true
+        failuresInARow[activity] = 0
         var actions: [Action] = []
         if let task {
             running += 1
-            actions.append(.startRun(task, stopAtOnce: isGraceOver))
+            actions.append(.startRun(task, activity: activity, stopAtOnce: isGraceOver))
         }
         return actions + next()
     }
 
-    /// A poll failed.
-    mutating func pollFailed(_ failure: PollFailure) -> [Action] {
-        guard poll == .inFlight else { return [] }
-        poll = .idle
+    /// A poll of activity `activity` failed.
+    mutating func pollFailed(_ failure: PollFailure, from activity: Int = 0) -> [Action] {
+        guard polls.indices.contains(activity), polls[activity] == .inFlight else { return [] }
+        polls[activity] = .idle
         guard phase == .serving else { return next() }
         switch failure {
-        case .transient where polledOnce:
-            failuresInARow += 1
-            poll = .backingOff
-            return [.backOff(retry: failuresInARow - 1)]
+        case .transient where polledOnce[activity]:
+            failuresInARow[activity] += 1
+            polls[activity] = .backingOff
+            return [.backOff(activity, retry: failuresInARow[activity] - 1)] + next()
         case .transient(let description), .fatal(let description):
-            let error = WorkerError(context: "cannot poll activity \(activityArn)", underlying: description)
+            let error = WorkerError(
+                context: "cannot poll activity \(activities[activity])",
+                underlying: description
+            )
             phase = .draining(graceExpired: false, error: error)
-            return [.armGraceTimer] + next()
+            return [.armGraceTimer] + (isPolling ? [.waitForPollInFlight] : []) + next()
         }
     }
 
-    /// The backoff after a failed poll is over.
-    mutating func backoffElapsed() -> [Action] {
-        guard poll == .backingOff else { return [] }
-        poll = .idle
+    /// The backoff after a failed poll of activity `activity` is over.
+    mutating func backoffElapsed(_ activity: Int = 0) -> [Action] {
+        guard polls.indices.contains(activity), polls[activity] == .backingOff else { return [] }
+        polls[activity] = .idle
         return next()
     }
 
@@ -155,11 +178,8 @@ struct PollerStateMachine: Sendable {
         case .serving:
             phase = .draining(graceExpired: false, error: nil)
             var actions: [Action] = [.armGraceTimer]
-            switch poll {
-            case .inFlight: actions.append(.waitForPollInFlight)
-            case .backingOff: poll = .idle
-            case .idle: break
-            }
+            if isPolling { actions.append(.waitForPollInFlight) }
+            for index in polls.indices where polls[index] == .backingOff { polls[index] = .idle }
             return actions + next()
         case .draining, .finished:
             return []
@@ -185,13 +205,17 @@ struct PollerStateMachine: Sendable {
                 running += 1
                 actions.append(.startRecoveredRun(recovered.removeFirst()))
             }
-            if poll == .idle, running < concurrency {
-                poll = .inFlight
-                actions.append(.poll)
+            let first = turn
+            for offset in polls.indices {
+                let index = (first + offset) % polls.count
+                guard polls[index] == .idle, running + pollsInFlight < concurrency else { continue }
+                polls[index] = .inFlight
+                turn = (index + 1) % polls.count
+                actions.append(.poll(index))
             }
             return actions
         case .draining(_, let error):
-            guard running == 0, poll != .inFlight else { return [] }
+            guard running == 0, !isPolling else { return [] }
             phase = .finished
             return [.finish(error)]
         }

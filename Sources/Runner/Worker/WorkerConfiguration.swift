@@ -3,8 +3,8 @@ import Foundation
 
 /// How an ``ActivityWorker`` polls and runs.
 public struct WorkerConfiguration: Sendable, Hashable {
-    /// The activity to poll.
-    public var activityArn: String
+    /// The activities to poll (at least one, each ARN once).
+    public var activities: [WorkerActivity]
     /// The worker name sent with each poll (shown in the execution history).
     public var workerName: String
     /// How many jobs may run at once.
@@ -13,8 +13,6 @@ public struct WorkerConfiguration: Sendable, Hashable {
     public var heartbeatInterval: Duration
     /// After a shutdown request, how long running jobs may take before their tasks are failed.
     public var grace: Duration
-    /// The `error` of `SendTaskFailure` (the seed's Catch matches `GlueJobFailedError`).
-    public var errorName: String
     /// When polls keep failing with throttling, 5xx or network errors after the client's own retries (and the
     /// activity was polled successfully before), the worker polls again after this policy's backoff
     /// (``RetryPolicy/delay(forRetry:)``, `n` the failures in a row) instead of giving up. Its `maxAttempts` is not
@@ -24,7 +22,7 @@ public struct WorkerConfiguration: Sendable, Hashable {
     /// ends without it.
     public var cancellationDeadline: Duration
 
-    /// Creates a configuration.
+    /// A configuration for one Glue-runner activity whose failures are reported as `errorName`.
     public init(
         activityArn: String,
         workerName: String = WorkerConfiguration.defaultWorkerName(),
@@ -35,15 +33,46 @@ public struct WorkerConfiguration: Sendable, Hashable {
         pollRetry: RetryPolicy = .default,
         cancellationDeadline: Duration = .seconds(2)
     ) {
-        self.activityArn = activityArn
+        self.init(
+            activities: [WorkerActivity(arn: activityArn, kind: .glue, errorName: errorName)],
+            workerName: workerName,
+            concurrency: concurrency,
+            heartbeatInterval: heartbeatInterval,
+            grace: grace,
+            pollRetry: pollRetry,
+            cancellationDeadline: cancellationDeadline
+        )
+    }
+
+    /// A configuration for `activities` (at least one; an ARN given twice is polled once).
+    public init(
+        activities: [WorkerActivity],
+        workerName: String = WorkerConfiguration.defaultWorkerName(),
+        concurrency: Int = ProcessInfo.processInfo.activeProcessorCount,
+        heartbeatInterval: Duration = .seconds(20),
+        grace: Duration = .seconds(25),
+        pollRetry: RetryPolicy = .default,
+        cancellationDeadline: Duration = .seconds(2)
+    ) {
+        precondition(!activities.isEmpty, "a worker polls at least one activity")
+        var seen = Set<String>()
+        self.activities = activities.filter { seen.insert($0.arn).inserted }
         self.workerName = workerName
         self.concurrency = max(1, concurrency)
         self.heartbeatInterval = heartbeatInterval
         self.grace = grace
-        self.errorName = errorName
         self.pollRetry = pollRetry
         self.cancellationDeadline = cancellationDeadline
     }
+
+    /// The first activity's ARN (the only one for a Glue-runner worker).
+    public var activityArn: String { activities[0].arn }
+
+    /// The first activity's failure name.
+    public var errorName: String { activities[0].errorName }
+
+    /// The activity whose ARN is `arn`.
+    public func activity(arn: String) -> WorkerActivity? { activities.first { $0.arn == arn } }
 
     /// `sluice-<host name>`, at most 80 characters (the API's limit on worker names).
     public static func defaultWorkerName() -> String {

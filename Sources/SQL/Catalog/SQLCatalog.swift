@@ -8,14 +8,30 @@ import Foundation
 /// relative to the directory the catalog is used from, as job paths are:
 ///
 /// ```json
-/// { "default_database": "sampledb",
-///   "databases": { "sampledb": { "tables": {
+/// { "default_database": "marketingandsales_qs",
+///   "databases": { "marketingandsales_qs": { "tables": {
 ///     "marketing_qs": { "format": "csv", "path": "samples/MarketingData_QuickSightSample.csv" },
 ///     "psd": { "format": "parquet", "path": "output/psd" } } } } }
 /// ```
 ///
-/// Names are case-insensitive (kept lower-case, as Athena keeps them).
+/// Names are case-insensitive (kept lower-case, as Athena keeps them). The optional `named_queries` object holds
+/// saved queries, as Athena's named queries: `"named_queries": {"top_leads": {"database": "marketingandsales_qs",
+/// "query": "SELECT …"}}`; the Athena-runner activity's `AthenaNamedQuery` picks one.
 public struct SQLCatalog: Sendable {
+    /// A saved query (`named_queries` in the file).
+    public struct NamedQuery: Sendable, Hashable {
+        /// The SQL text.
+        public var query: String
+        /// The database it runs in, when it names one (else the catalog's default).
+        public var database: String?
+
+        /// A saved query.
+        public init(query: String, database: String? = nil) {
+            self.query = query
+            self.database = database
+        }
+    }
+
     /// One table.
     public struct Table: Sendable, Hashable {
         /// The database it belongs to.
@@ -45,6 +61,8 @@ public struct SQLCatalog: Sendable {
     /// Where `CREATE TABLE name AS …` writes the table's dataset: `<tablesLocation>/<database>/<name>` (a directory
     /// relative to the current one, or an `s3://` prefix). The file's `tables_location`; default `output/sql`.
     public var tablesLocation: String = "output/sql"
+    /// The saved queries by name (the file's `named_queries`).
+    public var namedQueries: [String: NamedQuery] = [:]
     /// Each table's entry as the file had it (JSON), so that rewriting the file keeps what it said.
     private var entries: [String: [String: Data]] = [:]
     /// The default database the file names (`USE` changes ``defaultDatabase`` only for the session).
@@ -76,7 +94,7 @@ public struct SQLCatalog: Sendable {
         guard let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
             throw SQLError("\(source): expected a JSON object with \"databases\"")
         }
-        let known = ["default_database", "databases", "tables_location"]
+        let known = ["default_database", "databases", "tables_location", "named_queries"]
         if let unknown = root.keys.sorted().first(where: { !known.contains($0) }) {
             throw SQLError("\(source): unknown key \"\(unknown)\" (expected \(known.joined(separator: ", ")))")
         }
@@ -118,6 +136,21 @@ public struct SQLCatalog: Sendable {
         self.databases = tables
         self.entries = raw
         if let location = root["tables_location"] as? String { tablesLocation = location }
+        if let named = root["named_queries"] {
+            guard let named = named as? [String: Any] else {
+                throw SQLError("\(source): named_queries: expected an object of query name to {\"query\", \"database\"}")
+            }
+            for (name, value) in named {
+                guard let object = value as? [String: Any], let query = object["query"] as? String else {
+                    throw SQLError("\(source): named_queries.\(name): expected an object with a string \"query\"")
+                }
+                let database = object["database"]
+                guard database == nil || database is String else {
+                    throw SQLError("\(source): named_queries.\(name).database: expected a string")
+                }
+                namedQueries[name] = NamedQuery(query: query, database: (database as? String)?.lowercased())
+            }
+        }
     }
 
     /// Rewrites the catalog file (when there is one) with the tables as they are now, atomically: the new text is
@@ -133,9 +166,16 @@ public struct SQLCatalog: Sendable {
             }
             databases[database] = ["tables": objects]
         }
-        let root: [String: Any] = [
+        var root: [String: Any] = [
             "default_database": fileDefaultDatabase, "tables_location": tablesLocation, "databases": databases,
         ]
+        if !namedQueries.isEmpty {
+            root["named_queries"] = namedQueries.mapValues { named -> [String: Any] in
+                var object: [String: Any] = ["query": named.query]
+                if let database = named.database { object["database"] = database }
+                return object
+            }
+        }
         let data = try JSONSerialization.data(withJSONObject: root, options: [.prettyPrinted, .sortedKeys])
         let temporary = path + ".sluice-tmp-\(getpid())"
         do {

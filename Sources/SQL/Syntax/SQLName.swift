@@ -1,4 +1,4 @@
-/// A possibly qualified name: `marketing_qs`, `sampledb.marketing_qs`.
+/// A possibly qualified name: `marketing_qs`, `marketingandsales_qs.marketing_qs`.
 public struct SQLName: Sendable, Hashable, CustomStringConvertible {
     /// The parts, outermost first.
     public var parts: [String]

@@ -12,7 +12,7 @@ extension Sluice {
             abstract: "Run SQL queries over the catalog's tables (CSV and Parquet, local or in S3).",
             discussion: """
                 The catalog file maps database.table to a dataset, each described as a job file's input (format, \
-                path, columns, CSV options); jobs/catalog/sampledb.json holds the seed's tables (salespipeline_qs, \
+                path, columns, CSV options); jobs/catalog/marketingandsales_qs.json holds the seed's tables (salespipeline_qs, \
                 marketing_qs) and the jobs' outputs (psd, pmd, jmsd). Column names are the files' own, lower-cased \
                 with runs of spaces as "_" (as a Glue crawler names them): "Forecasted Monthly Revenue" is \
                 forecasted_monthly_revenue.
@@ -47,7 +47,7 @@ extension Sluice {
         var file: String?
 
         @Option(name: .long, help: ArgumentHelp("The catalog file.", valueName: "file"))
-        var catalog: String = "jobs/catalog/sampledb.json"
+        var catalog: String = "jobs/catalog/marketingandsales_qs.json"
 
         @Option(
             name: .long,

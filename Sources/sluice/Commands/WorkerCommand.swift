@@ -8,7 +8,9 @@ import Runner
 /// `sluice worker`: the Step Functions activity worker that replaces the seed's Glue runner Lambda.
 struct Worker: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Poll a Step Functions activity and run the jobs its tasks name (a drop-in for the Glue runner).",
+        abstract:
+            "Poll Step Functions activities and run the jobs and SQL queries their tasks name (a drop-in for the "
+            + "seed's Glue runner and Athena runner).",
         discussion: """
             Task input: the Glue runner's {"GlueJobName": "ProcessSalesData"} (also JSON-encoded a second time as \
             a string; other keys are job arguments, --NAME keys set the job's input NAME, --s3_output_path or \
@@ -18,6 +20,16 @@ struct Worker: AsyncParsableCommand {
             written and rejected, the output, and the GlueJobName / GlueJobRunId / GlueJobRunState keys. A failed \
             job, an unknown job or a malformed input reports SendTaskFailure with the error GlueJobFailedError \
             (see --error-name) and a JSON cause {job, runId, message}.
+
+            With --athena-activity-arn (or --activity athena=ARN) the worker also serves the Athena runner's \
+            activity: {"AthenaQueryString": "SELECT * FROM marketing_qs limit 10;", "AthenaDatabase": \
+            "marketingandsales_qs", "AthenaResultOutputLocation": "s3://bucket/athena-runner-output/"} (or \
+            "AthenaNamedQuery" naming one of the catalog's named_queries) runs on Sluice's own SQL over the \
+            --catalog tables and writes <AthenaResultOutputLocation>/<QueryExecutionId>.csv in Athena's format. \
+            Success reports the seed runner's keys (AthenaQueryExecutionId, AthenaQueryExecutionState, \
+            AthenaQueryDataScannedInBytes, …) plus AthenaQueryResultLocation and AthenaQueryResultRowCount; a \
+            failed query reports AthenaQueryFailedError with those keys and the message in the cause. All \
+            activities share one --concurrency pool and one --state file; each run records its activity.
 
             Every run is recorded in the --state SQLite database before its job starts (list them with \
             `sluice jobs`). On start, runs left RUNNING by a crash are re-run when their task is still open, \
@@ -33,9 +45,27 @@ struct Worker: AsyncParsableCommand {
 
     @Option(
         name: .customLong("activity-arn"),
-        help: "The activity to poll, e.g. arn:aws:states:…:activity:GlueRunnerActivity."
+        help: "The Glue runner's activity to poll, e.g. arn:aws:states:…:activity:GlueRunnerActivity."
     )
-    var activityArn: String
+    var activityArn: String?
+
+    @Option(
+        name: .customLong("athena-activity-arn"),
+        help: "The Athena runner's activity to poll, e.g. arn:aws:states:…:activity:AthenaRunnerActivity."
+    )
+    var athenaActivityArn: String?
+
+    @Option(
+        name: .customLong("activity"),
+        help: ArgumentHelp(
+            "An activity to poll and the kind of its tasks, glue or athena (repeatable): athena=arn:aws:states:….",
+            valueName: "kind=arn"
+        )
+    )
+    var activitySpecs: [String] = []
+
+    @Option(help: "The SQL catalog file of the Athena runner's queries.")
+    var catalog: String = "jobs/catalog/marketingandsales_qs.json"
 
     @Option(
         name: .customLong("worker-name"),
@@ -90,11 +120,7 @@ struct Worker: AsyncParsableCommand {
 
     func validate() throws {
         if let httpPort, !(0...65535).contains(httpPort) { throw ValidationError("--http-port must be 0 to 65535") }
-        guard activityArn.hasPrefix("arn:"), activityArn.contains(":activity:") else {
-            throw ValidationError(
-                "--activity-arn must be an activity ARN (arn:…:states:<region>:<account>:activity:<name>)"
-            )
-        }
+        _ = try activities()
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
         guard heartbeat > 0 else { throw ValidationError("--heartbeat must be more than 0 seconds") }
         guard grace >= 0 else { throw ValidationError("--grace must not be negative") }
@@ -128,15 +154,15 @@ struct Worker: AsyncParsableCommand {
         let client = try makeStepFunctionsClient(logger: logger)
         let worker = ActivityWorker(
             configuration: WorkerConfiguration(
-                activityArn: activityArn,
+                activities: try activities(),
                 workerName: workerName ?? WorkerConfiguration.defaultWorkerName(),
                 concurrency: concurrency,
                 heartbeatInterval: duration(seconds: heartbeat),
-                grace: duration(seconds: grace),
-                errorName: errorName
+                grace: duration(seconds: grace)
             ),
             service: client,
             executor: executor,
+            queries: SQLQueryExecutor(catalogPath: catalog, baseDirectory: base, store: objects, memoryBudget: 1 << 30),
             store: store,
             logger: logger
         )
@@ -165,5 +191,39 @@ struct Worker: AsyncParsableCommand {
         }
         await server?.close()
         await objects.shutdown()
+    }
+}
+
+extension Worker {
+    /// The activities the options name: --activity-arn (glue), --athena-activity-arn and each --activity KIND=ARN.
+    func activities() throws -> [WorkerActivity] {
+        var activities: [WorkerActivity] = []
+        func add(_ arn: String, _ kind: WorkerActivity.Kind, option: String) throws {
+            guard arn.hasPrefix("arn:"), arn.contains(":activity:") else {
+                throw ValidationError(
+                    "\(option) must be an activity ARN (arn:…:states:<region>:<account>:activity:<name>), got \"\(arn)\""
+                )
+            }
+            if let other = activities.first(where: { $0.arn == arn }), other.kind != kind {
+                throw ValidationError("activity \(arn) is given as both \(other.kind.rawValue) and \(kind.rawValue)")
+            }
+            activities.append(WorkerActivity(arn: arn, kind: kind, errorName: kind == .glue ? errorName : nil))
+        }
+        if let activityArn { try add(activityArn, .glue, option: "--activity-arn") }
+        if let athenaActivityArn { try add(athenaActivityArn, .athena, option: "--athena-activity-arn") }
+        for spec in activitySpecs {
+            guard let equals = spec.firstIndex(of: "="),
+                let kind = WorkerActivity.Kind(rawValue: String(spec[..<equals]).lowercased())
+            else {
+                throw ValidationError("--activity must be KIND=ARN with KIND glue or athena, got \"\(spec)\"")
+            }
+            try add(String(spec[spec.index(after: equals)...]), kind, option: "--activity")
+        }
+        guard !activities.isEmpty else {
+            throw ValidationError(
+                "give an activity to poll: --activity-arn ARN (Glue runner), --athena-activity-arn ARN, or --activity KIND=ARN"
+            )
+        }
+        return activities
     }
 }

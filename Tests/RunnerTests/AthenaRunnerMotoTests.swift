@@ -1,0 +1,155 @@
+import Foundation
+import StepFunctions
+import TestSupport
+import Testing
+
+extension MotoIntegrationTests {
+    /// The seed's Athena runner test, `AthenaRunnerTestETLOrchestrator` (the fixture is its definition unchanged,
+    /// with CloudFormation's substitutions made by the test), in moto's interpreter on `sluice worker` serving a
+    /// Glue-runner and an Athena-runner activity at once, with its data and results in moto's S3.
+    @Suite(.tags(.pythonPeers), .needsPythonPeers) struct AthenaRunnerMotoTests {
+        static let bucket = "sluice-athena"
+        static let catalog = Paths.packageRoot.appendingPathComponent("jobs/catalog/marketingandsales_qs.json").path
+
+        /// The seed's test state machine with `table` as its `GlueTableName`; returns its ARN.
+        static func machine(
+            _ client: StepFunctionsClient,
+            name: String,
+            athena: String,
+            table: String
+        ) async throws -> String {
+            var definition = try String(
+                contentsOf: Fixtures.url("AthenaRunnerTestETLOrchestrator.asl.json"),
+                encoding: .utf8
+            )
+            for (key, value) in [
+                "GlueDatabaseName": "marketingandsales_qs", "GlueTableName": table,
+                "AthenaRunnerActivityArn": athena,
+                "AthenaResultOutputLocation": "s3://\(bucket)/athena-runner-output/",
+                "AthenaResultEncryptionOption": "SSE_S3",
+            ] {
+                definition = definition.replacingOccurrences(of: "${\(key)}", with: value)
+            }
+            return try await client.createStateMachine(
+                name: name,
+                definition: definition,
+                roleArn: "arn:aws:iam::123456789012:role/StateExecutionRole"
+            )
+        }
+
+        /// The query succeeds with the seed runner's keys and writes the first 10 rows in Athena's CSV format to
+        /// `athena-runner-output/<QueryExecutionId>.csv`; a query on a missing table fails the task with
+        /// `AthenaQueryFailedError` and the message in its cause; the job state records both runs under the Athena
+        /// activity.
+        @Test func theSeedsAthenaRunnerTestSucceedsOnTheWorkerAndAMissingTableFailsWithAthenaQueryFailedError()
+            async throws
+        {
+            let flow = try await FlowHarness()
+            defer { Task { await flow.shutdown() } }
+            _ = try flow.moto.boto3("s3.create_bucket(Bucket=sys.argv[2])", [Self.bucket])
+            _ = try flow.land(SeedStateMachine.marketingFile)
+            let glue = try await flow.client.createActivity(name: "GlueRunnerActivity")
+            let athena = try await flow.client.createActivity(name: "AthenaRunnerActivity")
+            let good = try await Self.machine(
+                flow.client,
+                name: "AthenaRunnerTestETLOrchestrator",
+                athena: athena,
+                table: "marketing_qs"
+            )
+            let bad = try await Self.machine(flow.client, name: "MissingTable", athena: athena, table: "marketing_q")
+            let worker = try flow.start(
+                [
+                    "worker", "--activity-arn", glue, "--athena-activity-arn", athena, "--catalog", Self.catalog,
+                    "--jobs", FlowHarness.repositoryJobs, "--state", flow.statePath, "--heartbeat", "1",
+                    "--concurrency", "2",
+                ],
+                environment: flow.moto.awsEnvironment
+            )
+            let execution = try await flow.client.startExecution(stateMachineArn: good, name: "athena-test")
+            let missing = try await flow.client.startExecution(stateMachineArn: bad, name: "athena-missing")
+
+            let finished = try await finishedExecution(flow.client, execution)
+            #expect(finished.status == "SUCCEEDED", "\(finished) \(worker.stderr)")
+            let output = try jsonObject(finished.output)
+            let id = try #require(output["AthenaQueryExecutionId"] as? String)
+            #expect(id.count == 36 && id.split(separator: "-").map(\.count) == [8, 4, 4, 4, 12], "\(id)")
+            #expect(output["AthenaQueryString"] as? String == "SELECT * FROM marketing_qs limit 10;")
+            #expect(output["AthenaQueryExecutionState"] as? String == "SUCCEEDED")
+            #expect(output["AthenaQueryExecutionStateChangeReason"] as? String == "")
+            #expect((output["AthenaQuerySubmissionDateTime"] as? String)?.hasSuffix(" UTC") == true)
+            #expect((output["AthenaQueryCompletionDateTime"] as? String)?.hasSuffix(" UTC") == true)
+            #expect((output["AthenaQueryEngineExecutionTimeInMillis"] as? Int ?? -1) >= 0)
+            // The scan stops once the limit is met: it read some of the file's 191,000 bytes, not nothing.
+            let scanned = output["AthenaQueryDataScannedInBytes"] as? Int ?? 0
+            let fileSize = try FileManager.default.attributesOfItem(
+                atPath: flow.path("samples/\(SeedStateMachine.marketingFile)")
+            )[.size] as? Int ?? 0
+            #expect(scanned > 0 && scanned <= fileSize, "\(scanned) of \(fileSize)")
+            let key = "athena-runner-output/\(id).csv"
+            #expect(output["AthenaQueryResultLocation"] as? String == "s3://\(Self.bucket)/\(key)")
+            #expect(output["AthenaQueryResultRowCount"] as? Int == 10)
+            #expect(output["AthenaDatabase"] as? String == "marketingandsales_qs")
+            #expect(output["AthenaResultEncryptionOption"] as? String == "SSE_S3")
+
+            // The result object: Athena's format, the sample's first 10 rows (dates as the catalog types them).
+            let csv = try flow.moto.boto3(
+                "sys.stdout.write(s3.get_object(Bucket=sys.argv[2], Key=sys.argv[3])['Body'].read().decode())",
+                [Self.bucket, key]
+            )
+            let expected = try Python.run(
+                """
+                import csv, re, sys
+                rows = list(csv.reader(open(sys.argv[1], newline='')))
+                quote = lambda v: '"' + v.replace('"', '""') + '"'
+                lines = [','.join(quote(re.sub(r'\\s+', '_', h.strip().lower())) for h in rows[0])]
+                for row in rows[1:11]:
+                    m, d, y = row[0].split('/')
+                    row[0] = '%04d-%02d-%02d' % (int(y), int(m), int(d))
+                    lines.append(','.join('' if v == '' else quote(v) for v in row))
+                sys.stdout.write('\\n'.join(lines) + '\\n')
+                """,
+                [flow.path("samples/\(SeedStateMachine.marketingFile)")]
+            )
+            #expect(csv == expected)
+            #expect(csv.hasPrefix(#""date","new_visitors_seo","#))
+            // Nothing else under the prefix: no temporary object, no upload left open.
+            let listing = try flow.moto.boto3(
+                """
+                keys = [o['Key'] for o in s3.list_objects_v2(Bucket=sys.argv[2], Prefix='athena-runner-output/').get('Contents', [])]
+                uploads = s3.list_multipart_uploads(Bucket=sys.argv[2]).get('Uploads', [])
+                print(json.dumps({'keys': keys, 'uploads': len(uploads)}))
+                """,
+                [Self.bucket]
+            )
+            let objects = try jsonObject(listing)
+            #expect(objects["uploads"] as? Int == 0)
+
+            let failed = try await finishedExecution(flow.client, missing)
+            #expect(failed.status == "FAILED", "\(failed)")
+            #expect(failed.error == "AthenaQueryFailedError", "\(failed)")
+            let cause = try jsonObject(failed.cause)
+            #expect(cause["AthenaQueryExecutionState"] as? String == "FAILED")
+            #expect(cause["AthenaQueryString"] as? String == "SELECT * FROM marketing_q limit 10;")
+            let message = cause["message"] as? String ?? ""
+            #expect(message.contains(#"unknown table marketing_q; did you mean "marketing_qs"?"#), "\(message)")
+            #expect(cause["AthenaQueryExecutionStateChangeReason"] as? String == message)
+            let failedId = try #require(cause["AthenaQueryExecutionId"] as? String)
+            #expect(objects["keys"] as? [String] == [key], "\(listing)")
+            #expect(!(objects["keys"] as? [String] ?? []).contains("athena-runner-output/\(failedId).csv"))
+
+            worker.signal(SIGTERM)
+            #expect(await worker.wait(seconds: 30) == 0, "\(worker.stderr)")
+            let runs = try flow.runs()
+            #expect(runs.count == 2, "\(runs)")
+            for run in runs {
+                #expect(run["activityArn"] as? String == athena)
+                #expect(run["job"] as? String == "query")
+            }
+            let succeeded = runs.first { $0["state"] as? String == "SUCCEEDED" }
+            #expect(succeeded?["rowsWritten"] as? Int == 10)
+            #expect(succeeded?["output"] as? String == "s3://\(Self.bucket)/\(key)")
+            let failedRun = runs.first { $0["state"] as? String == "FAILED" }
+            #expect((failedRun?["error"] as? String)?.contains("unknown table marketing_q") == true)
+        }
+    }
+}
