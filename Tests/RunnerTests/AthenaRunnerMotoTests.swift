@@ -57,9 +57,18 @@ extension MotoIntegrationTests {
                 table: "marketing_qs"
             )
             let bad = try await Self.machine(flow.client, name: "MissingTable", athena: athena, table: "marketing_q")
+            // The repository's catalog with a named query added.
+            var catalog = try jsonObject(String(contentsOfFile: Self.catalog, encoding: .utf8))
+            catalog["named_queries"] = [
+                "days": ["database": "marketingandsales_qs", "query": "SELECT count(*) AS days FROM marketing_qs"]
+            ]
+            let catalogPath = flow.path("catalog.json")
+            try JSONSerialization.data(withJSONObject: catalog).write(to: URL(fileURLWithPath: catalogPath))
+            let plainAthena = try await flow.singleTaskMachine("NamedQuery", activityArn: athena)
+            let plainGlue = try await flow.singleTaskMachine("GlueJob", activityArn: glue)
             let worker = try flow.start(
                 [
-                    "worker", "--activity-arn", glue, "--athena-activity-arn", athena, "--catalog", Self.catalog,
+                    "worker", "--activity-arn", glue, "--activity", "athena=\(athena)", "--catalog", catalogPath,
                     "--jobs", FlowHarness.repositoryJobs, "--state", flow.statePath, "--heartbeat", "1",
                     "--concurrency", "2",
                 ],
@@ -67,6 +76,16 @@ extension MotoIntegrationTests {
             )
             let execution = try await flow.client.startExecution(stateMachineArn: good, name: "athena-test")
             let missing = try await flow.client.startExecution(stateMachineArn: bad, name: "athena-missing")
+            let named = try await flow.client.startExecution(
+                stateMachineArn: plainAthena,
+                name: "athena-named",
+                input: #"{"AthenaNamedQuery": "days", "AthenaResultOutputLocation": "s3://\#(Self.bucket)/named"}"#
+            )
+            let job = try await flow.client.startExecution(
+                stateMachineArn: plainGlue,
+                name: "glue-pmd",
+                input: #"{"GlueJobName": "ProcessMarketingData"}"#
+            )
 
             let finished = try await finishedExecution(flow.client, execution)
             #expect(finished.status == "SUCCEEDED", "\(finished) \(worker.stderr)")
@@ -137,15 +156,29 @@ extension MotoIntegrationTests {
             #expect(objects["keys"] as? [String] == [key], "\(listing)")
             #expect(!(objects["keys"] as? [String] ?? []).contains("athena-runner-output/\(failedId).csv"))
 
+            // The named query runs its saved text in its database; the Glue job ran beside it on the same worker.
+            let namedRun = try await finishedExecution(flow.client, named)
+            #expect(namedRun.status == "SUCCEEDED", "\(namedRun) \(worker.stderr)")
+            let namedOutput = try jsonObject(namedRun.output)
+            #expect(namedOutput["AthenaQueryString"] as? String == "SELECT count(*) AS days FROM marketing_qs")
+            let namedId = try #require(namedOutput["AthenaQueryExecutionId"] as? String)
+            let days = try flow.moto.boto3(
+                "sys.stdout.write(s3.get_object(Bucket=sys.argv[2], Key=sys.argv[3])['Body'].read().decode())",
+                [Self.bucket, "named/\(namedId).csv"]
+            )
+            #expect(days == "\"days\"\n\"1461\"\n")
+            let jobRun = try await finishedExecution(flow.client, job)
+            #expect(jobRun.status == "SUCCEEDED", "\(jobRun) \(worker.stderr)")
+            #expect(try jsonObject(jobRun.output)["rowsWritten"] as? Int == 1461)
+
             worker.signal(SIGTERM)
             #expect(await worker.wait(seconds: 30) == 0, "\(worker.stderr)")
             let runs = try flow.runs()
-            #expect(runs.count == 2, "\(runs)")
-            for run in runs {
-                #expect(run["activityArn"] as? String == athena)
-                #expect(run["job"] as? String == "query")
-            }
-            let succeeded = runs.first { $0["state"] as? String == "SUCCEEDED" }
+            #expect(runs.count == 4, "\(runs)")
+            #expect(runs.filter { $0["activityArn"] as? String == glue }.map { $0["job"] as? String } == ["pmd"])
+            let queries = runs.filter { $0["activityArn"] as? String == athena }
+            #expect(queries.count == 3 && queries.allSatisfy { $0["job"] as? String == "query" }, "\(runs)")
+            let succeeded = queries.first { ($0["output"] as? String)?.contains("athena-runner-output") == true }
             #expect(succeeded?["rowsWritten"] as? Int == 10)
             #expect(succeeded?["output"] as? String == "s3://\(Self.bucket)/\(key)")
             let failedRun = runs.first { $0["state"] as? String == "FAILED" }
