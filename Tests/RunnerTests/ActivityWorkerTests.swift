@@ -58,6 +58,28 @@ import Testing
         Task { try await worker.run() }
     }
 
+    @Test func anAthenaActivityWithoutASQLEngineIsRefusedAtStart() async throws {
+        let worker = ActivityWorker(
+            configuration: WorkerConfiguration(
+                activities: [
+                    WorkerActivity(arn: Self.arn),
+                    WorkerActivity(arn: Self.arn + "-athena", kind: .athena),
+                ]
+            ),
+            service: service,
+            executor: executor,
+            store: store,
+            logger: Logger(label: "test.worker") { _ in SwiftLogNoOpLogHandler() }
+        )
+        #expect(worker.configuration.activities.map(\.errorName) == ["GlueJobFailedError", "AthenaQueryFailedError"])
+        await #expect {
+            try await worker.run()
+        } throws: { error in
+            "\(error)" == "cannot serve activity \(Self.arn)-athena: no SQL engine was given"
+        }
+        #expect(service.polls == 0)
+    }
+
     @Test func successIsReportedAndRecorded() async throws {
         service.enqueue("t1", #""{\"GlueJobName\" : \"quick\", \"--s3_output_path\": \"o/q\"}""#)
         let worker = worker()

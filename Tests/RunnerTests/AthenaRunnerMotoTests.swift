@@ -6,10 +6,12 @@ import Testing
 extension MotoIntegrationTests {
     /// The seed's Athena runner test, `AthenaRunnerTestETLOrchestrator` (the fixture is its definition unchanged,
     /// with CloudFormation's substitutions made by the test), in moto's interpreter on `sluice worker` serving a
-    /// Glue-runner and an Athena-runner activity at once, with its data and results in moto's S3.
+    /// Glue-runner and an Athena-runner activity at once, with its tables (`jobs/catalog/marketingandsales_qs-s3.json`)
+    /// and results in moto's S3.
     @Suite(.tags(.pythonPeers), .needsPythonPeers) struct AthenaRunnerMotoTests {
         static let bucket = "sluice-athena"
-        static let catalog = Paths.packageRoot.appendingPathComponent("jobs/catalog/marketingandsales_qs.json").path
+        /// The deployed worker's catalog: the seed's tables in `s3://${SourceDataBucketName}/…`.
+        static let catalog = Paths.packageRoot.appendingPathComponent("jobs/catalog/marketingandsales_qs-s3.json").path
 
         /// The seed's test state machine with `table` as its `GlueTableName`; returns its ARN.
         static func machine(
@@ -47,6 +49,11 @@ extension MotoIntegrationTests {
             let flow = try await FlowHarness()
             defer { Task { await flow.shutdown() } }
             _ = try flow.moto.boto3("s3.create_bucket(Bucket=sys.argv[2])", [Self.bucket])
+            let sample = Paths.sample(SeedStateMachine.marketingFile).path
+            _ = try flow.moto.boto3(
+                "s3.upload_file(sys.argv[2], sys.argv[3], sys.argv[4])",
+                [sample, Self.bucket, "marketing/\(SeedStateMachine.marketingFile)"]
+            )
             _ = try flow.land(SeedStateMachine.marketingFile)
             let glue = try await flow.client.createActivity(name: "GlueRunnerActivity")
             let athena = try await flow.client.createActivity(name: "AthenaRunnerActivity")
@@ -57,7 +64,7 @@ extension MotoIntegrationTests {
                 table: "marketing_qs"
             )
             let bad = try await Self.machine(flow.client, name: "MissingTable", athena: athena, table: "marketing_q")
-            // The repository's catalog with a named query added.
+            // The repository's S3 catalog with a named query added.
             var catalog = try jsonObject(String(contentsOfFile: Self.catalog, encoding: .utf8))
             catalog["named_queries"] = [
                 "days": ["database": "marketingandsales_qs", "query": "SELECT count(*) AS days FROM marketing_qs"]
@@ -72,7 +79,7 @@ extension MotoIntegrationTests {
                     "--jobs", FlowHarness.repositoryJobs, "--state", flow.statePath, "--heartbeat", "1",
                     "--concurrency", "2",
                 ],
-                environment: flow.moto.awsEnvironment
+                environment: flow.moto.awsEnvironment.merging(["SourceDataBucketName": Self.bucket]) { $1 }
             )
             let execution = try await flow.client.startExecution(stateMachineArn: good, name: "athena-test")
             let missing = try await flow.client.startExecution(stateMachineArn: bad, name: "athena-missing")
@@ -100,9 +107,7 @@ extension MotoIntegrationTests {
             #expect((output["AthenaQueryEngineExecutionTimeInMillis"] as? Int ?? -1) >= 0)
             // The scan stops once the limit is met: it read some of the file's 191,000 bytes, not nothing.
             let scanned = output["AthenaQueryDataScannedInBytes"] as? Int ?? 0
-            let fileSize = try FileManager.default.attributesOfItem(
-                atPath: flow.path("samples/\(SeedStateMachine.marketingFile)")
-            )[.size] as? Int ?? 0
+            let fileSize = try FileManager.default.attributesOfItem(atPath: sample)[.size] as? Int ?? 0
             #expect(scanned > 0 && scanned <= fileSize, "\(scanned) of \(fileSize)")
             let key = "athena-runner-output/\(id).csv"
             #expect(output["AthenaQueryResultLocation"] as? String == "s3://\(Self.bucket)/\(key)")
@@ -127,7 +132,7 @@ extension MotoIntegrationTests {
                     lines.append(','.join('' if v == '' else quote(v) for v in row))
                 sys.stdout.write('\\n'.join(lines) + '\\n')
                 """,
-                [flow.path("samples/\(SeedStateMachine.marketingFile)")]
+                [sample]
             )
             #expect(csv == expected)
             #expect(csv.hasPrefix(#""date","new_visitors_seo","#))

@@ -192,6 +192,27 @@ import Testing
         #expect(badCodec.status == 64)
     }
 
+    /// The worker's activities: at least one, each an activity ARN of one kind; usage errors exit 64.
+    @Test(
+        arguments: [
+            ([String](), "give an activity to poll: --activity-arn ARN (Glue runner), --athena-activity-arn ARN"),
+            (["--activity-arn", "GlueRunnerActivity"], #"--activity-arn must be an activity ARN"#),
+            (["--activity", "spark=arn:aws:states:us-east-1:1:activity:A"], "--activity must be KIND=ARN with KIND glue or athena"),
+            (
+                [
+                    "--activity-arn", "arn:aws:states:us-east-1:1:activity:A", "--athena-activity-arn",
+                    "arn:aws:states:us-east-1:1:activity:A",
+                ],
+                "activity arn:aws:states:us-east-1:1:activity:A is given as both glue and athena"
+            ),
+        ]
+    )
+    func workerActivityOptionsAreChecked(arguments: [String], fragment: String) throws {
+        let result = try SluiceBinary.run(["worker"] + arguments)
+        #expect(result.status == 64)
+        #expect(result.stderr.contains(fragment), "\(result.stderr)")
+    }
+
     @Test func badCSVNamesFileLineColumnAndText() throws {
         let root = try Paths.temporaryDirectory("cli-bad")
         defer { try? FileManager.default.removeItem(at: root) }

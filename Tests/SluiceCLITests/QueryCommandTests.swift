@@ -15,6 +15,21 @@ import Testing
         #expect(lines[10].hasPrefix("2013-01-10,2565,"))
     }
 
+    /// The deployed worker's catalog names its S3 tables by `${SourceDataBucketName}` and `${S3ETLOutputPath}`: a
+    /// table whose parameter has no value fails the statement that uses it, naming the file, key and variable.
+    @Test func aTableWhoseParameterHasNoValueFailsOnlyTheStatementsThatUseIt() throws {
+        let result = try SluiceBinary.run(
+            ["query", "--catalog", "jobs/catalog/marketingandsales_qs-s3.json", "SHOW TABLES; SELECT * FROM psd"]
+        )
+        #expect(result.status == 1)
+        #expect(result.stdout == "tab_name\nmarketing_qs\npmd\npsd\nsalespipeline_qs\n")
+        #expect(
+            result.stderr
+                == "sluice: error: jobs/catalog/marketingandsales_qs-s3.json: databases.marketingandsales_qs.tables.psd.path: "
+                + "parameter ${S3ETLOutputPath} has no value (set the environment variable S3ETLOutputPath)\n"
+        )
+    }
+
     @Test func formatsStatementsAndTheOutputFile() throws {
         let root = try Paths.temporaryDirectory("cli-query")
         defer { try? FileManager.default.removeItem(at: root) }

@@ -40,6 +40,9 @@ public struct SQLCatalog: Sendable {
         public var name: String
         /// Format, path, columns and CSV options.
         public var input: JobInput
+        /// Why the table cannot be read, when its path names a `${parameter}` without a value: reported when a
+        /// statement uses the table, so that the other tables stay usable.
+        public var problem: String?
 
         /// `database.name`.
         public var qualifiedName: String { "\(database).\(name)" }
@@ -75,22 +78,24 @@ public struct SQLCatalog: Sendable {
         self.databases = [self.defaultDatabase: [:]]
     }
 
-    /// Reads a catalog file.
+    /// Reads a catalog file. A table path may use `${name}` parameters, as job-file paths do
+    /// (`s3://${SourceDataBucketName}/sales/`); they are filled from `parameters` (the CLI passes its environment).
     ///
-    /// - Throws: ``SQLError`` naming the file and the key path of anything missing or malformed.
-    public init(contentsOf path: String) throws {
+    /// - Throws: ``SQLError`` naming the file and the key path of anything missing or malformed, or of a parameter
+    ///   without a value.
+    public init(contentsOf path: String, parameters: [String: String] = [:]) throws {
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
             throw SQLError("\(path): cannot read the catalog file: \(error.localizedDescription)")
         }
-        try self.init(json: data, source: path)
+        try self.init(json: data, source: path, parameters: parameters)
         self.path = path
     }
 
-    /// Parses a catalog's JSON text; `source` names it in errors.
-    public init(json data: Data, source: String) throws {
+    /// Parses a catalog's JSON text; `source` names it in errors; `parameters` fill the paths' `${name}`s.
+    public init(json data: Data, source: String, parameters: [String: String] = [:]) throws {
         guard let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
             throw SQLError("\(source): expected a JSON object with \"databases\"")
         }
@@ -109,22 +114,30 @@ public struct SQLCatalog: Sendable {
             }
             let databaseName = database.lowercased()
             for (name, entry) in entries {
-                let input: JobInput
+                var input: JobInput
+                let keyPath = "databases.\(database).tables.\(name)"
                 do {
-                    input = try JobInput(
-                        name: name.lowercased(),
-                        json: entry,
-                        source: source,
-                        keyPath: "databases.\(database).tables.\(name)"
-                    )
+                    input = try JobInput(name: name.lowercased(), json: entry, source: source, keyPath: keyPath)
                 } catch let error as JobError {
                     throw SQLError(error.message)
                 }
-                tables[databaseName, default: [:]][name.lowercased()] = Table(
-                    database: databaseName,
-                    name: name.lowercased(),
-                    input: input
-                )
+                var problem: String?
+                if input.defaultPath.contains("${") {
+                    let template: JobPathTemplate
+                    do { template = try JobPathTemplate(input.defaultPath) } catch {
+                        throw SQLError("\(source): \(keyPath).path: \(error)")
+                    }
+                    switch template.filled({ parameters[$0] }) {
+                    case .success(let filled): input.defaultPath = filled
+                    case .failure(let unfilled):
+                        problem =
+                            "\(source): \(keyPath).path: parameter ${\(unfilled.name)} has no value "
+                            + "(set the environment variable \(unfilled.name))"
+                    }
+                }
+                var table = Table(database: databaseName, name: name.lowercased(), input: input)
+                table.problem = problem
+                tables[databaseName, default: [:]][name.lowercased()] = table
                 raw[databaseName, default: [:]][name.lowercased()] =
                     (try? JSONSerialization.data(withJSONObject: entry, options: [.sortedKeys])) ?? Data("{}".utf8)
             }

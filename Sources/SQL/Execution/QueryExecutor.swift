@@ -49,6 +49,7 @@ public final class QueryExecutor {
         columns: [String]?,
         predicates: [ParquetPredicate] = []
     ) throws -> DatasetScan {
+        if let problem = table.problem { throw SQLError(problem) }
         let location = try DataLocation(table.input.defaultPath, relativeTo: baseDirectory)
         return try DatasetScan(
             table.input,

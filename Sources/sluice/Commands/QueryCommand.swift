@@ -95,7 +95,7 @@ extension Sluice {
                 } else {
                     text = sql ?? ""
                 }
-                let catalog = try SQLCatalog(contentsOf: catalog)
+                let catalog = try SQLCatalog(contentsOf: catalog, parameters: ProcessInfo.processInfo.environment)
                 try withObjectStore(logger: logger) { store in
                     let session = SQLSession(
                         catalog: catalog,
