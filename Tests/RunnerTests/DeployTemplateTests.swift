@@ -173,6 +173,41 @@ import Testing
         }
     }
 
+    /// With `--athena` the worker also serves the Athena runner's activity, on the image's S3 catalog, and may write
+    /// its results.
+    @Test(arguments: ["ecs", "ec2"]) func withAthenaTheWorkerServesTheAthenaRunnersActivity(worker: String) throws {
+        let facts = try Self.inspect(
+            ["--worker", worker, "--athena"],
+            """
+            r = template['Resources']
+            statements = {s['Sid']: s['Resource'] for s in r['WorkerPolicy']['Properties']['PolicyDocument']['Statement']}
+            if 'WorkerTaskDefinition' in r:
+                command = [c for c in r['WorkerTaskDefinition']['Properties']['ContainerDefinitions'] if c['Name'] == 'worker'][0]['Command']
+            else:
+                command = r['WorkerLaunchTemplate']['Properties']['LaunchTemplateData']['UserData']['Fn::Base64']['Fn::Sub']
+            print(json.dumps({'activities': statements['ActivityTasks'], 'writes': statements['WriteOutputs'], 'command': command}))
+            """
+        )
+        #expect((facts["activities"] as? [[String: String]])?.last == ["Ref": "AthenaRunnerActivity"])
+        #expect(
+            (facts["writes"] as? [[String: String]])?.last
+                == ["Fn::Sub": "arn:${AWS::Partition}:s3:::${SourceDataBucketName}/athena-runner-output/*"]
+        )
+        if let command = facts["command"] as? [Any] {
+            let index = try #require(command.firstIndex { $0 as? String == "--athena-activity-arn" })
+            #expect(command[index + 1] as? [String: String] == ["Ref": "AthenaRunnerActivity"])
+            #expect(command[index + 3] as? String == "jobs/catalog/marketingandsales_qs-s3.json")
+        } else {
+            let script = try #require(facts["command"] as? String)
+            #expect(
+                script.contains(
+                    "--athena-activity-arn ${AthenaRunnerActivity} --catalog jobs/catalog/marketingandsales_qs-s3.json"
+                )
+            )
+        }
+        #expect(FileManager.default.fileExists(atPath: Paths.packageRoot.path + "/jobs/catalog/marketingandsales_qs-s3.json"))
+    }
+
     @Test func theWorkersStopTimeoutCoversTheSixtySecondPoll() throws {
         let ecs = try Self.inspect(
             [],

@@ -436,15 +436,23 @@ struct DeployTemplate: Sendable {
                 "PolicyDocument": policyDocument([
                     statement(
                         "ActivityTasks",
-                        .list([
-                            ref("GlueRunnerActivity"), ref("WaitForSalesDataActivity"),
-                            ref("WaitForMarketingDataActivity"),
-                        ])
+                        .list(
+                            [
+                                ref("GlueRunnerActivity"), ref("WaitForSalesDataActivity"),
+                                ref("WaitForMarketingDataActivity"),
+                            ] + (athena ? [ref("AthenaRunnerActivity")] : [])
+                        )
                     ),
                     statement("ReadData", sub("arn:${AWS::Partition}:s3:::${SourceDataBucketName}/*")),
                     statement(
                         "WriteOutputs",
-                        sub("arn:${AWS::Partition}:s3:::${SourceDataBucketName}/${ETLOutputPrefix}/*")
+                        athena
+                            ? .list([
+                                sub("arn:${AWS::Partition}:s3:::${SourceDataBucketName}/${ETLOutputPrefix}/*"),
+                                // The Athena runner's results (the test state machine's AthenaResultOutputLocation).
+                                sub("arn:${AWS::Partition}:s3:::${SourceDataBucketName}/athena-runner-output/*"),
+                            ])
+                            : sub("arn:${AWS::Partition}:s3:::${SourceDataBucketName}/${ETLOutputPrefix}/*")
                     ),
                     statement("ListOutputs", bucketArn),
                     statement("ListUploads", bucketArn),
@@ -631,7 +639,15 @@ struct DeployTemplate: Sendable {
             .string("worker"), .string("--activity-arn"), ref("GlueRunnerActivity"), .string("--jobs"),
             .string("jobs/s3"), .string("--grace"), .string(String(Self.workerGrace)),
         ]
+            + (athena
+                ? [
+                    .string("--athena-activity-arn"), ref("AthenaRunnerActivity"), .string("--catalog"),
+                    .string(Self.athenaCatalog),
+                ] : [])
     }
+
+    /// The catalog of the Athena runner's queries in the image: the seed's tables in the data bucket.
+    static let athenaCatalog = "jobs/catalog/marketingandsales_qs-s3.json"
 
     /// `sluice watch`'s arguments (after `sluice`): the queue fed by the bucket's notifications.
     private var watchArguments: [DeployYAML] {
@@ -681,7 +697,7 @@ struct DeployTemplate: Sendable {
             set -euo pipefail
             dnf install -y docker
             systemctl enable --now docker
-            \(unit("worker", "sluice worker (GlueRunnerActivity)", "worker --activity-arn ${GlueRunnerActivity} --jobs jobs/s3 --grace \(Self.workerGrace)"))
+            \(unit("worker", "sluice worker (GlueRunnerActivity\(athena ? " and AthenaRunnerActivity" : ""))", "worker --activity-arn ${GlueRunnerActivity} --jobs jobs/s3 --grace \(Self.workerGrace)" + (athena ? " --athena-activity-arn ${AthenaRunnerActivity} --catalog \(Self.athenaCatalog)" : "")))
             \(unit("watch", "sluice watch (S3 arrivals through SQS)", "watch s3://${SourceDataBucketName}/ --activity-prefix \(activityPrefix) --queue-url ${ArrivalQueue}"))
             systemctl daemon-reload
             systemctl enable --now sluice-worker.service sluice-watch.service
