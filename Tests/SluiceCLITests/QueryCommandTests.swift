@@ -160,4 +160,32 @@ struct QueryCreateTableTests {
         #expect(gone.status == 1)
         #expect(gone.stderr.contains("unknown table leads"))
     }
+
+    /// `--format parquet --output DIR` writes the last statement's rows as a dataset that pyarrow reads back; a
+    /// failing query leaves the previous dataset whole.
+    @Test func formatParquetWritesADatasetThatAFailedQueryDoesNotReplace() throws {
+        let root = try Paths.temporaryDirectory("cli-query-parquet")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let dataset = root.appendingPathComponent("leads").path
+        let sql =
+            "SELECT date, count(*) AS n FROM salespipeline_qs WHERE opportunity_stage = 'Lead' GROUP BY date"
+        let written = try SluiceBinary.run(["query", sql, "--format", "parquet", "--output", dataset])
+        #expect(written.status == 0, "\(written.stderr)")
+        #expect(written.stderr.contains("wrote 1802 rows to \(dataset)"))
+        let read = """
+            import sys, pyarrow.dataset as ds
+            t = ds.dataset(sys.argv[1], format="parquet").to_table()
+            print(t.num_rows, t.schema.names, sum(t.column("n").to_pylist()), t.column("date").type)
+            """
+        #expect(try Python.run(read, [dataset]) == "1802 ['date', 'n'] 9141 date32[day]\n")
+        let failed = try SluiceBinary.run(
+            ["query", "SELECT 1 / (n - n) AS boom FROM (\(sql)) t", "--format", "parquet", "--output", dataset]
+        )
+        #expect(failed.status == 1)
+        #expect(failed.stderr.contains("division by zero"), "\(failed.stderr)")
+        #expect(try Python.run(read, [dataset]) == "1802 ['date', 'n'] 9141 date32[day]\n")
+        let usage = try SluiceBinary.run(["query", "SELECT 1", "--format", "parquet"])
+        #expect(usage.status == 64)
+        #expect(usage.stderr.contains("--format parquet writes a dataset"))
+    }
 }

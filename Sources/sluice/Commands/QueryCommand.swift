@@ -38,6 +38,7 @@ extension Sluice {
             case table
             case csv
             case jsonl
+            case parquet
         }
 
         @Argument(help: ArgumentHelp("The SQL text (or use -f FILE).", valueName: "sql"))
@@ -51,7 +52,12 @@ extension Sluice {
 
         @Option(
             name: .long,
-            help: "The output format: table (default on a terminal), csv (default otherwise) or jsonl."
+            help: ArgumentHelp(
+                "The output format: table (default on a terminal), csv (default otherwise), jsonl, or parquet.",
+                discussion: "parquet writes the last statement's rows with --output as a dataset (Snappy Parquet part "
+                    + "files and a _SUCCESS manifest, a directory or an s3:// prefix), committed as jobs commit "
+                    + "theirs: the previous dataset stays whole until the new one is complete."
+            )
         )
         var format: Format?
 
@@ -79,7 +85,12 @@ extension Sluice {
             if (sql == nil) == (file == nil) {
                 throw ValidationError("give the SQL as an argument or with -f FILE, not both")
             }
-            if format == .table, output != nil { throw ValidationError("--output writes csv or jsonl, not table") }
+            if format == .table, output != nil {
+                throw ValidationError("--output writes csv, jsonl or parquet, not table")
+            }
+            if format == .parquet, output == nil {
+                throw ValidationError("--format parquet writes a dataset: give it a place with --output DIR|s3://…")
+            }
         }
 
         func run() throws {
@@ -111,6 +122,14 @@ extension Sluice {
                         let started = ContinuousClock.now
                         let result = try session.execute(statement, text: text)
                         let last = index == statements.count - 1
+                        if chosen == .parquet {
+                            guard last, let output else {
+                                try QueryOutput.drain(result)
+                                continue
+                            }
+                            try QueryOutput.writeDataset(result, to: output, store: store, logger: logger)
+                            continue
+                        }
                         try QueryOutput.write(
                             result,
                             format: chosen,
@@ -139,6 +158,37 @@ extension Sluice {
 
 /// Prints or writes a statement's rows.
 enum QueryOutput {
+    /// Pulls and drops a statement's rows (a statement before the last when the output is a dataset).
+    static func drain(_ result: SQLResult) throws {
+        if let message = result.message { FileHandle.standardError.write(Data("\(message)\n".utf8)) }
+        var batches = result.batches
+        while try batches.next() != nil {}
+    }
+
+    /// Writes a statement's rows as a Parquet dataset at `path` through the jobs' atomic commit.
+    static func writeDataset(_ result: SQLResult, to path: String, store: ObjectStore, logger: Logger) throws {
+        if result.message != nil || result.text != nil {
+            throw CommandFailure("--format parquet: the last statement returns no rows to write")
+        }
+        var seen = Set<String>()
+        for name in result.names where !seen.insert(name.lowercased()).inserted {
+            throw CommandFailure("--format parquet: two columns are named \(name); give them different aliases")
+        }
+        let schema = Schema(zip(result.names, result.types).map { Field($0, $1.dataType) })
+        var rows = result.batches
+        let named = ClosureBatchStream(schema: schema) {
+            try rows.next().map { RecordBatch(schema: schema, columns: $0.columns) }
+        }
+        let location = try DataLocation(path, relativeTo: FileManager.default.currentDirectoryPath)
+        let written = try DatasetWriter.write(named, to: location, store: store, logger: logger)
+        FileHandle.standardError.write(
+            Data(
+                "wrote \(written.rows) row\(written.rows == 1 ? "" : "s") to \(location) (\(written.files.count) file\(written.files.count == 1 ? "" : "s"))\n"
+                    .utf8
+            )
+        )
+    }
+
     static func write(
         _ result: SQLResult,
         format: Sluice.Query.Format,
