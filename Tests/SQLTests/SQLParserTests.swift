@@ -78,6 +78,10 @@ import Testing
             "SELECT a FROM t UNION SELECT a FROM u UNION ALL (SELECT a FROM v ORDER BY a LIMIT 1) ORDER BY a",
             "SELECT a FROM t UNION SELECT a FROM u UNION ALL (SELECT a FROM v ORDER BY a ASC LIMIT 1) ORDER BY a ASC"
         ),
+        (
+            "SELECT a FROM t EXCEPT SELECT a FROM u INTERSECT DISTINCT SELECT a FROM v UNION SELECT a FROM w",
+            "SELECT a FROM t EXCEPT SELECT a FROM u INTERSECT SELECT a FROM v UNION SELECT a FROM w"
+        ),
         ("SELECT \"select\", \"A\"\"B\" FROM \"Order\"", "SELECT \"select\", \"A\"\"B\" FROM \"Order\""),
         ("SELECT 'it''s'", "SELECT 'it''s'"),
         ("CREATE TABLE sampledb.top AS SELECT * FROM jmsd", "CREATE TABLE sampledb.top AS SELECT * FROM jmsd"),
@@ -172,8 +176,8 @@ import Testing
             "line 1, column 33: expected FIRST or LAST, found the end of the query\n  SELECT a FROM t ORDER BY a NULLS\n                                  ^"
         ),
         (
-            "SELECT a FROM t INTERSECT SELECT a FROM u",
-            "line 1, column 17: INTERSECT is not supported; only UNION [ALL]\n  SELECT a FROM t INTERSECT SELECT a FROM u\n                  ^"
+            "SELECT a FROM t INTERSECT ALL SELECT a FROM u",
+            "line 1, column 27: INTERSECT ALL is not supported; only INTERSECT [DISTINCT]\n  SELECT a FROM t INTERSECT ALL SELECT a FROM u\n                            ^"
         ),
         (
             "SELECT CASE END",

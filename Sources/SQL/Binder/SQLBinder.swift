@@ -89,34 +89,82 @@ public struct SQLBinder {
         case .select(let select): return try bindSelect(select, orderBy: [], limit: nil, offset: 0)
         case .nested(let query): return try bind(query)
         case .union(let left, let right, let all):
-            let a = try bindBody(left)
-            let b = try bindBody(right)
-            guard a.plan.types.count == b.plan.types.count else {
-                throw error(
-                    "UNION of queries with \(a.plan.types.count) and \(b.plan.types.count) columns",
-                    at: nil
-                )
-            }
-            var types: [SQLType] = []
-            for (x, y) in zip(a.plan.types, b.plan.types) {
-                guard let common = x.common(with: y) else {
-                    throw error("UNION column types \(x) and \(y) do not mix", at: nil)
+            let (a, b, names) = try bindSetOperands(left, right, operation: "UNION")
+            let union = QueryPlan.unionAll(a, b)
+            return BoundQuery(plan: all ? union : .distinct(union), names: names)
+        case .intersect(let left, let right), .except(let left, let right):
+            let isIntersect = if case .intersect = body { true } else { false }
+            let (a, b, names) = try bindSetOperands(left, right, operation: isIntersect ? "INTERSECT" : "EXCEPT")
+            // Rows match when every column is equal or both are null: each side is keyed by each column's null flag
+            // and its value with nulls replaced, so that the join's keys are never null.
+            let types = a.types
+            let width = types.count
+            func keyed(_ plan: QueryPlan) -> QueryPlan {
+                let columns = types.enumerated().map { BoundExpression.column($0, $1, name: "#\($0)") }
+                let flags = columns.map { BoundExpression.isNull($0, negated: false) }
+                let values = zip(columns, types).map { column, type in
+                    BoundExpression.function(.coalesce, [column, .constant(Self.filler(type), type)], type)
                 }
-                types.append(common == .unknown ? .varchar : common)
+                return .project(plan, columns + flags + values)
             }
-            func aligned(_ plan: QueryPlan) -> QueryPlan {
-                guard plan.types != types else { return plan }
-                return .project(
-                    plan,
-                    plan.types.enumerated().map { i, type in
-                        let column = BoundExpression.column(i, type, name: "#\(i)")
-                        return type == types[i] ? column : .cast(column, types[i])
-                    }
-                )
-            }
-            let union = QueryPlan.unionAll(aligned(a.plan), aligned(b.plan))
-            return BoundQuery(plan: all ? union : .distinct(union), names: a.names)
+            let keys = Array(width..<(3 * width))
+            let joined = QueryPlan.hashJoin(
+                keyed(a),
+                keyed(b),
+                leftKeys: keys,
+                rightKeys: keys,
+                kind: isIntersect ? .semi : .anti,
+                nullAware: false
+            )
+            let columns = types.enumerated().map { BoundExpression.column($0, $1, name: "#\($0)") }
+            return BoundQuery(plan: .distinct(.project(joined, columns)), names: names)
         }
+    }
+
+    /// A non-null value of `type` that stands for null in a set operation's keys (its null flag tells them apart).
+    private static func filler(_ type: SQLType) -> SQLValue {
+        switch type {
+        case .bigint: .bigint(0)
+        case .double: .double(0)
+        case .varchar, .unknown: .varchar("")
+        case .boolean: .boolean(false)
+        case .date: .date(0)
+        case .timestamp: .timestamp(0)
+        }
+    }
+
+    /// Both operands of a set operation, cast to their columns' common types, and the output names (the left's).
+    private func bindSetOperands(
+        _ left: SQLQueryBody,
+        _ right: SQLQueryBody,
+        operation: String
+    ) throws(SQLError) -> (QueryPlan, QueryPlan, [String]) {
+        let a = try bindBody(left)
+        let b = try bindBody(right)
+        guard a.plan.types.count == b.plan.types.count else {
+            throw error(
+                "\(operation) of queries with \(a.plan.types.count) and \(b.plan.types.count) columns",
+                at: nil
+            )
+        }
+        var types: [SQLType] = []
+        for (x, y) in zip(a.plan.types, b.plan.types) {
+            guard let common = x.common(with: y) else {
+                throw error("\(operation) column types \(x) and \(y) do not mix", at: nil)
+            }
+            types.append(common == .unknown ? .varchar : common)
+        }
+        func aligned(_ plan: QueryPlan) -> QueryPlan {
+            guard plan.types != types else { return plan }
+            return .project(
+                plan,
+                plan.types.enumerated().map { i, type in
+                    let column = BoundExpression.column(i, type, name: "#\(i)")
+                    return type == types[i] ? column : .cast(column, types[i])
+                }
+            )
+        }
+        return (aligned(a.plan), aligned(b.plan), a.names)
     }
 
     /// The output column an `ORDER BY` item names: a position, an output name, or an expression of the select list.

@@ -29,18 +29,42 @@ extension SQLParser {
         return result
     }
 
-    /// Terms joined by `UNION [ALL|DISTINCT]`, left to right.
+    /// Terms joined by `UNION [ALL|DISTINCT]` and `EXCEPT [DISTINCT]`, left to right; `INTERSECT` binds tighter, as
+    /// in standard SQL.
     mutating func queryBody() throws(SQLSyntaxError) -> SQLQueryBody {
-        var body = try queryTerm()
+        var body = try intersection()
         while true {
-            if check(keyword: "INTERSECT") || check(keyword: "EXCEPT") {
-                throw error("\(current.keyword ?? "") is not supported; only UNION [ALL]", at: current.location)
+            if accept(keyword: "UNION") {
+                let all = accept(keyword: "ALL")
+                if !all { _ = accept(keyword: "DISTINCT") }
+                body = .union(body, try intersection(), all: all)
+            } else if check(keyword: "EXCEPT") {
+                try setDistinct()
+                body = .except(body, try intersection())
+            } else {
+                return body
             }
-            guard accept(keyword: "UNION") else { return body }
-            let all = accept(keyword: "ALL")
-            if !all { _ = accept(keyword: "DISTINCT") }
-            body = .union(body, try queryTerm(), all: all)
         }
+    }
+
+    /// Terms joined by `INTERSECT [DISTINCT]`.
+    private mutating func intersection() throws(SQLSyntaxError) -> SQLQueryBody {
+        var body = try queryTerm()
+        while check(keyword: "INTERSECT") {
+            try setDistinct()
+            body = .intersect(body, try queryTerm())
+        }
+        return body
+    }
+
+    /// Takes `INTERSECT` or `EXCEPT` and an optional `DISTINCT`; `ALL` is refused.
+    private mutating func setDistinct() throws(SQLSyntaxError) {
+        let keyword = current.keyword ?? ""
+        _ = advance()
+        if check(keyword: "ALL") {
+            throw error("\(keyword) ALL is not supported; only \(keyword) [DISTINCT]", at: current.location)
+        }
+        _ = accept(keyword: "DISTINCT")
     }
 
     private mutating func queryTerm() throws(SQLSyntaxError) -> SQLQueryBody {

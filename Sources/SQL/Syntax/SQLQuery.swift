@@ -61,6 +61,10 @@ public indirect enum SQLQueryBody: Sendable, Hashable, CustomStringConvertible {
     case select(SQLSelect)
     /// `left UNION [ALL] right`.
     case union(SQLQueryBody, SQLQueryBody, all: Bool)
+    /// `left INTERSECT [DISTINCT] right`: the distinct rows of `left` that `right` has too (nulls equal).
+    case intersect(SQLQueryBody, SQLQueryBody)
+    /// `left EXCEPT [DISTINCT] right`: the distinct rows of `left` that `right` has not (nulls equal).
+    case except(SQLQueryBody, SQLQueryBody)
     /// A parenthesised query as an operand of a set operation.
     case nested(SQLQuery)
 
@@ -69,6 +73,8 @@ public indirect enum SQLQueryBody: Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .select(let select): select.description
         case .union(let left, let right, let all): "\(left) UNION \(all ? "ALL " : "")\(right)"
+        case .intersect(let left, let right): "\(left) INTERSECT \(right)"
+        case .except(let left, let right): "\(left) EXCEPT \(right)"
         case .nested(let query): "(\(query))"
         }
     }
