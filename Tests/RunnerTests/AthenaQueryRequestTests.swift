@@ -6,7 +6,8 @@ import Testing
 /// The Athena runner's task input and reports.
 @Suite struct AthenaQueryRequestTests {
     /// The seed's test state machine's Pass state sends its `Result` string: the task input is a JSON string.
-    static let seedInput = #""{ \"AthenaQueryString\" : \"SELECT * FROM marketing_qs limit 10;\", \"AthenaDatabase\": \"marketingandsales_qs\", \"AthenaResultOutputLocation\": \"s3://b/athena-runner-output/\", \"AthenaResultEncryptionOption\": \"SSE_S3\"}""#
+    static let seedInput =
+        #""{ \"AthenaQueryString\" : \"SELECT * FROM marketing_qs limit 10;\", \"AthenaDatabase\": \"marketingandsales_qs\", \"AthenaResultOutputLocation\": \"s3://b/athena-runner-output/\", \"AthenaResultEncryptionOption\": \"SSE_S3\"}""#
 
     @Test func theSeedsStringResultParses() throws {
         let request = try AthenaQueryRequest(taskInput: Self.seedInput)
@@ -36,13 +37,22 @@ import Testing
                 #"{"AthenaQueryString": "SELECT 1", "AthenaNamedQuery": "n", "AthenaResultOutputLocation": "o"}"#,
                 #"give "AthenaQueryString" or "AthenaNamedQuery", not both"#
             ),
-            (#"{"AthenaQueryString": " ", "AthenaResultOutputLocation": "o"}"#, #""AthenaQueryString" must be a non-empty string"#),
-            (#"{"AthenaQueryString": 3, "AthenaResultOutputLocation": "o"}"#, #""AthenaQueryString" must be a non-empty string"#),
+            (
+                #"{"AthenaQueryString": " ", "AthenaResultOutputLocation": "o"}"#,
+                #""AthenaQueryString" must be a non-empty string"#
+            ),
+            (
+                #"{"AthenaQueryString": 3, "AthenaResultOutputLocation": "o"}"#,
+                #""AthenaQueryString" must be a non-empty string"#
+            ),
             (
                 #"{"AthenaQueryString": "SELECT 1", "AthenaResultOutputLocation": "o", "AthenaResultEncryptionOption": "AES"}"#,
                 #""AthenaResultEncryptionOption" must be SSE_S3, SSE_KMS or CSE_KMS, not "AES""#
             ),
-            (#"{"AthenaQueryStrng": "SELECT 1", "AthenaResultOutputLocation": "o"}"#, #"unknown key "AthenaQueryStrng""#),
+            (
+                #"{"AthenaQueryStrng": "SELECT 1", "AthenaResultOutputLocation": "o"}"#,
+                #"unknown key "AthenaQueryStrng""#
+            ),
             (#"[1]"#, "expected a JSON object, got an array"),
             (#"{"AthenaQueryString": "#, "not JSON"),
         ]

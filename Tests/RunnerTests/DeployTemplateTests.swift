@@ -205,7 +205,11 @@ import Testing
                 )
             )
         }
-        #expect(FileManager.default.fileExists(atPath: Paths.packageRoot.path + "/jobs/catalog/marketingandsales_qs-s3.json"))
+        #expect(
+            FileManager.default.fileExists(
+                atPath: Paths.packageRoot.path + "/jobs/catalog/marketingandsales_qs-s3.json"
+            )
+        )
     }
 
     @Test func theWorkersStopTimeoutCoversTheSixtySecondPoll() throws {

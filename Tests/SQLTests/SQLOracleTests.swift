@@ -78,7 +78,9 @@ struct SQLOracleTests {
         unordered("SELECT k, s FROM t EXCEPT SELECT k, name FROM u"),
         unordered("SELECT k FROM t EXCEPT DISTINCT SELECT k FROM u"),
         unordered("SELECT s FROM t INTERSECT SELECT s FROM t WHERE v > 0"),
-        ordered("SELECT k FROM u UNION SELECT k FROM t EXCEPT SELECT k FROM empty INTERSECT SELECT k FROM t ORDER BY 1"),
+        ordered(
+            "SELECT k FROM u UNION SELECT k FROM t EXCEPT SELECT k FROM empty INTERSECT SELECT k FROM t ORDER BY 1"
+        ),
         unordered("SELECT k FROM t EXCEPT SELECT k FROM empty"),
         unordered("SELECT count(*), sum(k), max(s) FROM empty"),
         unordered("SELECT k, count(*) FROM empty GROUP BY k"),

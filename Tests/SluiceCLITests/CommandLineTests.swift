@@ -197,7 +197,10 @@ import Testing
         arguments: [
             ([String](), "give an activity to poll: --activity-arn ARN (Glue runner), --athena-activity-arn ARN"),
             (["--activity-arn", "GlueRunnerActivity"], #"--activity-arn must be an activity ARN"#),
-            (["--activity", "spark=arn:aws:states:us-east-1:1:activity:A"], "--activity must be KIND=ARN with KIND glue or athena"),
+            (
+                ["--activity", "spark=arn:aws:states:us-east-1:1:activity:A"],
+                "--activity must be KIND=ARN with KIND glue or athena"
+            ),
             (
                 [
                     "--activity-arn", "arn:aws:states:us-east-1:1:activity:A", "--athena-activity-arn",

@@ -56,9 +56,10 @@ public struct AthenaQueryRequest: Sendable, Hashable {
         let object = try JobInvocation.object(taskInput: taskInput)
         if let unknown = object.keys.sorted().first(where: { $0.hasPrefix("Athena") && !Self.keys.contains($0) }) {
             throw TaskInputError(
-                reason: #"unknown key "\#(unknown)" (expected "# + Self.keys.sorted().map { "\"\($0)\"" }.joined(
-                    separator: ", "
-                ) + ")",
+                reason: #"unknown key "\#(unknown)" (expected "#
+                    + Self.keys.sorted().map { "\"\($0)\"" }.joined(
+                        separator: ", "
+                    ) + ")",
                 input: taskInput
             )
         }

@@ -21,7 +21,12 @@ extension ActivityWorker {
         } catch {
             // Never run untracked work: refuse the task explicitly.
             logger.error("cannot record a task; failing it", metadata: ["error": "\(error)"])
-            let report = failureReport(run, activity: activity, requested: nil, message: "cannot record the run: \(error)")
+            let report = failureReport(
+                run,
+                activity: activity,
+                requested: nil,
+                message: "cannot record the run: \(error)"
+            )
             try? await service.sendTaskFailure(taskToken: task.taskToken, error: report.error, cause: report.cause)
             return
         }
@@ -97,7 +102,9 @@ extension ActivityWorker {
                 let id = AthenaQueryRequest.queryExecutionId(runId: run.runId)
                 logger[metadataKey: "query_execution_id"] = "\(id)"
                 requested = nil
-                work = { logger in JobOutcome(query: try await queries.run(request, queryExecutionId: id, logger: logger)) }
+                work = { logger in
+                    JobOutcome(query: try await queries.run(request, queryExecutionId: id, logger: logger))
+                }
             }
         } catch {
             // Refused before it starts: only its failure is reported (and sent again while unanswered).

@@ -123,7 +123,8 @@ public final class ActivityWorker: Service, Sendable {
             metadata: [
                 "worker": "\(configuration.workerName)", "concurrency": "\(configuration.concurrency)",
                 "heartbeat": "\(configuration.heartbeatInterval)", "state": "\(store.path)",
-                "activities": "\(configuration.activities.map { "\($0.kind.rawValue)=\($0.arn)" }.joined(separator: " "))",
+                "activities":
+                    "\(configuration.activities.map { "\($0.kind.rawValue)=\($0.arn)" }.joined(separator: " "))",
             ]
         )
         if queries == nil, let athena = configuration.activities.first(where: { $0.kind == .athena }) {

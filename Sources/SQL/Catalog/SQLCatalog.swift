@@ -151,7 +151,9 @@ public struct SQLCatalog: Sendable {
         if let location = root["tables_location"] as? String { tablesLocation = location }
         if let named = root["named_queries"] {
             guard let named = named as? [String: Any] else {
-                throw SQLError("\(source): named_queries: expected an object of query name to {\"query\", \"database\"}")
+                throw SQLError(
+                    "\(source): named_queries: expected an object of query name to {\"query\", \"database\"}"
+                )
             }
             for (name, value) in named {
                 guard let object = value as? [String: Any], let query = object["query"] as? String else {

@@ -57,7 +57,8 @@ struct SQLQueryExecutor: QueryExecuting {
     ) throws -> QueryOutcome {
         let submitted = Date()
         var catalog: SQLCatalog
-        do { catalog = try SQLCatalog(contentsOf: catalogPath, parameters: ProcessInfo.processInfo.environment) } catch {
+        do { catalog = try SQLCatalog(contentsOf: catalogPath, parameters: ProcessInfo.processInfo.environment) } catch
+        {
             throw QueryFailure(queryString: request.queryString, message: "\(error)")
         }
         var text = request.queryString ?? ""
