@@ -46,7 +46,12 @@ public struct QueryOutcome: Sendable, Hashable {
     }
 
     /// The engine time in milliseconds (completion minus submission).
-    public var engineMilliseconds: Int { max(0, Int((completedAt.timeIntervalSince(submittedAt) * 1000).rounded())) }
+    public var engineMilliseconds: Int { Self.milliseconds(from: submittedAt, to: completedAt) }
+
+    /// The whole milliseconds from `start` to `end`, rounded; 0 when `end` is earlier.
+    static func milliseconds(from start: Date, to end: Date) -> Int {
+        max(0, Int((end.timeIntervalSince(start) * 1000).rounded()))
+    }
 }
 
 /// A query that failed: the text that was to run, and why it failed. The Athena-runner activity reports it as

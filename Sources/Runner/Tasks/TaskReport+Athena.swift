@@ -46,29 +46,14 @@ extension TaskReport {
                 "AthenaQueryExecutionStateChangeReason": message,
                 "AthenaQuerySubmissionDateTime": athenaDateTime(submittedAt),
                 "AthenaQueryCompletionDateTime": athenaDateTime(failedAt),
-                "AthenaQueryEngineExecutionTimeInMillis": max(
-                    0,
-                    Int((failedAt.timeIntervalSince(submittedAt) * 1000).rounded())
-                ),
+                "AthenaQueryEngineExecutionTimeInMillis": QueryOutcome.milliseconds(from: submittedAt, to: failedAt),
                 "AthenaQueryDataScannedInBytes": 0,
                 "message": message,
                 "runId": runId,
             ])
         }
         let query = queryString.map { cut($0, to: 4096) }
-        let full = render(message, query: query)
-        guard full.unicodeScalars.count > maxCauseLength else { return full }
-        var low = 0
-        var high = message.unicodeScalars.count
-        while low < high {
-            let middle = (low + high + 1) / 2
-            if render(cut(message, to: middle), query: query).unicodeScalars.count <= maxCauseLength {
-                low = middle
-            } else {
-                high = middle - 1
-            }
-        }
-        return render(cut(message, to: low), query: query)
+        return fittingCause(message) { render($0, query: query) }
     }
 
     /// `date` as the seed's Athena runner prints it (`strftime('%x, %-I:%M %p %Z')` in UTC):

@@ -61,9 +61,15 @@ public enum TaskReport {
                 "glue_job_run_error_msg": message,
             ])
         }
+        return fittingCause(message, render)
+    }
+
+    /// `render(message)`, or, when that is longer than ``maxCauseLength``, `render` of the longest prefix of
+    /// `message` (cut with `…`) whose rendering fits: the message may appear more than once and escaping lengthens
+    /// it, so the prefix is found by bisection on the rendered length.
+    static func fittingCause(_ message: String, _ render: (String) -> String) -> String {
         let full = render(message)
         guard full.unicodeScalars.count > maxCauseLength else { return full }
-        // The message appears twice and escaping lengthens it: find the longest prefix that fits.
         var low = 0
         var high = message.unicodeScalars.count
         while low < high {
