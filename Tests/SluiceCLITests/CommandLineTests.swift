@@ -255,7 +255,7 @@ import Testing
         process.currentDirectoryURL = Paths.packageRoot
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try ProcessLaunch.run(process)
         // Wait until the run has created its temporary directory, then kill it.
         let deadline = Date().addingTimeInterval(20)
         while Date() < deadline {

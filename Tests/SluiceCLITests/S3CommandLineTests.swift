@@ -192,7 +192,7 @@ import Glibc
             process.environment = moto.processEnvironment().merging(extra) { $1 }
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
-            try process.run()
+            try ProcessLaunch.run(process)
             let delay = Double.random(in: 0.05...max(0.1, runSeconds * 0.9), using: &generator)
             try await Task.sleep(for: .milliseconds(Int(delay * 1000)))
             if process.isRunning { killedMidRun += 1 }

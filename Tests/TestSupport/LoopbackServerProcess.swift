@@ -33,12 +33,12 @@ public final class LoopbackServerProcess: @unchecked Sendable {
         var variables = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         for name in removed { variables.removeValue(forKey: name) }
         process.environment = variables
-        stdin = Pipe()
-        let stdout = Pipe()
+        stdin = ProcessLaunch.pipe()
+        let stdout = ProcessLaunch.pipe()
         process.standardInput = stdin
         process.standardOutput = stdout
         process.standardError = try FileHandle(forWritingTo: stderrURL)
-        try process.run()
+        try ProcessLaunch.run(process)
         let handle = stdout.fileHandleForReading
         var reported: Int?
         var lines: [String] = []

@@ -96,12 +96,12 @@ public final class ScriptedServer: @unchecked Sendable {
         process.executableURL = URL(fileURLWithPath: program)
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let stdin = Pipe()
-        let stdout = Pipe()
+        let stdin = ProcessLaunch.pipe()
+        let stdout = ProcessLaunch.pipe()
         process.standardInput = stdin
         process.standardOutput = stdout
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try ProcessLaunch.run(process)
         var line = Data()
         let handle = stdout.fileHandleForReading
         while true {

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import TestSupport
 
 /// A background process for tests: output captured to files, signals, bounded waits. Killed on deinit.
 final class ChildProcess: @unchecked Sendable {
@@ -31,7 +32,7 @@ final class ChildProcess: @unchecked Sendable {
         process.standardError = try FileHandle(forWritingTo: stderrURL)
         process.standardInput = FileHandle.nullDevice
         _ = Self.exitHook
-        try process.run()
+        try ProcessLaunch.run(process)
         Self.live.withLock { _ = $0.insert(process.processIdentifier) }
     }
 
