@@ -90,9 +90,14 @@ final class ExecutionContext: @unchecked Sendable {
             )
             let schema = try projection.outputSchema(for: stream.schema)
             return MapStream(stream, schema: schema) { try projection.apply($0) }
-        case .aggregate(let keys, let aggregates):
+        case .aggregate(let keys, let aggregates, let phase):
             order = nil
-            let groupBy = try GroupBy(keys: keys, aggregates: aggregates, inputSchema: stream.schema)
+            let groupBy = try PhasedGroupBy(
+                keys: keys,
+                aggregates: aggregates,
+                phase: phase,
+                inputSchema: stream.schema
+            )
             var input = stream
             while let batch = try input.next() {
                 try execution.checkCancelled()

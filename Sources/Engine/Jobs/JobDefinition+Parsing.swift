@@ -237,7 +237,7 @@ struct JobFileReader {
     }
 
     func aggregate(_ node: JobFileNode) throws -> JobStep {
-        _ = try object(node, allowed: ["group_by", "values"])
+        _ = try object(node, allowed: ["group_by", "values", "phase"])
         let keys = try strings(required(node, "group_by"))
         let values = try list(required(node, "values")).map { value -> Aggregate in
             _ = try object(value, allowed: ["name", "function", "column"])
@@ -254,7 +254,15 @@ struct JobFileReader {
                 throw error(functionNode, "unknown function \"\(function)\" (expected sum, count, min, max or avg)")
             }
         }
-        return .aggregate(groupBy: keys, aggregates: values)
+        var phase = AggregatePhase.complete
+        if let phaseNode = node.child("phase") {
+            let name = try string(phaseNode)
+            guard let value = AggregatePhase(rawValue: name) else {
+                throw error(phaseNode, "unknown phase \"\(name)\" (expected complete, partial or final)")
+            }
+            phase = value
+        }
+        return .aggregate(groupBy: keys, aggregates: values, phase: phase)
     }
 
     func sortKey(_ node: JobFileNode) throws -> SortKey {

@@ -84,8 +84,9 @@ public enum JobStep: Sendable, Hashable {
     case project(Projection)
     /// Rename some columns, keeping all columns in place.
     case rename([String: String])
-    /// Group by key columns and aggregate.
-    case aggregate(groupBy: [String], aggregates: [Aggregate])
+    /// Group by key columns and aggregate; `phase` splits the aggregation into partial runs and a final one
+    /// (see ``AggregatePhase``).
+    case aggregate(groupBy: [String], aggregates: [Aggregate], phase: AggregatePhase = .complete)
     /// Sort by keys.
     case sort([SortKey])
     /// Inner sort-merge join of the current rows with another input on key columns.

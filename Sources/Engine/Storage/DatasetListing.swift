@@ -16,6 +16,12 @@ public struct DatasetFile: Sendable, Hashable {
 /// The one rule for the data files of a location, shared by job inputs and the CLI: a file is itself; a dataset
 /// directory or S3 prefix is the files its `_SUCCESS` manifest names, or without one every data file, skipping names
 /// that start with `_` or `.` (markers, rejects, temporary files), in name order. An S3 prefix is listed once.
+///
+/// A *partitioned* dataset holds no data files of its own, only partitions: subdirectories (or sub-prefixes) named
+/// `NAME=VALUE`, such as `part=00003/`, each a dataset committed by its own run (the partial runs of a fan-out).
+/// Its files are every partition's files, partition by partition in name order. Every partition must carry its
+/// `_SUCCESS` manifest, and every file the manifest names must be there: a partition whose run failed, is still
+/// running or was killed is named in the error rather than read in part.
 public enum DatasetListing {
     /// The data files of `location`. `suffix` (such as `.parquet`) keeps only matching names when no manifest says
     /// which files to read.
@@ -36,7 +42,13 @@ public enum DatasetListing {
         name.hasPrefix("_") || name.hasPrefix(".")
     }
 
-    private static func localFiles(_ path: String, suffix: String?) throws -> [DatasetFile] {
+    /// Whether `name` is a partition's directory name, `NAME=VALUE`.
+    static func isPartitionName(_ name: String) -> Bool {
+        guard let equals = name.firstIndex(of: "="), !isHidden(name) else { return false }
+        return equals != name.startIndex && name.index(after: equals) != name.endIndex
+    }
+
+    private static func localFiles(_ path: String, suffix: String?, partition: Bool = false) throws -> [DatasetFile] {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw JobError("\(path): no such file or directory")
@@ -62,16 +74,55 @@ public enum DatasetListing {
             }
             return files
         }
+        if partition, !FileManager.default.fileExists(atPath: marker) {
+            throw JobError("\(marker): missing, so the partition is not committed")
+        }
         let names: [String]
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: path)
         } catch {
             throw JobError("\(path): cannot list the directory: \(error.localizedDescription)")
         }
-        return names.filter { !isHidden($0) && (suffix.map($0.hasSuffix) ?? true) }.sorted().map {
+        let visible = names.filter { !isHidden($0) }.sorted()
+        let partitions = visible.filter { name in
+            var isDirectory: ObjCBool = false
+            let child = (path as NSString).appendingPathComponent(name)
+            return isPartitionName(name) && FileManager.default.fileExists(atPath: child, isDirectory: &isDirectory)
+                && isDirectory.boolValue
+        }
+        if !partitions.isEmpty, partitions.count == visible.count {
+            return try partitionedFiles(path, partitions: partitions) { name in
+                try localFiles((path as NSString).appendingPathComponent(name), suffix: suffix, partition: true)
+            }
+        }
+        return visible.filter { suffix.map($0.hasSuffix) ?? true }.map {
             let filePath = (path as NSString).appendingPathComponent($0)
             return DatasetFile(location: .local(filePath), size: fileSize(filePath))
         }
+    }
+
+    /// The files of every partition, or one error naming every partition that is not committed.
+    private static func partitionedFiles(
+        _ dataset: String,
+        partitions: [String],
+        files: (String) throws -> [DatasetFile]
+    ) throws -> [DatasetFile] {
+        var result: [DatasetFile] = []
+        var problems: [String] = []
+        for name in partitions {
+            do {
+                result += try files(name)
+            } catch let error as JobError {
+                problems.append("\(name) (\(error.message))")
+            }
+        }
+        guard problems.isEmpty else {
+            throw JobError(
+                "\(dataset): \(problems.count) of \(partitions.count) partitions are not committed, so the dataset "
+                    + "is not read: \(problems.joined(separator: "; "))"
+            )
+        }
+        return result
     }
 
     private static func fileSize(_ path: String) -> Int {
@@ -89,14 +140,61 @@ public enum DatasetListing {
             return [DatasetFile(location: .s3(location), size: object.size, eTag: object.eTag)]
         }
         let prefix = location.prefix
+        let dataset = S3Location(bucket: location.bucket, key: prefix)
+        var children: [String: S3Object] = [:]
+        var partitions = Set<String>()
+        for object in objects where object.key.hasPrefix(prefix) {
+            let name = String(object.key.dropFirst(prefix.count))
+            if let slash = name.firstIndex(of: "/") {
+                let partition = String(name[..<slash])
+                if isPartitionName(partition) { partitions.insert(partition) }
+            } else if !name.isEmpty {
+                children[name] = object
+            }
+        }
+        if !partitions.isEmpty, !children.keys.contains(where: { !isHidden($0) }) {
+            return try partitionedFiles(dataset.description, partitions: partitions.sorted()) { name in
+                let partition = S3Location(bucket: location.bucket, key: prefix + name + "/")
+                return try s3DatasetFiles(
+                    partition,
+                    named: partition,
+                    objects: objects,
+                    suffix: suffix,
+                    client: client,
+                    partition: true
+                )
+            }
+        }
+        return try s3DatasetFiles(
+            dataset,
+            named: location,
+            objects: objects,
+            suffix: suffix,
+            client: client,
+            partition: false
+        )
+    }
+
+    /// The files of the dataset at prefix `dataset`, from a listing that holds it.
+    private static func s3DatasetFiles(
+        _ dataset: S3Location,
+        named location: S3Location,
+        objects: [S3Object],
+        suffix: String?,
+        client: S3Client,
+        partition: Bool
+    ) throws -> [DatasetFile] {
+        let prefix = dataset.key
         var children: [String: S3Object] = [:]
         for object in objects where object.key.hasPrefix(prefix) {
             let name = String(object.key.dropFirst(prefix.count))
             if !name.isEmpty, !name.contains("/") { children[name] = object }
         }
-        let dataset = S3Location(bucket: location.bucket, key: prefix)
         guard !children.isEmpty else {
             throw JobError("\(location): no such object, and no objects under \(dataset)")
+        }
+        if partition, children[DatasetManifest.fileName] == nil {
+            throw JobError("\(dataset)\(DatasetManifest.fileName): missing, so the partition is not committed")
         }
         func file(_ name: String, _ object: S3Object) -> DatasetFile {
             DatasetFile(

@@ -7,8 +7,42 @@ import Foundation
 ///   (a Pass state's string `Result` reaches the activity that way). Every key is a job argument; `--NAME` keys
 ///   override the job's input `NAME`, and `--s3_output_path` or `--output` name the output; every key `NAME` or
 ///   `--NAME` (with a valid parameter name) is also the value of the job file's `${NAME}` path parameter;
-/// - Sluice's own `{"job": "psd", "inputs": {"sales": "..."}, "output": "...", "params": {"bucket": "..."}}`.
+/// - Sluice's own `{"job": "psd", "inputs": {"sales": "..."}, "output": "...", "params": {"bucket": "..."}}`,
+///   where `"item"` may carry one item of a Distributed Map over an S3 listing (see ``MapItem``) in place of
+///   the job's first input.
 public struct JobInvocation: Sendable, Hashable {
+    /// One item of a Distributed Map whose `ItemReader` lists S3 objects (`s3:listObjectsV2`), as Step Functions
+    /// sends it: `{"Key": "sales/part-00003.csv", "Size": 81234, "ETag": "\"…\"", "LastModified": …,
+    /// "StorageClass": "STANDARD"}`. Pass it with an `ItemSelector` such as
+    /// `{"job": "psd-partial", "item.$": "$$.Map.Item.Value", "params.$": "$.params"}`.
+    ///
+    /// The object replaces the job's first input: it is read from the bucket of that input's path (once its
+    /// parameters are filled), at `Key`. The job's `${partition}` path parameter is the object's name without its
+    /// folders and extension (`part-00003`), unless `params` sets it, so that each item's run commits its own
+    /// partition, such as `…/sales-partials/file=part-00003/`.
+    public struct MapItem: Sendable, Hashable {
+        /// The object's key.
+        public var key: String
+        /// Its size in bytes, when the item says.
+        public var size: Int?
+        /// Its ETag, when the item says.
+        public var eTag: String?
+
+        /// Creates an item.
+        public init(key: String, size: Int? = nil, eTag: String? = nil) {
+            self.key = key
+            self.size = size
+            self.eTag = eTag
+        }
+
+        /// The partition name the item gives: the key's last component without its extension.
+        public var partition: String {
+            let name = key.split(separator: "/").last.map(String.init) ?? key
+            guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return name }
+            return String(name[..<dot])
+        }
+    }
+
     /// Which shape the task input had.
     public enum Style: String, Sendable, Hashable {
         /// `{"GlueJobName": ...}`.
@@ -29,6 +63,8 @@ public struct JobInvocation: Sendable, Hashable {
     public var parameters: [String: String]
     /// The input's shape.
     public var style: Style
+    /// The Distributed Map item that stands for the job's first input, if any.
+    public var item: MapItem?
 
     /// Creates an invocation.
     public init(
@@ -37,7 +73,8 @@ public struct JobInvocation: Sendable, Hashable {
         output: String? = nil,
         arguments: [String: String] = [:],
         parameters: [String: String] = [:],
-        style: Style = .sluice
+        style: Style = .sluice,
+        item: MapItem? = nil
     ) {
         self.job = job
         self.inputs = inputs
@@ -45,6 +82,7 @@ public struct JobInvocation: Sendable, Hashable {
         self.arguments = arguments
         self.parameters = parameters
         self.style = style
+        self.item = item
     }
 }
 
@@ -157,14 +195,46 @@ extension JobInvocation {
                 invocation.parameters[key] = try argumentText(value, key: key, input: input)
             }
         }
-        let known: Set<String> = ["job", "inputs", "output", "params"]
+        if let item = object["item"], !(item is NSNull) {
+            invocation.item = try mapItem(item, input: input)
+            if invocation.parameters["partition"] == nil {
+                invocation.parameters["partition"] = invocation.item?.partition
+            }
+        }
+        let known: Set<String> = ["job", "inputs", "output", "params", "item"]
         if let unknown = object.keys.filter({ !known.contains($0) }).sorted().first {
             throw TaskInputError(
-                reason: #"unknown key "\#(unknown)" (expected "job", "inputs", "output" and "params")"#,
+                reason: #"unknown key "\#(unknown)" (expected "job", "inputs", "output", "params" and "item")"#,
                 input: input
             )
         }
         return invocation
+    }
+
+    private static func mapItem(_ value: Any, input: String) throws -> MapItem {
+        guard let object = value as? [String: Any] else {
+            throw TaskInputError(
+                reason: #""item" must be a Distributed Map item over S3 objects, an object with "Key", "Size", "ETag""#,
+                input: input
+            )
+        }
+        guard let key = object["Key"] as? String, !key.isEmpty, !key.hasSuffix("/") else {
+            throw TaskInputError(reason: #""item.Key" must be an object's key (a non-empty string)"#, input: input)
+        }
+        var item = MapItem(key: key)
+        if let size = object["Size"], !(size is NSNull) {
+            guard let number = size as? NSNumber, let bytes = Int(exactly: number.doubleValue), bytes >= 0 else {
+                throw TaskInputError(reason: #""item.Size" must be a byte count"#, input: input)
+            }
+            item.size = bytes
+        }
+        if let eTag = object["ETag"], !(eTag is NSNull) {
+            guard let text = eTag as? String else {
+                throw TaskInputError(reason: #""item.ETag" must be a string"#, input: input)
+            }
+            item.eTag = text
+        }
+        return item
     }
 
     private static func parseJSON(_ text: String, original: String) throws -> Any {

@@ -2,6 +2,7 @@ import Engine
 import Foundation
 import Logging
 import Runner
+import S3
 
 /// Runs tasks' jobs with the engine (the one place where the worker meets `Engine`; `Runner` knows jobs only
 /// through ``JobExecuting``): jobs from a job-file directory, relative paths against a base directory,
@@ -50,6 +51,10 @@ struct EngineJobExecutor: JobExecuting {
                 )
             }
         }
+        if let item = invocation.item {
+            let (name, path) = try itemInput(item, of: job, invocation: invocation)
+            inputs[name] = path
+        }
         let runner = JobRunner(
             catalog: catalog,
             baseDirectory: baseDirectory,
@@ -68,5 +73,43 @@ struct EngineJobExecutor: JobExecuting {
             startedAt: report.startedAt,
             completedAt: report.completedAt
         )
+    }
+
+    /// The job's first input, and the `s3://` path of the Map item that stands for it: the item's key in the
+    /// bucket of the input's own path.
+    private func itemInput(
+        _ item: JobInvocation.MapItem,
+        of job: JobDefinition,
+        invocation: JobInvocation
+    ) throws -> (String, String) {
+        guard let input = job.inputs.first else {
+            throw JobError("job \(job.name) has no input for the Map item \(item.key)")
+        }
+        guard invocation.inputs[input.name] == nil else {
+            throw JobError(
+                "the task gives both a Map item (\(item.key)) and \"inputs.\(input.name)\" for job \(job.name)'s input "
+                    + "\(input.name); give one"
+            )
+        }
+        let source = job.sourcePath ?? "job \(job.name)"
+        let environment = ProcessInfo.processInfo.environment
+        let path: String
+        do {
+            let template = try JobPathTemplate(input.defaultPath)
+            switch template.filled({ invocation.parameters[$0] ?? environment[$0] }) {
+            case .success(let filled): path = filled
+            case .failure(let unfilled):
+                throw JobParameterError(source: source, keyPath: "inputs.\(input.name).path", parameter: unfilled.name)
+            }
+        } catch let error as JobPathTemplate.SyntaxError {
+            throw JobError("\(source): inputs.\(input.name).path: \(error)")
+        }
+        guard case .s3(let location) = try DataLocation(path, relativeTo: baseDirectory) else {
+            throw JobError(
+                "the Map item \(item.key) names an S3 object, but job \(job.name)'s input \(input.name) is the local path "
+                    + "\(path): give the job an s3:// input"
+            )
+        }
+        return (input.name, S3Location(bucket: location.bucket, key: item.key).description)
     }
 }
