@@ -71,6 +71,43 @@ import Testing
         #expect(invocation == JobInvocation(job: "psd", parameters: ["bucket": "data-bucket", "year": "2013"]))
     }
 
+    @Test func aDistributedMapItemAsStepFunctionsSendsIt() throws {
+        // The item of an ItemReader over s3:listObjectsV2, passed by the ItemSelector
+        // {"job": "psd-partial", "item.$": "$$.Map.Item.Value", "params.$": "$.params"}.
+        let invocation = try JobInvocation(
+            taskInput: #"""
+                {"job": "psd-partial", "params": {"SourceDataBucketName": "landing"},
+                 "item": {"Key": "sales/2016/part-00003.csv", "Size": 81234, "ETag": "\"9b2cf535f27731c974343645a3985328\"",
+                          "LastModified": 1733500000, "StorageClass": "STANDARD"}}
+                """#
+        )
+        #expect(
+            invocation.item
+                == JobInvocation.MapItem(
+                    key: "sales/2016/part-00003.csv",
+                    size: 81234,
+                    eTag: "\"9b2cf535f27731c974343645a3985328\""
+                )
+        )
+        #expect(invocation.parameters == ["SourceDataBucketName": "landing", "partition": "part-00003"])
+        #expect(invocation.inputs.isEmpty)
+    }
+
+    @Test(arguments: [
+        ("sales/part-00003.csv", "part-00003"), ("part-7", "part-7"), ("a/b/data.tar.gz", "data.tar"),
+        ("a/.hidden", ".hidden"),
+    ])
+    func theItemNamesItsPartition(key: String, partition: String) {
+        #expect(JobInvocation.MapItem(key: key).partition == partition)
+    }
+
+    @Test func aPartitionParameterOverridesTheItemsName() throws {
+        let invocation = try JobInvocation(
+            taskInput: #"{"job": "psd-partial", "params": {"partition": "00003"}, "item": {"Key": "s/p-3.csv"}}"#
+        )
+        #expect(invocation.parameters["partition"] == "00003")
+    }
+
     @Test(arguments: [
         (#"{"job": "psd", "params": ["x"]}"#, #""params" must be an object of parameter name to value"#),
         (#"{"job": "psd", "params": {"a-b": "x"}}"#, #""params.a-b" is not a parameter name"#),
@@ -87,6 +124,11 @@ import Testing
         (#"{"job": "psd", "inputs": {"sales": 3}}"#, #""inputs.sales" must be a string path"#),
         (#"{"job": "psd", "output": 3}"#, #""output" must be a non-empty string path"#),
         (#"{"job": "psd", "ouput": "x"}"#, #"unknown key "ouput""#),
+        (#"{"job": "psd", "item": "sales/part-1.csv"}"#, #""item" must be a Distributed Map item over S3 objects"#),
+        (#"{"job": "psd", "item": {"Size": 3}}"#, #""item.Key" must be an object's key"#),
+        (#"{"job": "psd", "item": {"Key": "sales/"}}"#, #""item.Key" must be an object's key"#),
+        (#"{"job": "psd", "item": {"Key": "a.csv", "Size": -1}}"#, #""item.Size" must be a byte count"#),
+        (#"{"job": "psd", "item": {"Key": "a.csv", "ETag": 5}}"#, #""item.ETag" must be a string"#),
     ])
     func malformedInputIsRefusedWithTheReason(input: String, reason: String) {
         #expect {

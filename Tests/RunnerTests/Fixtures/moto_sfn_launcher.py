@@ -246,6 +246,8 @@ def main():
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=options.port, verbose=False)
     server.start()
     _, port = server.get_host_and_port()
+    # Its Step Functions interpreter reads a Distributed Map's ItemReader from S3 at localhost:$MOTO_PORT.
+    os.environ["MOTO_PORT"] = str(port)
     if "INITIAL_NO_AUTH_ACTION_COUNT" in os.environ:
         key_id, secret = _create_user()
         print(f"CREDENTIALS {key_id} {secret}", flush=True)
