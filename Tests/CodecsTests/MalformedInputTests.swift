@@ -1,4 +1,5 @@
 import Codecs
+import TestSupport
 import Testing
 
 /// Malformed, truncated and mislabelled input must fail with a `CodecError` naming the problem: never a crash,
@@ -96,7 +97,7 @@ import Testing
 
     /// Random corruptions of valid blocks either decode to the declared length or throw; never crash.
     @Test func snappyCorruptedBlocksNeverCrash() throws {
-        var generator = SplitMix64(seed: 7)
+        var generator = SeededGenerator(seed: 7)
         let sources = [Self.text, Samples.make(.repetitive, count: 20_000), Samples.make(.random, count: 3_000)]
         var failures = 0
         var decoded = 0
@@ -128,7 +129,7 @@ import Testing
     /// The same for gzip and zstd (zlib and libzstd do the parsing; this checks our loops around them end).
     @Test(arguments: [Codec.gzip, .zstd])
     func corruptedStreamsNeverCrashOrHang(codec: Codec) throws {
-        var generator = SplitMix64(seed: 11)
+        var generator = SeededGenerator(seed: 11)
         let sources = [Self.text, Samples.make(.repetitive, count: 20_000), Samples.make(.random, count: 3_000)]
         var failures = 0
         for source in sources {

@@ -18,7 +18,7 @@ import Glibc
 struct SnappyThroughputTests {
     @Test func snappyThroughputAgainstArrow() throws {
         let megabytes = Int(ProcessInfo.processInfo.environment["SLUICE_CODEC_BENCH_MB"] ?? "") ?? 100
-        var generator = SplitMix64(seed: 1)
+        var generator = SeededGenerator(seed: 1)
         let data = Samples.csvLike(count: megabytes * 1_000_000, generator: &generator)
         let directory = try Paths.temporaryDirectory("codecs-bench")
         defer { try? FileManager.default.removeItem(at: directory) }

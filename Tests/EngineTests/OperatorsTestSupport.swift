@@ -1,5 +1,6 @@
 import Columnar
 import Foundation
+import TestSupport
 
 @testable import Engine
 
@@ -49,19 +50,6 @@ func rows(_ batch: RecordBatch) -> [[Value]] {
 func values(_ batch: RecordBatch, _ name: String) -> [Value] {
     let column = batch.column(named: name)!
     return (0..<column.count).map { column.value(at: $0) }
-}
-
-/// A deterministic pseudo-random generator (SplitMix64), so failures reproduce.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
 }
 
 /// Days since 1970-01-01 of a date, for readable test data.

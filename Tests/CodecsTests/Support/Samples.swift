@@ -1,3 +1,5 @@
+import TestSupport
+
 /// Deterministic test inputs of several shapes: random bytes, CSV-like text, and repetitive data.
 enum Samples {
     /// The sizes every interop test covers: empty, one byte, around the 60-byte literal boundary, just over one
@@ -11,7 +13,7 @@ enum Samples {
     }
 
     static func make(_ kind: Kind, count: Int, seed: UInt64 = 42) -> [UInt8] {
-        var generator = SplitMix64(seed: seed &+ UInt64(count))
+        var generator = SeededGenerator(seed: seed &+ UInt64(count))
         switch kind {
         case .random:
             return (0..<count).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
@@ -31,7 +33,7 @@ enum Samples {
     }
 
     /// Lines like `1234,2024-03-01,Widget 17,EU-West,42.50,true` until `count` bytes.
-    static func csvLike(count: Int, generator: inout SplitMix64) -> [UInt8] {
+    static func csvLike(count: Int, generator: inout SeededGenerator) -> [UInt8] {
         let products = ["Widget", "Gadget", "Sprocket", "Doohickey", "Gizmo", "Thingamajig"]
         let regions = ["EU-West", "EU-North", "US-East", "US-West", "AP-South"]
         var bytes = [UInt8]()
@@ -49,20 +51,5 @@ enum Samples {
             row += 1
         }
         return Array(bytes.prefix(count))
-    }
-}
-
-/// A small, fast, seedable generator so test data is reproducible.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
