@@ -43,5 +43,48 @@ extension MotoIntegrationTests {
             #expect(jobs == ["psd-partial": 8, "psd-merge": 1, "pmd": 1, "jmsd": 1], "\(jobs)")
             #expect(workersUsed == [0, 1], "one worker took every task")
         }
+
+        /// Both workers lose Step Functions and S3 (every connection through the proxy closed unanswered) for 30 s
+        /// in the middle of the Map, and recover without a restart: the execution SUCCEEDS with the same result.
+        @Test func workersCutOffForThirtySecondsRecoverWithoutARestartAndLoseNothing() async throws {
+            let flow = try await FlowHarness()
+            defer { Task { await flow.shutdown() } }
+            let fanOut = try await FanOutFlow(flow, partitions: 8, maxConcurrency: 2, heartbeatSeconds: 5)
+            let proxy = try await FaultProxy.start(upstream: flow.moto.endpoint)
+            defer { proxy.stop() }
+            // Uploads into the partitions held, so that the Map is still running when the link goes down.
+            try proxy.script([
+                FaultProxy.Rule(fault: .hold, method: "PUT", path: "sales-partials", delay: 0.5, times: 1_000_000)
+            ])
+            let workers = try (0..<2).map {
+                try fanOut.startWorker($0, s3Endpoint: proxy.endpoint, stepFunctionsEndpoint: proxy.endpoint)
+            }
+            let execution = try await fanOut.startExecution("outage")
+            #expect(
+                await eventually(seconds: 60) {
+                    (0..<2).contains { index in
+                        (try? fanOut.runs(index))?.contains { $0["job"] as? String == "psd-partial" } == true
+                    }
+                }
+            )
+            try proxy.reset()
+            try proxy.script([FaultProxy.Rule(fault: .reset, times: 1_000_000)])
+            try await Task.sleep(for: .seconds(30))
+            try proxy.reset()
+            let problem = try await fanOut.problem(execution, seconds: 240)
+            #expect(
+                problem == nil,
+                "\(problem ?? "") \(workers.map(\.stderr).joined(separator: "\n---\n").suffix(4000))"
+            )
+            #expect(workers.allSatisfy { $0.isRunning }, "a worker exited")
+            #expect(workers.contains { $0.stderr.contains("retrying") }, "the outage went unnoticed")
+
+            let figures = try fanOut.outputs(comparedWith: try fanOut.singleProcessPSD())
+            #expect(figures["equal"] as? Bool == true, "\(figures)")
+            #expect(figures["committed"] as? [String] == fanOut.expectedPartitions, "\(figures)")
+            #expect(figures["unclean"] as? [String] == [], "\(figures)")
+            #expect(figures["uploads"] as? Int == 0, "\(figures)")
+            #expect(figures["jmsd_lines"] as? Int == 1394)
+        }
     }
 }

@@ -94,12 +94,17 @@ struct FanOutFlow {
     func statePath(_ index: Int) -> String { flow.path("worker-\(index).sqlite") }
 
     /// Starts worker `index` (again, after a kill: the same name and state, so it recovers its runs); `s3Endpoint`
-    /// puts a proxy between it and moto's S3.
-    func startWorker(_ index: Int, s3Endpoint: String? = nil) throws -> ChildProcess {
+    /// and `stepFunctionsEndpoint` put a proxy between it and moto.
+    func startWorker(
+        _ index: Int,
+        s3Endpoint: String? = nil,
+        stepFunctionsEndpoint: String? = nil
+    ) throws -> ChildProcess {
         var environment = flow.moto.awsEnvironment.merging([
             "SourceDataBucketName": Self.bucket, "S3ETLOutputPath": "s3://\(Self.bucket)/etl",
         ]) { $1 }
         if let s3Endpoint { environment["AWS_ENDPOINT_URL_S3"] = s3Endpoint }
+        if let stepFunctionsEndpoint { environment["AWS_ENDPOINT_URL_SFN"] = stepFunctionsEndpoint }
         return try flow.start(
             [
                 "worker", "--activity-arn", glue, "--jobs", Self.s3Jobs, "--state", statePath(index),
