@@ -2,6 +2,7 @@ import AWS
 import Engine
 import Foundation
 import Logging
+import Synchronization
 import TestSupport
 import Testing
 
@@ -118,6 +119,43 @@ import Testing
         let failed = JobRequest(inputs: ["sales": "s3://\(world.bucket)/nothing-here/"], output: output)
         await #expect(throws: JobError.self) { try await world.runner.run(named: "psd", request: failed) }
         #expect(try world.listing("output/tmp/sales/").keys == listing.keys)
+    }
+
+    /// A run whose commit gate refuses (its task went to another worker) commits nothing: the dataset stays as
+    /// the earlier run committed it, and the refused run's own, already uploaded file is deleted, not left behind.
+    @Test func aRefusedCommitLeavesTheDatasetAndNoFileOfTheRun() async throws {
+        struct Lost: Error {}
+        let world = try await Self.world("gate")
+        defer { Task { await world.store.shutdown() } }
+        let output = "s3://\(world.bucket)/partials/file=part-00000"
+        let request = JobRequest(inputs: ["sales": "s3://\(world.bucket)/sales/"], output: output)
+        let first = try await world.runner.run(named: "psd-partial", request: request)
+        let before = try world.listing("partials/file=part-00000/")
+        #expect(
+            before.keys
+                == (first.files.map { "partials/file=part-00000/\($0)" } + ["partials/file=part-00000/_SUCCESS"])
+                .sorted()
+        )
+        let asked = Mutex(0)
+        await #expect(throws: Lost.self) {
+            try await world.runner.run(
+                named: "psd-partial",
+                request: request,
+                commitGate: {
+                    asked.withLock { $0 += 1 }
+                    throw Lost()
+                }
+            )
+        }
+        #expect(asked.withLock { $0 } == 1)
+        let after = try world.listing("partials/file=part-00000/")
+        #expect(after.keys == before.keys)
+        #expect(after.uploads.isEmpty)
+        // An open gate commits as before.
+        let third = try await world.runner.run(named: "psd-partial", request: request, commitGate: {})
+        #expect(
+            try world.listing("partials/file=part-00000/").keys.contains("partials/file=part-00000/\(third.files[0])")
+        )
     }
 
     @Test func filesWrittenToS3ByPyarrowAndPolarsAreReadBySluice() async throws {

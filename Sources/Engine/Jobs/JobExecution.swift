@@ -11,13 +11,21 @@ final class JobExecution: Sendable {
     let request: JobRequest
     let runner: JobRunner
     let progress: (@Sendable (JobProgress) -> Void)?
+    let commitGate: (@Sendable () throws -> Void)?
     private let cancelled = Atomic<Bool>(false)
 
-    init(job: JobDefinition, request: JobRequest, runner: JobRunner, progress: (@Sendable (JobProgress) -> Void)?) {
+    init(
+        job: JobDefinition,
+        request: JobRequest,
+        runner: JobRunner,
+        progress: (@Sendable (JobProgress) -> Void)?,
+        commitGate: (@Sendable () throws -> Void)? = nil
+    ) {
         self.job = job
         self.request = request
         self.runner = runner
         self.progress = progress
+        self.commitGate = commitGate
     }
 
     func cancel() {
@@ -110,6 +118,9 @@ final class JobExecution: Sendable {
         let files = try sink.finish()
         let rejected = context.rejects.count
         let rejectsName = try context.rejects.finish()
+        // Every file is in place; the manifest is the commit. The last word goes to whoever asked for the run.
+        try checkCancelled()
+        try commitGate?()
         try commit.commit(DatasetManifest(runId: commit.runId, files: files, rejects: rejectsName))
 
         let rowsRead = inputs.values.reduce(0) { $0 + $1.rowsRead }

@@ -38,21 +38,33 @@ public struct JobRunner: Sendable {
     public func run(
         named name: String,
         request: JobRequest = JobRequest(),
-        progress: (@Sendable (JobProgress) -> Void)? = nil
+        progress: (@Sendable (JobProgress) -> Void)? = nil,
+        commitGate: (@Sendable () throws -> Void)? = nil
     ) async throws -> JobReport {
-        try await run(catalog.job(named: name), request: request, progress: progress)
+        try await run(catalog.job(named: name), request: request, progress: progress, commitGate: commitGate)
     }
 
     /// Runs `job` with `request`.
+    ///
+    /// `commitGate` is called once every output file is in place, just before the manifest commits them: if it
+    /// throws, nothing is committed and the run fails with its error. An activity worker asks there whether its
+    /// task is still its own, so that a run whose task went to another worker never commits over that worker's.
     ///
     /// - Throws: ``JobError`` (or the underlying CSV, Parquet or operator error) when the run fails, and
     ///   `CancellationError` when the task is cancelled. Either way no output is committed.
     public func run(
         _ job: JobDefinition,
         request: JobRequest = JobRequest(),
-        progress: (@Sendable (JobProgress) -> Void)? = nil
+        progress: (@Sendable (JobProgress) -> Void)? = nil,
+        commitGate: (@Sendable () throws -> Void)? = nil
     ) async throws -> JobReport {
-        let execution = JobExecution(job: job, request: request, runner: self, progress: progress)
+        let execution = JobExecution(
+            job: job,
+            request: request,
+            runner: self,
+            progress: progress,
+            commitGate: commitGate
+        )
         let start = ContinuousClock.now
         JobMetrics.started(job.name)
         do {

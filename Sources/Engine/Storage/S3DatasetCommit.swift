@@ -108,12 +108,26 @@ final class S3DatasetCommit: DatasetCommitting, @unchecked Sendable {
         }
     }
 
+    /// Aborts the uploads in flight, then deletes the objects this run had already completed: their names carry
+    /// the run id, so no manifest names them, and left behind they would be orphans that only a later commit of
+    /// this prefix removes (or none, when this run lost its task to a run that has committed already).
     func abort() {
-        for sink in sinks.withLock({ sinks in
+        let sinks = sinks.withLock { sinks in
             defer { sinks.removeAll() }
             return sinks
-        }) {
-            sink.abort()
+        }
+        for sink in sinks { sink.abort() }
+        let keys = sinks.map(\.location.key)
+        guard !keys.isEmpty else { return }
+        let client = self.client
+        let bucket = prefix.bucket
+        do {
+            try AWSBlocking.run { try await client.deleteObjects(bucket: bucket, keys: keys) }
+        } catch {
+            logger.warning(
+                "the failed run's files could not be deleted; the next commit of the prefix removes them",
+                metadata: ["output": "\(prefix)", "error": "\(error)"]
+            )
         }
     }
 }

@@ -64,4 +64,25 @@ public protocol JobExecuting: Sendable {
 
     /// Runs `invocation`'s job to completion.
     func run(_ invocation: JobInvocation, logger: Logger) async throws -> JobOutcome
+
+    /// Runs `invocation`'s job to completion, calling `commitGate` once its output is written and before it is
+    /// committed: when the gate throws, the job commits nothing and fails with the gate's error. The worker's gate
+    /// throws when its task is no longer open, so that a run whose task went to another worker (after a missed
+    /// heartbeat) never commits over that worker's output.
+    func run(
+        _ invocation: JobInvocation,
+        logger: Logger,
+        commitGate: @escaping @Sendable () async throws -> Void
+    ) async throws -> JobOutcome
+}
+
+extension JobExecuting {
+    /// Runs the job without a gate: executors that cannot hold a commit back ignore it.
+    public func run(
+        _ invocation: JobInvocation,
+        logger: Logger,
+        commitGate: @escaping @Sendable () async throws -> Void
+    ) async throws -> JobOutcome {
+        try await run(invocation, logger: logger)
+    }
 }

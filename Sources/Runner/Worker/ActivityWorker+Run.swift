@@ -95,7 +95,8 @@ extension ActivityWorker {
                 }
                 requested = invocation.job
                 let executor = self.executor
-                work = { logger in try await executor.run(invocation, logger: logger) }
+                let gate = Self.commitGate(service: service, taskToken: run.taskToken)
+                work = { logger in try await executor.run(invocation, logger: logger, commitGate: gate) }
             case .athena:
                 let request = try AthenaQueryRequest(taskInput: run.input)
                 guard let queries else { throw QueryFailure(queryString: nil, message: "this worker runs no SQL") }

@@ -1,3 +1,4 @@
+import AWS
 import Engine
 import Foundation
 import Logging
@@ -39,6 +40,23 @@ struct EngineJobExecutor: JobExecuting {
     /// `--TempDir`) are ignored, as the job does not use them. Sluice-style inputs must be the job's inputs. The
     /// invocation's parameters fill the job file's `${name}` paths, before the environment does.
     func run(_ invocation: JobInvocation, logger: Logger) async throws -> JobOutcome {
+        try await run(invocation, logger: logger, gate: nil)
+    }
+
+    /// Runs the job; `commitGate` is asked (from the job's own thread) just before the output is committed.
+    func run(
+        _ invocation: JobInvocation,
+        logger: Logger,
+        commitGate: @escaping @Sendable () async throws -> Void
+    ) async throws -> JobOutcome {
+        try await run(invocation, logger: logger, gate: { try AWSBlocking.run { try await commitGate() } })
+    }
+
+    private func run(
+        _ invocation: JobInvocation,
+        logger: Logger,
+        gate: (@Sendable () throws -> Void)?
+    ) async throws -> JobOutcome {
         let job = try catalog.job(named: invocation.job)
         let declared = Set(job.inputs.map(\.name))
         var inputs: [String: String] = [:]
@@ -63,7 +81,7 @@ struct EngineJobExecutor: JobExecuting {
             logger: logger
         )
         let request = JobRequest(inputs: inputs, output: invocation.output, parameters: invocation.parameters)
-        let report = try await runner.run(job, request: request)
+        let report = try await runner.run(job, request: request, commitGate: gate)
         return JobOutcome(
             job: report.job,
             rowsRead: report.rowsRead,
