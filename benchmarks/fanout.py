@@ -34,6 +34,9 @@ import time
 import boto3
 import pyarrow.parquet as pq
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from s3 import human_rows, log  # noqa: E402  (the benchmarks' shared helpers)
+
 HERE = pathlib.Path(__file__).resolve().parent
 ROOT = HERE.parent
 DATA = HERE / "data"
@@ -42,17 +45,6 @@ PYTHON = sys.executable
 LAUNCHER = ROOT / "Tests" / "RunnerTests" / "Fixtures" / "moto_sfn_launcher.py"
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_REGION": "us-east-1"}
 ROLE = "arn:aws:iam::123456789012:role/StateExecutionRole"
-
-
-def log(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
-
-
-def human_rows(n: int) -> str:
-    for unit, size in (("M", 1_000_000), ("k", 1_000)):
-        if n >= size and n % size == 0:
-            return f"{n // size}{unit}"
-    return str(n)
 
 
 def ensure_parts(rows: int, parts: int) -> tuple[pathlib.Path, list[pathlib.Path]]:
