@@ -156,8 +156,10 @@ import Testing
 
     @Test func repositoryJobFilesLoad() throws {
         let catalog = try JobCatalog(directory: Paths.packageRoot.appendingPathComponent("jobs").path)
-        #expect(catalog.jobs.map(\.name) == ["jmsd", "pmd", "psd"])
+        #expect(catalog.jobs.map(\.name) == ["jmsd", "pmd", "psd", "psd-merge", "psd-partial"])
         #expect(try catalog.job(named: "JoinMarketingAndSalesData").name == "jmsd")
+        let s3 = try JobCatalog(directory: Paths.packageRoot.appendingPathComponent("jobs/s3").path)
+        #expect(s3.jobs.map(\.name) == ["jmsd", "pmd", "psd", "psd-merge", "psd-partial"])
         #expect(try catalog.job(named: "processsalesdata").name == "psd")
     }
 }
