@@ -192,6 +192,35 @@ extension MotoIntegrationTests {
             #expect(query["AthenaResultOutputLocation"] as? String == "s3://\(Self.bucket)/athena-runner-output/")
             #expect(query["AthenaResultEncryptionOption"] as? String == "SSE_S3")
 
+            // The repository's fan-out flow: the bucket from --bucket, the Map's knobs from their defaults or --set.
+            let fanOutFlow = Paths.packageRoot.appendingPathComponent(
+                "jobs/flows/MarketingAndSalesFanOutETLOrchestrator.asl.json"
+            )
+            let fanOut = try await flow.run([
+                "deploy", "create-state-machine", "--bucket", Self.bucket, "--role-arn", Self.role, "--name",
+                "MarketingAndSalesFanOutETLOrchestrator", "--definition", fanOutFlow.path, "--set", "MaxConcurrency=8",
+            ])
+            #expect(fanOut.status == 0, "\(fanOut.stderr)")
+            let fanOutArn = String(fanOut.stdout.trimmingCharacters(in: .newlines).split(separator: " ").last ?? "")
+            let fanOutStates = try #require(
+                try jsonObject(try await flow.client.describeStateMachine(stateMachineArn: fanOutArn).definition)[
+                    "States"
+                ] as? [String: Any]
+            )
+            let branches = try #require(
+                (fanOutStates["Start Parallel Glue Jobs"] as? [String: Any])?["Branches"] as? [[String: Any]]
+            )
+            let map = try #require(
+                (branches[0]["States"] as? [String: Any])?["Process Sales Partitions"] as? [String: Any]
+            )
+            #expect(map["MaxConcurrency"] as? Int == 8)
+            let reader = try #require((map["ItemReader"] as? [String: Any])?["Parameters"] as? [String: String])
+            #expect(reader == ["Bucket": Self.bucket, "Prefix": "sales/"])
+            let bad = try await flow.run([
+                "deploy", "create-state-machine", "--bucket", Self.bucket, "--role-arn", Self.role, "--set", "=3",
+            ])
+            #expect(bad.status == 64 && bad.stderr.contains("--set must be NAME=VALUE, got \"=3\""), "\(bad.stderr)")
+
             // A placeholder nothing fills names the file and the placeholder.
             try Data(changed.replacingOccurrences(of: "${GlueRunnerActivityArn}", with: "${Nope}").utf8).write(to: file)
             let unfilled = try await flow.run([

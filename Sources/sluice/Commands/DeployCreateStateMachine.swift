@@ -15,7 +15,11 @@ struct DeployCreateStateMachine: AsyncParsableCommand {
             ${AthenaRunnerActivityArn} with the ARNs of the existing activities (run create-activities first), \
             the Glue job names (${ProcessSalesDataGlueJobName}: ProcessSalesData, …), and for the Athena test \
             ${GlueDatabaseName}, ${GlueTableName}, ${AthenaResultOutputLocation} (s3://<bucket>/athena-runner-output/) \
-            and ${AthenaResultEncryptionOption} (SSE_S3). A placeholder left unfilled is an error.
+            and ${AthenaResultEncryptionOption} (SSE_S3). For the fan-out flow \
+            (jobs/flows/MarketingAndSalesFanOutETLOrchestrator.asl.json): ${SourceDataBucketName} (--bucket), \
+            ${SalesPartitionsPrefix} (sales/), ${MaxConcurrency} (40: workers × --concurrency), \
+            ${HeartbeatSeconds} (60) and ${TaskTimeoutSeconds} (3600). --set NAME=VALUE fills or overrides any \
+            placeholder. A placeholder left unfilled is an error.
 
             Prints "created", "updated" (with what changed) or "found" (the same definition, compared as JSON, \
             and the same role: nothing is changed), the name and the ARN. Running it again changes nothing.
@@ -23,6 +27,8 @@ struct DeployCreateStateMachine: AsyncParsableCommand {
             Examples:
               sluice deploy create-state-machine --bucket my-bucket --role-arn arn:aws:iam::123456789012:role/StateExecutionRole
               sluice deploy create-state-machine --bucket my-bucket --role-arn … --definition my-flow.asl.json --name MyFlow
+              sluice deploy create-state-machine --bucket my-bucket --role-arn … --name MarketingAndSalesFanOutETLOrchestrator \\
+                --definition jobs/flows/MarketingAndSalesFanOutETLOrchestrator.asl.json --set MaxConcurrency=200
 
             \(stepFunctionsEnvironmentHelp)
             """
@@ -45,9 +51,29 @@ struct DeployCreateStateMachine: AsyncParsableCommand {
     @Option(help: "${GlueTableName} of the Athena test definition.")
     var table: String = DeployDefinitions.marketingTableName
 
+    @Option(
+        name: .customLong("set"),
+        parsing: .singleValue,
+        help: ArgumentHelp("A placeholder's value, as NAME=VALUE (repeatable).", valueName: "name=value")
+    )
+    var assignments: [String] = []
+
     @OptionGroup var options: GlobalOptions
 
+    /// The `--set` values by placeholder name.
+    func placeholderValues() throws -> [String: String] {
+        var values: [String: String] = [:]
+        for assignment in assignments {
+            guard let equals = assignment.firstIndex(of: "="), equals != assignment.startIndex else {
+                throw ValidationError("--set must be NAME=VALUE, got \"\(assignment)\"")
+            }
+            values[String(assignment[..<equals])] = String(assignment[assignment.index(after: equals)...])
+        }
+        return values
+    }
+
     func validate() throws {
+        _ = try placeholderValues()
         guard roleArn.hasPrefix("arn:"), roleArn.contains(":role/") else {
             throw ValidationError("--role-arn must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)")
         }
@@ -97,6 +123,9 @@ struct DeployCreateStateMachine: AsyncParsableCommand {
         values["GlueTableName"] = table
         values["AthenaResultOutputLocation"] = "s3://\(names.bucket)/athena-runner-output/"
         values["AthenaResultEncryptionOption"] = "SSE_S3"
+        for (key, value) in DeployDefinitions.fanOutDefaults { values[key] = value }
+        values["SourceDataBucketName"] = names.bucket
+        values.merge(try placeholderValues()) { $1 }
         let wanted = names.activities(athena: true).filter { template.contains("${\($0.placeholder)}") }
         if !wanted.isEmpty {
             let existing = try await client.activitiesByName()

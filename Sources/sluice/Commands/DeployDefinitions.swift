@@ -22,6 +22,11 @@ enum DeployDefinitions {
         "ProcessMarketingDataGlueJobName": "ProcessMarketingData",
         "JoinMarketingAndSalesDataJobName": "JoinMarketingAndSalesData",
     ]
+    /// The defaults of the fan-out flow's placeholders (`jobs/flows/MarketingAndSalesFanOutETLOrchestrator.asl.json`).
+    static let fanOutDefaults: KeyValuePairs<String, String> = [
+        "SalesPartitionsPrefix": "sales/", "MaxConcurrency": "40", "HeartbeatSeconds": "60",
+        "TaskTimeoutSeconds": "3600",
+    ]
     /// The seed's Glue database and Athena test table defaults.
     static let databaseName = "marketingandsales_qs"
     static let marketingTableName = "marketing_qs"
