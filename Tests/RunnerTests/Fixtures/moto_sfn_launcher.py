@@ -9,8 +9,8 @@ This launcher adds those on top of moto's own classes. Like AWS, it also makes c
 is already closed (succeeded, failed, timed out, or abandoned) answer `TaskTimedOut`, and hands an
 activity a string state input JSON-encoded (moto passes it through raw).
 
-Usage: python moto_sfn_launcher.py [--port 0] [--ttl SECONDS] [--poll-seconds SECONDS]
-It binds 127.0.0.1 only, prints `READY <port>` on stdout once it serves, and stops itself after
+Usage: python moto_sfn_launcher.py [--port 0] [--ttl SECONDS] [--poll-seconds SECONDS] [--also-on ADDRESS]
+It binds 127.0.0.1 (and, with --also-on, that address too, printing `ALSO <port>`), prints `READY <port>` on stdout once it serves, and stops itself after
 `--ttl` seconds or as soon as the process that started it goes away.
 
 Set INITIAL_NO_AUTH_ACTION_COUNT in the environment to make moto verify SigV4 signatures; the
@@ -29,6 +29,7 @@ parser = argparse.ArgumentParser()
 parser.add_argument("--port", type=int, default=0)
 parser.add_argument("--ttl", type=float, default=600.0)
 parser.add_argument("--poll-seconds", type=float, default=60.0)
+parser.add_argument("--also-on", default=None, help="one more address to serve on (same backends), e.g. a bridge's")
 options = parser.parse_args()
 
 from moto.core.config import default_user_config  # noqa: E402
@@ -248,6 +249,12 @@ def main():
     _, port = server.get_host_and_port()
     # Its Step Functions interpreter reads a Distributed Map's ItemReader from S3 at localhost:$MOTO_PORT.
     os.environ["MOTO_PORT"] = str(port)
+    if options.also_on:
+        # The same in-process backends on a second address: workers in network namespaces reach it there,
+        # while the interpreter keeps calling itself on localhost.
+        other = ThreadedMotoServer(ip_address=options.also_on, port=0, verbose=False)
+        other.start()
+        print(f"ALSO {other.get_host_and_port()[1]}", flush=True)
     if "INITIAL_NO_AUTH_ACTION_COUNT" in os.environ:
         key_id, secret = _create_user()
         print(f"CREDENTIALS {key_id} {secret}", flush=True)

@@ -98,7 +98,8 @@ struct FanOutFlow {
     func startWorker(
         _ index: Int,
         s3Endpoint: String? = nil,
-        stepFunctionsEndpoint: String? = nil
+        stepFunctionsEndpoint: String? = nil,
+        prefix: [String] = []
     ) throws -> ChildProcess {
         var environment = flow.moto.awsEnvironment.merging([
             "SourceDataBucketName": Self.bucket, "S3ETLOutputPath": "s3://\(Self.bucket)/etl",
@@ -110,7 +111,8 @@ struct FanOutFlow {
                 "worker", "--activity-arn", glue, "--jobs", Self.s3Jobs, "--state", statePath(index),
                 "--worker-name", "worker-\(index)", "--heartbeat", "1", "--concurrency", "2",
             ],
-            environment: environment
+            environment: environment,
+            prefix: prefix
         )
     }
 

@@ -13,14 +13,14 @@ final class FlowHarness: @unchecked Sendable {
 
     static let repositoryJobs = Paths.packageRoot.appendingPathComponent("jobs").path
 
-    init(pollSeconds: Double = 2, auth: Bool = false) async throws {
+    init(pollSeconds: Double = 2, auth: Bool = false, alsoOn: String? = nil) async throws {
         guard FileManager.default.isExecutableFile(atPath: Fixtures.sluice) else {
             throw Failure(
                 message: "no sluice binary at \(Fixtures.sluice): these tests run the built CLI; build it too "
                     + "(SLUICE_ONLY=Runner,sluice swift test …, or without SLUICE_ONLY), or set SLUICE_BINARY"
             )
         }
-        moto = try await MotoServer(pollSeconds: pollSeconds, auth: auth)
+        moto = try await MotoServer(pollSeconds: pollSeconds, auth: auth, alsoOn: alsoOn)
         client = moto.client()
         work = try Paths.temporaryDirectory("sluice-flow")
         try FileManager.default.createDirectory(
@@ -32,11 +32,17 @@ final class FlowHarness: @unchecked Sendable {
     var statePath: String { work.appendingPathComponent("output/sluice.sqlite").path }
     func path(_ relative: String) -> String { work.appendingPathComponent(relative).path }
 
-    /// Starts `sluice` with `arguments` in the work directory, pointed at the launcher.
-    func start(_ arguments: [String], environment: [String: String] = [:]) throws -> ChildProcess {
+    /// Starts `sluice` with `arguments` in the work directory, pointed at the launcher; `prefix` (such as
+    /// `ip netns exec NAME`) runs it through another program.
+    func start(
+        _ arguments: [String],
+        environment: [String: String] = [:],
+        prefix: [String] = []
+    ) throws -> ChildProcess {
+        let command = prefix + [Fixtures.sluice] + arguments
         let process = try ChildProcess(
-            Fixtures.sluice,
-            arguments,
+            command[0],
+            Array(command.dropFirst()),
             environment: moto.environment().merging(environment) { $1 },
             removing: MotoServer.removedVariables,
             directory: work,

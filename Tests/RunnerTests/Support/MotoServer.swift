@@ -15,26 +15,31 @@ final class MotoServer: Sendable {
     let directory: URL
 
     var endpoint: String { "http://127.0.0.1:\(port)" }
+    /// With `alsoOn`, the same server on that address (for workers in network namespaces).
+    let otherEndpoint: String?
 
     static let launcher = Fixtures.url("moto_sfn_launcher.py")
 
     /// Starts the launcher. `pollSeconds` is how long an empty GetActivityTask is held (60 s on AWS).
-    init(pollSeconds: Double = 2, ttl: Double = 300, auth: Bool = false) async throws {
+    init(pollSeconds: Double = 2, ttl: Double = 300, auth: Bool = false, alsoOn: String? = nil) async throws {
         directory = try Paths.temporaryDirectory("sluice-moto")
         process = try ChildProcess(
             Python.executable,
-            [Self.launcher.path, "--port", "0", "--ttl", "\(ttl)", "--poll-seconds", "\(pollSeconds)"],
+            [Self.launcher.path, "--port", "0", "--ttl", "\(ttl)", "--poll-seconds", "\(pollSeconds)"]
+                + (alsoOn.map { ["--also-on", $0] } ?? []),
             environment: auth ? ["INITIAL_NO_AUTH_ACTION_COUNT": "0"] : [:],
             removing: auth ? [] : ["INITIAL_NO_AUTH_ACTION_COUNT"],
             logDirectory: directory
         )
         var port: Int?
+        var otherPort: Int?
         var credentials: (String, String)?
         let deadline = Date().addingTimeInterval(60)
         while port == nil, Date() < deadline, process.isRunning {
             for line in process.stdout.split(separator: "\n") {
                 let words = line.split(separator: " ").map(String.init)
                 if words.first == "READY", words.count == 2 { port = Int(words[1]) }
+                if words.first == "ALSO", words.count == 2 { otherPort = Int(words[1]) }
                 if words.first == "CREDENTIALS", words.count == 3 { credentials = (words[1], words[2]) }
             }
             if port == nil { try await Task.sleep(for: .milliseconds(100)) }
@@ -44,6 +49,7 @@ final class MotoServer: Sendable {
             throw LauncherFailure(stderr: process.stderr)
         }
         self.port = port
+        self.otherEndpoint = alsoOn.flatMap { host in otherPort.map { "http://\(host):\($0)" } }
         self.credentials = credentials.map { (keyId: $0.0, secret: $0.1) }
     }
 
