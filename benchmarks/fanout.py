@@ -35,15 +35,10 @@ import boto3
 import pyarrow.parquet as pq
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
-from s3 import human_rows, log  # noqa: E402  (the benchmarks' shared helpers)
+# The benchmarks' shared paths and helpers.
+from s3 import CREDENTIALS, DATA, HERE, PYTHON, RESULTS, ROOT, human_rows, log  # noqa: E402
 
-HERE = pathlib.Path(__file__).resolve().parent
-ROOT = HERE.parent
-DATA = HERE / "data"
-RESULTS = HERE / "results"
-PYTHON = sys.executable
 LAUNCHER = ROOT / "Tests" / "RunnerTests" / "Fixtures" / "moto_sfn_launcher.py"
-CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_REGION": "us-east-1"}
 ROLE = "arn:aws:iam::123456789012:role/StateExecutionRole"
 
 
