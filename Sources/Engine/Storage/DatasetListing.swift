@@ -141,18 +141,19 @@ public enum DatasetListing {
         }
         let prefix = location.prefix
         let dataset = S3Location(bucket: location.bucket, key: prefix)
-        var children: [String: S3Object] = [:]
+        // A partitioned dataset: partitions below the prefix, and no data file directly in it.
         var partitions = Set<String>()
+        var holdsDataFiles = false
         for object in objects where object.key.hasPrefix(prefix) {
-            let name = String(object.key.dropFirst(prefix.count))
+            let name = object.key.dropFirst(prefix.count)
             if let slash = name.firstIndex(of: "/") {
                 let partition = String(name[..<slash])
                 if isPartitionName(partition) { partitions.insert(partition) }
-            } else if !name.isEmpty {
-                children[name] = object
+            } else if !name.isEmpty, !isHidden(String(name)) {
+                holdsDataFiles = true
             }
         }
-        if !partitions.isEmpty, !children.keys.contains(where: { !isHidden($0) }) {
+        if !partitions.isEmpty, !holdsDataFiles {
             return try partitionedFiles(dataset.description, partitions: partitions.sorted()) { name in
                 let partition = S3Location(bucket: location.bucket, key: prefix + name + "/")
                 return try s3DatasetFiles(

@@ -109,19 +109,7 @@ struct EngineJobExecutor: JobExecuting {
                     + "\(input.name); give one"
             )
         }
-        let source = job.sourcePath ?? "job \(job.name)"
-        let environment = ProcessInfo.processInfo.environment
-        let path: String
-        do {
-            let template = try JobPathTemplate(input.defaultPath)
-            switch template.filled({ invocation.parameters[$0] ?? environment[$0] }) {
-            case .success(let filled): path = filled
-            case .failure(let unfilled):
-                throw JobParameterError(source: source, keyPath: "inputs.\(input.name).path", parameter: unfilled.name)
-            }
-        } catch let error as JobPathTemplate.SyntaxError {
-            throw JobError("\(source): inputs.\(input.name).path: \(error)")
-        }
+        let path = try job.filledPath(of: input, for: JobRequest(parameters: invocation.parameters))
         guard case .s3(let location) = try DataLocation(path, relativeTo: baseDirectory) else {
             throw JobError(
                 "the Map item \(item.key) names an S3 object, but job \(job.name)'s input \(input.name) is the local path "
