@@ -59,6 +59,8 @@ default_user_config.setdefault("stepfunctions", {})["execute_state_machine"] = T
 _current = threading.local()
 _closed_lock = threading.Lock()
 _closed: set[str] = set()
+# Tasks taken before moto registered their endpoint, by token: when first seen so.
+_unregistered: dict[str, float] = {}
 
 _original_add_activity_task = cb.CallbackPoolManager.add_activity_task
 
@@ -125,6 +127,10 @@ class _Activity(Activity):
         with self.lock:
             return self._tasks.popleft() if self._tasks else None
 
+    def put_back(self, task):
+        with self.lock:
+            self._tasks.appendleft(task)
+
 
 class Backend(parser_models.StepFunctionsParserBackend):
     def create_activity(self, name, tags=None, encryption_configuration=None):
@@ -163,8 +169,19 @@ class Backend(parser_models.StepFunctionsParserBackend):
             if task is not None:
                 try:
                     endpoint = self._open_endpoint(task.task_token)
+                except InvalidToken:
+                    # moto queues the task before it registers the task's endpoint: one taken in between is
+                    # not yet known, not abandoned. Put it back (for at most 10 s) rather than lose it.
+                    first = _unregistered.setdefault(task.task_token, time.monotonic())
+                    if time.monotonic() - first < 10:
+                        activity.put_back(task)
+                        time.sleep(0.05)
+                        if time.monotonic() >= deadline:
+                            return None
+                    continue
                 except Exception:
                     continue  # abandoned by its execution: never hand it out
+                _unregistered.pop(task.task_token, None)
                 endpoint.notify_activity_task_start(worker_name)
                 return task
             if time.monotonic() >= deadline:
