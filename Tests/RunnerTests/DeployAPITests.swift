@@ -192,13 +192,11 @@ extension MotoIntegrationTests {
             #expect(query["AthenaResultOutputLocation"] as? String == "s3://\(Self.bucket)/athena-runner-output/")
             #expect(query["AthenaResultEncryptionOption"] as? String == "SSE_S3")
 
-            // The repository's fan-out flow: the bucket from --bucket, the Map's knobs from their defaults or --set.
-            let fanOutFlow = Paths.packageRoot.appendingPathComponent(
-                "jobs/flows/MarketingAndSalesFanOutETLOrchestrator.asl.json"
-            )
+            // The built-in fan-out flow (the repository's file, which DeployTemplateTests hold equal to it): the
+            // bucket from --bucket, the Map's knobs from their defaults or --set.
             let fanOut = try await flow.run([
                 "deploy", "create-state-machine", "--bucket", Self.bucket, "--role-arn", Self.role, "--name",
-                "MarketingAndSalesFanOutETLOrchestrator", "--definition", fanOutFlow.path, "--set", "MaxConcurrency=8",
+                "MarketingAndSalesFanOutETLOrchestrator", "--set", "MaxConcurrency=8",
             ])
             #expect(fanOut.status == 0, "\(fanOut.stderr)")
             let fanOutArn = String(fanOut.stdout.trimmingCharacters(in: .newlines).split(separator: " ").last ?? "")

@@ -12,6 +12,8 @@ import Testing
         ["--worker", "ec2", "--athena"],
         ["--bucket", "sluice-landing", "--image", "123456789012.dkr.ecr.us-east-1.amazonaws.com/sluice:0.1.0"],
         ["--worker", "ec2", "--athena", "--bucket", "sluice-landing", "--image", "ghcr.io/example/sluice:0.1.0"],
+        ["--fan-out"],
+        ["--worker", "ec2", "--athena", "--fan-out", "--bucket", "sluice-landing"],
     ]
 
     /// The template of `arguments`, written to a temporary file.
@@ -123,6 +125,117 @@ import Testing
         } else {
             #expect(facts["athena"] is NSNull)
         }
+    }
+
+    /// `--fan-out` embeds the repository's fan-out flow, byte for byte, with its own role: what the Distributed
+    /// Map needs (list the sales prefix, start, describe and stop the flow's child executions), nothing else.
+    @Test(arguments: ["ecs", "ec2"]) func theFanOutFlowIsTheRepositorysWithARoleForItsMapOnly(worker: String) throws {
+        let facts = try Self.inspect(
+            ["--worker", worker, "--fan-out"],
+            """
+            r = template['Resources']
+            machine = r['MarketingAndSalesFanOutETLOrchestrator']['Properties']
+            text, values = machine['DefinitionString']['Fn::Sub']
+            role = r['FanOutExecutionRole']['Properties']
+            print(json.dumps({
+                'text': text,
+                'values': values,
+                'name': machine['StateMachineName'],
+                'role': machine['RoleArn'],
+                'trust': role['AssumeRolePolicyDocument']['Statement'],
+                'managed': role.get('ManagedPolicyArns'),
+                'statements': [s for p in role['Policies'] for s in p['PolicyDocument']['Statement']],
+                'parameters': {k: v for k, v in template['Parameters'].items()
+                               if k in ('SalesPartitionsPrefix', 'MaxConcurrency')},
+                'output': template['Outputs']['MarketingAndSalesFanOutETLOrchestratorArn']['Value'],
+                'seedRole': r['MarketingAndSalesETLOrchestrator']['Properties']['RoleArn'],
+            }))
+            """
+        )
+        let file = try String(
+            contentsOf: Paths.packageRoot.appendingPathComponent(
+                "jobs/flows/MarketingAndSalesFanOutETLOrchestrator.asl.json"
+            ),
+            encoding: .utf8
+        )
+        let text = try #require(facts["text"] as? String)
+        // The file's text, but for the partition of the ItemReader's service ARN (the stack's own).
+        #expect(file.contains(#""arn:aws:states:::s3:listObjectsV2""#))
+        #expect(
+            text.trimmingCharacters(in: .newlines)
+                == file.replacingOccurrences(
+                    of: #""arn:aws:states:::"#,
+                    with: #""arn:${AWS::Partition}:states:::"#
+                ).trimmingCharacters(in: .newlines)
+        )
+        #expect(facts["name"] as? String == "MarketingAndSalesFanOutETLOrchestrator")
+        // Every placeholder is a value or a parameter of the stack.
+        let values = try #require(facts["values"] as? [String: Any])
+        let parameters = try #require(facts["parameters"] as? [String: [String: Any]])
+        var placeholders = Set<String>()
+        var rest = text[...]
+        while let start = rest.range(of: "${"), let end = rest[start.upperBound...].firstIndex(of: "}") {
+            placeholders.insert(String(rest[start.upperBound..<end]))
+            rest = rest[rest.index(after: end)...]
+        }
+        #expect(
+            placeholders
+                == Set(values.keys).union(parameters.keys).union(["SourceDataBucketName", "AWS::Partition"])
+        )
+        #expect((values["GlueRunnerActivityArn"] as? [String: String]) == ["Ref": "GlueRunnerActivity"])
+        #expect(values["HeartbeatSeconds"] as? String == "60")
+        #expect(values["TaskTimeoutSeconds"] as? String == "3600")
+        #expect(parameters["SalesPartitionsPrefix"]?["Default"] as? String == "sales/")
+        #expect(parameters["MaxConcurrency"]?["Type"] as? String == "Number")
+        #expect(parameters["MaxConcurrency"]?["Default"] as? String == "40")
+        #expect((facts["output"] as? [String: String]) == ["Ref": "MarketingAndSalesFanOutETLOrchestrator"])
+
+        // Its own role; the seed's machine keeps the empty one.
+        #expect((facts["role"] as? [String: [String]]) == ["Fn::GetAtt": ["FanOutExecutionRole", "Arn"]])
+        #expect((facts["seedRole"] as? [String: [String]]) == ["Fn::GetAtt": ["StateExecutionRole", "Arn"]])
+        let trust = try #require((facts["trust"] as? [[String: Any]])?.first)
+        #expect((trust["Principal"] as? [String: String]) == ["Service": "states.amazonaws.com"])
+        #expect(facts["managed"] is NSNull)
+        let statements = try #require(facts["statements"] as? [[String: Any]])
+        var actions: [String: [String]] = [:]
+        var resources: [String: String] = [:]
+        for statement in statements {
+            let sid = statement["Sid"] as? String ?? "?"
+            #expect(statement["Effect"] as? String == "Allow")
+            actions[sid] = (statement["Action"] as? [String]) ?? [statement["Action"] as? String ?? "?"]
+            resources[sid] = (statement["Resource"] as? [String: String])?["Fn::Sub"]
+        }
+        #expect(
+            actions == [
+                "ListSalesPartitions": ["s3:ListBucket"], "StartChildExecutions": ["states:StartExecution"],
+                "ManageChildExecutions": ["states:DescribeExecution", "states:StopExecution"],
+            ]
+        )
+        let account = "arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}"
+        #expect(
+            resources == [
+                "ListSalesPartitions": "arn:${AWS::Partition}:s3:::${SourceDataBucketName}",
+                "StartChildExecutions": "\(account):stateMachine:MarketingAndSalesFanOutETLOrchestrator",
+                "ManageChildExecutions": "\(account):execution:MarketingAndSalesFanOutETLOrchestrator/*",
+            ]
+        )
+        let list = try #require(statements.first { $0["Sid"] as? String == "ListSalesPartitions" })
+        #expect(
+            ((list["Condition"] as? [String: [String: Any]])?["StringLike"]?["s3:prefix"] as? [String: String])
+                == ["Fn::Sub": "${SalesPartitionsPrefix}*"]
+        )
+
+        // Without --fan-out, none of it.
+        let plain = try Self.inspect(
+            ["--worker", worker],
+            """
+            print(json.dumps({'resources': list(template['Resources']), 'parameters': list(template['Parameters'])}))
+            """
+        )
+        let plainResources = try #require(plain["resources"] as? [String])
+        #expect(!plainResources.contains("FanOutExecutionRole"))
+        #expect(!plainResources.contains("MarketingAndSalesFanOutETLOrchestrator"))
+        #expect(!((plain["parameters"] as? [String]) ?? []).contains("MaxConcurrency"))
     }
 
     @Test func theBucketNotifiesTheQueueWhichOnlyTheBucketMayWriteTo() throws {

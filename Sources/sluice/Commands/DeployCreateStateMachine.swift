@@ -9,8 +9,8 @@ struct DeployCreateStateMachine: AsyncParsableCommand {
         abstract: "Create the seed's state machine, or update it when its definition or role differs.",
         discussion: """
             The definition is --definition FILE, or without it the built-in definition of --name (the seed's \
-            MarketingAndSalesETLOrchestrator or AthenaRunnerTestETLOrchestrator, as `sluice deploy template` \
-            embeds them). Its ${...} placeholders are filled as the seed's template fills them: \
+            MarketingAndSalesETLOrchestrator or AthenaRunnerTestETLOrchestrator, or the fan-out flow \
+            MarketingAndSalesFanOutETLOrchestrator, as `sluice deploy template` embeds them). Its ${...} placeholders are filled as the seed's template fills them: \
             ${GlueRunnerActivityArn}, ${WaitForSalesDataActivityArn}, ${WaitForMarketingDataActivityArn} and \
             ${AthenaRunnerActivityArn} with the ARNs of the existing activities (run create-activities first), \
             the Glue job names (${ProcessSalesDataGlueJobName}: ProcessSalesData, …), and for the Athena test \
@@ -19,7 +19,9 @@ struct DeployCreateStateMachine: AsyncParsableCommand {
             (jobs/flows/MarketingAndSalesFanOutETLOrchestrator.asl.json): ${SourceDataBucketName} (--bucket), \
             ${SalesPartitionsPrefix} (sales/), ${MaxConcurrency} (40: workers × --concurrency), \
             ${HeartbeatSeconds} (60) and ${TaskTimeoutSeconds} (3600). --set NAME=VALUE fills or overrides any \
-            placeholder. A placeholder left unfilled is an error.
+            placeholder. A placeholder left unfilled is an error. The fan-out flow's role needs s3:ListBucket on \
+            the bucket (its ItemReader) and states:StartExecution, DescribeExecution and StopExecution on itself \
+            and its executions (the Map's child executions), as `sluice deploy template --fan-out` grants them.
 
             Prints "created", "updated" (with what changed) or "found" (the same definition, compared as JSON, \
             and the same role: nothing is changed), the name and the ARN. Running it again changes nothing.
@@ -28,7 +30,7 @@ struct DeployCreateStateMachine: AsyncParsableCommand {
               sluice deploy create-state-machine --bucket my-bucket --role-arn arn:aws:iam::123456789012:role/StateExecutionRole
               sluice deploy create-state-machine --bucket my-bucket --role-arn … --definition my-flow.asl.json --name MyFlow
               sluice deploy create-state-machine --bucket my-bucket --role-arn … --name MarketingAndSalesFanOutETLOrchestrator \\
-                --definition jobs/flows/MarketingAndSalesFanOutETLOrchestrator.asl.json --set MaxConcurrency=200
+                --set MaxConcurrency=200
 
             \(stepFunctionsEnvironmentHelp)
             """
@@ -81,7 +83,8 @@ struct DeployCreateStateMachine: AsyncParsableCommand {
         if definition == nil, DeployDefinitions.builtIn(named: name) == nil {
             throw ValidationError(
                 "there is no built-in definition of \"\(name)\": give --definition FILE (built in: "
-                    + "\(DeployDefinitions.orchestratorName), \(DeployDefinitions.athenaTestName))"
+                    + "\(DeployDefinitions.orchestratorName), \(DeployDefinitions.athenaTestName), "
+                    + "\(DeployDefinitions.fanOutName))"
             )
         }
     }

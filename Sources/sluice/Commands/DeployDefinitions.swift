@@ -7,6 +7,8 @@ import Foundation
 enum DeployDefinitions {
     /// The seed's orchestrator.
     static let orchestratorName = "MarketingAndSalesETLOrchestrator"
+    /// The fan-out flow: the seed's orchestrator with a Distributed Map over the sales partitions.
+    static let fanOutName = "MarketingAndSalesFanOutETLOrchestrator"
     /// The seed's test machine for the Athena runner.
     static let athenaTestName = "AthenaRunnerTestETLOrchestrator"
     /// The default name of the activity the Glue runner (here `sluice worker`) polls.
@@ -27,6 +29,10 @@ enum DeployDefinitions {
         "SalesPartitionsPrefix": "sales/", "MaxConcurrency": "40", "HeartbeatSeconds": "60",
         "TaskTimeoutSeconds": "3600",
     ]
+    /// The default of the fan-out flow's placeholder `name` (one of ``fanOutDefaults``).
+    static func fanOutDefault(_ name: String) -> String {
+        fanOutDefaults.first { $0.key == name }?.value ?? ""
+    }
     /// The seed's Glue database and Athena test table defaults.
     static let databaseName = "marketingandsales_qs"
     static let marketingTableName = "marketing_qs"
@@ -137,11 +143,171 @@ enum DeployDefinitions {
         }
         """#
 
+    /// The fan-out flow, `jobs/flows/MarketingAndSalesFanOutETLOrchestrator.asl.json` byte for byte (a test
+    /// holds them equal): the seed's orchestrator with a Distributed Map of `psd-partial` tasks and a
+    /// `psd-merge` task in place of its single Process Sales Data task. Beside the seed's placeholders it has
+    /// `${SourceDataBucketName}`, `${SalesPartitionsPrefix}`, `${MaxConcurrency}`, `${HeartbeatSeconds}` and
+    /// `${TaskTimeoutSeconds}` (``fanOutDefaults``).
+    static let fanOut = #"""
+        {
+          "Comment": "Marketing and Sales ETL Pipeline Orchestrator, fanned out: the seed's flow with a Distributed Map in place of the single Process Sales Data task. Each object under s3://${SourceDataBucketName}/${SalesPartitionsPrefix} is one psd-partial task on the Glue-runner activity, committed into its own partition; psd-merge then merges the committed partitions into exactly PSD's result, and JMSD joins it as before. Every Glue-runner task has a heartbeat and retries a timeout (a worker lost mid-task), and the partial tasks also retry a failure, so a worker killed at any moment costs time, never the flow.",
+          "StartAt": "Pre-process",
+          "States": {
+            "Pre-process": {
+              "Type": "Pass",
+              "Next": "Start Parallel Glue Jobs"
+            },
+            "Start Parallel Glue Jobs": {
+              "Type": "Parallel",
+              "Branches": [
+                {
+                  "StartAt": "Wait For Sales Data",
+                  "States": {
+                    "Wait For Sales Data": {
+                      "Type": "Task",
+                      "Resource": "${WaitForSalesDataActivityArn}",
+                      "Next": "Process Sales Partitions"
+                    },
+                    "Process Sales Partitions": {
+                      "Type": "Map",
+                      "ItemReader": {
+                        "Resource": "arn:aws:states:::s3:listObjectsV2",
+                        "Parameters": {
+                          "Bucket": "${SourceDataBucketName}",
+                          "Prefix": "${SalesPartitionsPrefix}"
+                        }
+                      },
+                      "MaxConcurrency": ${MaxConcurrency},
+                      "ItemSelector": {
+                        "job": "psd-partial",
+                        "item.$": "$$.Map.Item.Value"
+                      },
+                      "ItemProcessor": {
+                        "ProcessorConfig": {
+                          "Mode": "DISTRIBUTED",
+                          "ExecutionType": "STANDARD"
+                        },
+                        "StartAt": "Process Sales Partition",
+                        "States": {
+                          "Process Sales Partition": {
+                            "Type": "Task",
+                            "Resource": "${GlueRunnerActivityArn}",
+                            "HeartbeatSeconds": ${HeartbeatSeconds},
+                            "TimeoutSeconds": ${TaskTimeoutSeconds},
+                            "Retry": [
+                              {
+                                "ErrorEquals": ["States.Timeout", "States.TaskFailed"],
+                                "IntervalSeconds": 1,
+                                "MaxAttempts": 6,
+                                "BackoffRate": 2
+                              }
+                            ],
+                            "End": true
+                          }
+                        }
+                      },
+                      "ResultPath": null,
+                      "Next": "Prep for Merge Sales Partitions"
+                    },
+                    "Prep for Merge Sales Partitions": {
+                      "Type": "Pass",
+                      "Result": "{\"job\" : \"psd-merge\"}",
+                      "Next": "Merge Sales Partitions"
+                    },
+                    "Merge Sales Partitions": {
+                      "Type": "Task",
+                      "Resource": "${GlueRunnerActivityArn}",
+                      "HeartbeatSeconds": ${HeartbeatSeconds},
+                      "Retry": [
+                        {
+                          "ErrorEquals": ["States.Timeout"],
+                          "IntervalSeconds": 1,
+                          "MaxAttempts": 6,
+                          "BackoffRate": 2
+                        }
+                      ],
+                      "End": true
+                    }
+                  }
+                },
+                {
+                  "StartAt": "Wait For Marketing Data",
+                  "States": {
+                    "Wait For Marketing Data": {
+                      "Type": "Task",
+                      "Resource": "${WaitForMarketingDataActivityArn}",
+                      "Next": "Prep for Process Marketing Data"
+                    },
+                    "Prep for Process Marketing Data": {
+                      "Type": "Pass",
+                      "Result": "{\"GlueJobName\" : \"${ProcessMarketingDataGlueJobName}\"}",
+                      "Next": "Process Marketing Data"
+                    },
+                    "Process Marketing Data": {
+                      "Type": "Task",
+                      "Resource": "${GlueRunnerActivityArn}",
+                      "HeartbeatSeconds": ${HeartbeatSeconds},
+                      "Retry": [
+                        {
+                          "ErrorEquals": ["States.Timeout"],
+                          "IntervalSeconds": 1,
+                          "MaxAttempts": 6,
+                          "BackoffRate": 2
+                        }
+                      ],
+                      "End": true
+                    }
+                  }
+                }
+              ],
+              "Next": "Prep For Joining Marketing And Sales Data",
+              "Catch": [
+                {
+                  "ErrorEquals": ["GlueJobFailedError", "States.ExceedToleratedFailureThreshold"],
+                  "Next": "ETL Job Failed Fallback"
+                }
+              ]
+            },
+            "Prep For Joining Marketing And Sales Data": {
+              "Type": "Pass",
+              "Result": "{\"GlueJobName\" : \"${JoinMarketingAndSalesDataJobName}\"}",
+              "Next": "Join Marketing And Sales Data"
+            },
+            "Join Marketing And Sales Data": {
+              "Type": "Task",
+              "Resource": "${GlueRunnerActivityArn}",
+              "HeartbeatSeconds": ${HeartbeatSeconds},
+              "Retry": [
+                {
+                  "ErrorEquals": ["States.Timeout"],
+                  "IntervalSeconds": 1,
+                  "MaxAttempts": 6,
+                  "BackoffRate": 2
+                }
+              ],
+              "Catch": [
+                {
+                  "ErrorEquals": ["GlueJobFailedError"],
+                  "Next": "ETL Job Failed Fallback"
+                }
+              ],
+              "End": true
+            },
+            "ETL Job Failed Fallback": {
+              "Type": "Pass",
+              "Result": "This is a fallback from an ETL job failure.",
+              "End": true
+            }
+          }
+        }
+        """#
+
     /// The built-in definition of the state machine called `name`, if there is one.
     static func builtIn(named name: String) -> String? {
         switch name {
         case orchestratorName: orchestrator
         case athenaTestName: athenaTest
+        case fanOutName: fanOut
         default: nil
         }
     }

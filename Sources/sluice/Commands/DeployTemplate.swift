@@ -4,7 +4,8 @@ import Foundation
 /// `glue-resources` and `gluerunner-lambda` stacks create, for Sluice, in one stack.
 ///
 /// - the three activities and the seed's `MarketingAndSalesETLOrchestrator`, its definition unchanged but for
-///   its ARNs (and, with ``athena``, `AthenaRunnerActivity` and `AthenaRunnerTestETLOrchestrator`);
+///   its ARNs (and, with ``athena``, `AthenaRunnerActivity` and `AthenaRunnerTestETLOrchestrator`; with
+///   ``fanOut``, the fan-out flow `MarketingAndSalesFanOutETLOrchestrator` and the role its Distributed Map needs);
 /// - the data bucket, whose `s3:ObjectCreated:*` notifications for `.csv` keys go to an SQS queue that
 ///   `sluice watch --queue-url` reads (the seed's S3 Lambda);
 /// - `WorkerPolicy`, the worker's only permissions: poll and report on its activities, read the bucket, write
@@ -29,6 +30,8 @@ struct DeployTemplate: Sendable {
     var image: String?
     /// Adds the Athena runner's activity and its test state machine.
     var athena = false
+    /// Adds the fan-out flow (``DeployDefinitions/fanOut``) and its execution role.
+    var fanOut = false
 
     /// Seconds the platform waits after SIGTERM before it kills the worker: the poll in flight (60 s) plus
     /// ``workerGrace`` plus a margin. 120 s is also Fargate's maximum.
@@ -115,6 +118,35 @@ struct DeployTemplate: Sendable {
                         "MinLength": .string("4"),
                         "Default": .string(DeployDefinitions.marketingTableName),
                         "Description": .string("Name of the Marketing data table the test query reads."),
+                    ])
+                ),
+            ]
+        }
+        if fanOut {
+            list += [
+                (
+                    "SalesPartitionsPrefix",
+                    .object([
+                        "Type": .string("String"),
+                        "Default": .string(DeployDefinitions.fanOutDefault("SalesPartitionsPrefix")),
+                        "AllowedPattern": .string("^([A-Za-z0-9_.=-]+/)*$"),
+                        "Description": .string(
+                            "Key prefix (ending in a slash) of the sales objects the fan-out flow's Distributed "
+                                + "Map lists: one psd-partial task per object."
+                        ),
+                    ])
+                ),
+                (
+                    "MaxConcurrency",
+                    .object([
+                        "Type": .string("Number"),
+                        "Default": .string(DeployDefinitions.fanOutDefault("MaxConcurrency")),
+                        "MinValue": .string("1"),
+                        "MaxValue": .string("10000"),
+                        "Description": .string(
+                            "Child executions the fan-out flow's Map runs at once: the workers times their "
+                                + "--concurrency."
+                        ),
                     ])
                 ),
             ]
@@ -222,6 +254,11 @@ struct DeployTemplate: Sendable {
             ),
         ]
         if athena { list.append(("AthenaRunnerTestETLOrchestrator", athenaTestMachine)) }
+        if fanOut {
+            list += [
+                ("FanOutExecutionRole", fanOutExecutionRole), ("MarketingAndSalesFanOutETLOrchestrator", fanOutFlow),
+            ]
+        }
         list += [
             ("MarketingAndSalesETLOrchestrator", orchestrator),
             ("ArrivalQueue", arrivalQueue),
@@ -297,13 +334,90 @@ struct DeployTemplate: Sendable {
         )
     }
 
-    private func stateMachine(name: String, definition: String, values: [(String, DeployYAML)?]) -> DeployYAML {
+    /// The fan-out flow, its definition the repository's but for the partition of the ItemReader's ARN
+    /// (`arn:${AWS::Partition}:states:::s3:listObjectsV2`): the seed's values, the fan-out's own
+    /// (`${SourceDataBucketName}`, `${SalesPartitionsPrefix}` and `${MaxConcurrency}` are parameters), and its own
+    /// role.
+    private var fanOutFlow: DeployYAML {
+        var values: [(String, DeployYAML)?] = [
+            ("GlueRunnerActivityArn", ref("GlueRunnerActivity")),
+            ("WaitForSalesDataActivityArn", ref("WaitForSalesDataActivity")),
+            ("WaitForMarketingDataActivityArn", ref("WaitForMarketingDataActivity")),
+        ]
+        for (key, job) in DeployDefinitions.jobNames where DeployDefinitions.fanOut.contains("${\(key)}") {
+            values.append((key, .string(job)))
+        }
+        for key in ["HeartbeatSeconds", "TaskTimeoutSeconds"] {
+            values.append((key, .string(DeployDefinitions.fanOutDefault(key))))
+        }
+        // The ItemReader's service ARN takes the stack's partition.
+        let definition = DeployDefinitions.fanOut.replacingOccurrences(
+            of: "\"arn:aws:states:::",
+            with: "\"arn:${AWS::Partition}:states:::"
+        )
+        return stateMachine(
+            name: DeployDefinitions.fanOutName,
+            definition: definition,
+            values: values,
+            role: "FanOutExecutionRole"
+        )
+    }
+
+    /// What Step Functions needs to run the fan-out flow's Distributed Map, and nothing else: list the sales
+    /// prefix (its `s3:listObjectsV2` ItemReader), start its child executions (executions of the flow itself),
+    /// and describe and stop them. The flow's ARN is built from its fixed name: a reference to the state machine
+    /// would be a cycle.
+    private var fanOutExecutionRole: DeployYAML {
+        let flow = "arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}"
+        return .object([
+            "Type": .string("AWS::IAM::Role"),
+            "Properties": .object([
+                "AssumeRolePolicyDocument": trustPolicy(service: "states.amazonaws.com", sourceAccount: true),
+                "Policies": .list([
+                    .object([
+                        "PolicyName": .string("DistributedMap"),
+                        "PolicyDocument": policyDocument([
+                            .object([
+                                "Sid": .string("ListSalesPartitions"),
+                                "Effect": .string("Allow"),
+                                "Action": .string("s3:ListBucket"),
+                                "Resource": sub("arn:${AWS::Partition}:s3:::${SourceDataBucketName}"),
+                                "Condition": .object([
+                                    "StringLike": .object(["s3:prefix": sub("${SalesPartitionsPrefix}*")])
+                                ]),
+                            ]),
+                            .object([
+                                "Sid": .string("StartChildExecutions"),
+                                "Effect": .string("Allow"),
+                                "Action": .string("states:StartExecution"),
+                                "Resource": sub("\(flow):stateMachine:\(DeployDefinitions.fanOutName)"),
+                            ]),
+                            .object([
+                                "Sid": .string("ManageChildExecutions"),
+                                "Effect": .string("Allow"),
+                                "Action": .strings(["states:DescribeExecution", "states:StopExecution"]),
+                                "Resource": sub("\(flow):execution:\(DeployDefinitions.fanOutName)/*"),
+                            ]),
+                        ]),
+                    ])
+                ]),
+                "Path": .string("/"),
+            ]),
+        ])
+    }
+
+    private func stateMachine(
+        name: String,
+        definition: String,
+        values: [(String, DeployYAML)?],
+        role: String = "StateExecutionRole"
+    ) -> DeployYAML {
         .object([
             "Type": .string("AWS::StepFunctions::StateMachine"),
             "Properties": .object([
                 "StateMachineName": .string(name),
                 "DefinitionString": .object(["Fn::Sub": .list([.block(definition), .object(values)])]),
-                "RoleArn": getAtt("StateExecutionRole", "Arn"),
+                "RoleArn": getAtt(role, "Arn"),
             ]),
         ])
     }
@@ -725,6 +839,15 @@ struct DeployTemplate: Sendable {
                 "ARN of the state machine to start."
             ),
         ]
+        if fanOut {
+            list.append(
+                output(
+                    "MarketingAndSalesFanOutETLOrchestratorArn",
+                    ref("MarketingAndSalesFanOutETLOrchestrator"),
+                    "ARN of the fan-out flow: one psd-partial task per object under SalesPartitionsPrefix."
+                )
+            )
+        }
         if athena {
             list += [
                 output("AthenaRunnerActivityArn", ref("AthenaRunnerActivity"), "ARN of the Athena runner's activity."),

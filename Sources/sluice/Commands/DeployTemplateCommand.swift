@@ -17,7 +17,11 @@ struct DeployTemplateCommand: ParsableCommand {
             else); a log group; and `sluice worker` plus `sluice watch --queue-url` as an ECS Fargate service \
             (--worker ecs) or as systemd units on an EC2 Auto Scaling group of one (--worker ec2), stopped with \
             120 s to spare for a 60 s poll in flight and the worker's 50 s --grace. --athena adds \
-            AthenaRunnerActivity and the seed's AthenaRunnerTestETLOrchestrator.
+            AthenaRunnerActivity and the seed's AthenaRunnerTestETLOrchestrator. --fan-out adds the fan-out flow \
+            MarketingAndSalesFanOutETLOrchestrator (a Distributed Map of psd-partial tasks over the objects under \
+            the SalesPartitionsPrefix parameter, MaxConcurrency at a time, then psd-merge, PMD and JMSD) with \
+            FanOutExecutionRole: s3:ListBucket on that prefix and states:StartExecution, DescribeExecution and \
+            StopExecution on the flow's own child executions, nothing else.
 
             --bucket and --image set the defaults of the SourceDataBucketName and SluiceImage parameters; without \
             them the stack needs those parameters.
@@ -25,6 +29,7 @@ struct DeployTemplateCommand: ParsableCommand {
             Examples:
               sluice deploy template --bucket my-bucket --image 123456789012.dkr.ecr.us-east-1.amazonaws.com/sluice:0.1.0 > sluice.yaml
               sluice deploy template --worker ec2 --athena
+              sluice deploy template --bucket my-bucket --fan-out > sluice.yaml
             """
     )
 
@@ -40,6 +45,9 @@ struct DeployTemplateCommand: ParsableCommand {
     @Flag(help: "Add the Athena runner's activity and the seed's AthenaRunnerTestETLOrchestrator.")
     var athena = false
 
+    @Flag(help: "Add the fan-out flow MarketingAndSalesFanOutETLOrchestrator and the role its Distributed Map needs.")
+    var fanOut = false
+
     func validate() throws {
         if let bucket {
             try DeployNames.validateBucket(bucket)
@@ -50,6 +58,9 @@ struct DeployTemplateCommand: ParsableCommand {
     }
 
     func run() throws {
-        print(DeployTemplate(worker: worker, bucket: bucket, image: image, athena: athena).text, terminator: "")
+        print(
+            DeployTemplate(worker: worker, bucket: bucket, image: image, athena: athena, fanOut: fanOut).text,
+            terminator: ""
+        )
     }
 }
