@@ -105,6 +105,61 @@ import Testing
         #expect(usage.stderr.contains("--param expects NAME=VALUE"))
     }
 
+    /// A job file whose steps are a native filter, then SQL, run by `sluice run`; DuckDB computes the same from
+    /// the CSV, and a bad query fails the run with the step and the caret, leaving the previous output.
+    @Test func aSQLStepRunsThroughTheCLIAndMatchesDuckDB() throws {
+        let root = try Paths.temporaryDirectory("cli-sql-step")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let sales = Paths.packageRoot.appendingPathComponent("samples/SalesPipeline_QuickSightSample.csv").path
+        func write(_ query: String) throws -> URL {
+            let job = root.appendingPathComponent("regions.json")
+            let text = #"""
+                {"name": "regions", "inputs": [{"name": "sales", "format": "csv", "path": "\#(sales)"}],
+                 "steps": [{"filter": {"column": "Opportunity Stage", "op": "=", "value": "Lead"}},
+                           {"sql": "\#(query)"}]}
+                """#
+            try text.write(to: job, atomically: true, encoding: .utf8)
+            return job
+        }
+        let out = root.appendingPathComponent("out").path
+        let job = try write(
+            "SELECT region, count(*) AS leads, sum(forecasted_monthly_revenue) AS revenue FROM input "
+                + "GROUP BY region ORDER BY leads DESC, region"
+        )
+        let result = try SluiceBinary.run(["run", job.path, "--output", out, "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let check = try Python.run(
+            """
+            import sys, json, duckdb
+            got = duckdb.sql(f"SELECT * FROM read_parquet('{sys.argv[2]}/*.parquet')").fetchall()
+            want = duckdb.sql(f\"\"\"SELECT "Region", count(*), sum("Forecasted Monthly Revenue")
+                FROM read_csv_auto('{sys.argv[1]}') WHERE "Opportunity Stage" = 'Lead'
+                GROUP BY 1 ORDER BY 2 DESC, 1\"\"\").fetchall()
+            names = [c[0] for c in duckdb.sql(f"DESCRIBE SELECT * FROM read_parquet('{sys.argv[2]}/*.parquet')").fetchall()]
+            print(json.dumps({'same': got == want, 'rows': len(got), 'names': names}))
+            """,
+            [sales, out]
+        )
+        let facts = try JSONSerialization.jsonObject(with: Data(check.utf8)) as? [String: Any]
+        #expect(facts?["same"] as? Bool == true, "\(check)")
+        #expect((facts?["rows"] as? Int ?? 0) > 1)
+        #expect(facts?["names"] as? [String] == ["region", "leads", "revenue"])
+
+        let before = try Data(contentsOf: URL(fileURLWithPath: out + "/part-00000.parquet"))
+        let bad = try write("SELECT region, count(*) FROM input GROUP BY regio")
+        let failed = try SluiceBinary.run(["run", bad.path, "--output", out])
+        #expect(failed.status == 1)
+        #expect(
+            failed.stderr.hasPrefix(
+                "sluice: error: job regions: step 2 (sql): line 1, column 45: unknown column regio; did you mean "
+                    + "\"region\"?"
+            ),
+            "\(failed.stderr)"
+        )
+        #expect(failed.stderr.contains("^"), "\(failed.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: out + "/part-00000.parquet")) == before)
+    }
+
     @Test func aJobFileRunsByItsPathOutsideTheRepository() throws {
         // A directory without jobs/: the job named by its path needs no jobs directory.
         let root = try Paths.temporaryDirectory("cli-job-path")

@@ -121,6 +121,23 @@ final class ExecutionContext: @unchecked Sendable {
             // The join's output is ascending by its keys, which are never null.
             order = keys.map { SortKey($0) }
             return try joinedStream(stream, right, on: keys)
+        case .sql(let statement):
+            order = nil
+            guard let sqlSteps = execution.runner.sqlSteps else {
+                throw OperatorError("sql", "this runner has no SQL engine (JobRunner.sqlSteps is not set)")
+            }
+            do {
+                return try sqlSteps.rows(
+                    of: statement,
+                    input: stream,
+                    memoryBudget: memoryBudget,
+                    logger: execution.runner.logger
+                )
+            } catch let error as OperatorError {
+                throw error
+            } catch {
+                throw OperatorError("sql", "\(error)")
+            }
         }
     }
 }

@@ -166,7 +166,7 @@ struct JobFileReader {
     }
 
     func step(_ node: JobFileNode) throws -> JobStep {
-        let kinds = ["filter", "select", "rename", "aggregate", "sort", "join"]
+        let kinds = ["filter", "select", "rename", "aggregate", "sort", "join", "sql"]
         let object = try object(node, allowed: Set(kinds))
         guard object.count == 1, let kind = object.keys.first, let body = node.child(kind) else {
             throw error(node, "a step is an object with exactly one of: \(kinds.joined(separator: ", "))")
@@ -177,6 +177,12 @@ struct JobFileReader {
         case "rename": return try rename(body)
         case "aggregate": return try aggregate(body)
         case "sort": return .sort(try list(body).map(sortKey))
+        case "sql":
+            let statement = try string(body)
+            guard !statement.allSatisfy(\.isWhitespace) else {
+                throw error(body, "expected one SQL query over the table input, such as \"SELECT * FROM input\"")
+            }
+            return .sql(statement)
         default: return try join(body)
         }
     }

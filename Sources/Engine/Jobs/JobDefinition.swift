@@ -91,6 +91,9 @@ public enum JobStep: Sendable, Hashable {
     case sort([SortKey])
     /// Inner sort-merge join of the current rows with another input on key columns.
     case join(input: String, on: [String])
+    /// One SQL query over the current rows, which it names as the table `input` (run by
+    /// ``JobRunner/sqlSteps``).
+    case sql(String)
 }
 
 /// How a job writes its result.

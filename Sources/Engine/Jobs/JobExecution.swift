@@ -156,6 +156,7 @@ extension JobStep {
         case .aggregate: "aggregate"
         case .sort: "sort"
         case .join: "join"
+        case .sql: "sql"
         }
     }
 }

@@ -18,6 +18,8 @@ public struct JobRunner: Sendable {
     public var logger: Logger
     /// The object stores for `s3://` inputs and outputs; `nil` refuses them.
     public var store: ObjectStore?
+    /// Runs the jobs' `sql` steps; `nil` fails a job that has one.
+    public var sqlSteps: (any SQLStepRunning)?
 
     /// Creates a runner.
     public init(
@@ -25,12 +27,14 @@ public struct JobRunner: Sendable {
         baseDirectory: String? = nil,
         outputRoot: String = "output",
         store: ObjectStore? = nil,
+        sqlSteps: (any SQLStepRunning)? = nil,
         logger: Logger
     ) {
         self.catalog = catalog
         self.baseDirectory = baseDirectory ?? FileManager.default.currentDirectoryPath
         self.outputRoot = outputRoot
         self.store = store
+        self.sqlSteps = sqlSteps
         self.logger = logger
     }
 

@@ -43,6 +43,9 @@ public struct SQLCatalog: Sendable {
         /// Why the table cannot be read, when its path names a `${parameter}` without a value: reported when a
         /// statement uses the table, so that the other tables stay usable.
         public var problem: String?
+        /// The rows, when they are handed over in memory rather than read from `input`'s path (a job's `sql`
+        /// step).
+        public var rows: SQLRowSource?
 
         /// `database.name`.
         public var qualifiedName: String { "\(database).\(name)" }
@@ -52,6 +55,12 @@ public struct SQLCatalog: Sendable {
             self.database = database.lowercased()
             self.name = name.lowercased()
             self.input = input
+        }
+
+        /// A table `name` of `database` whose rows are `rows`.
+        public init(database: String, name: String, rows: SQLRowSource) {
+            self.init(database: database, name: name, input: JobInput(name: name, format: .parquet, defaultPath: ""))
+            self.rows = rows
         }
     }
 

@@ -41,7 +41,11 @@ public final class QueryExecutor {
 
     /// Opens the table as its catalog entry describes it, to learn its columns.
     public func schema(of table: SQLCatalog.Table) throws -> Schema {
-        try open(table, columns: nil).schema
+        if let rows = table.rows {
+            rows.noteReference()
+            return rows.schema
+        }
+        return try open(table, columns: nil).schema
     }
 
     private func open(
@@ -128,6 +132,20 @@ public final class QueryExecutor {
         let schema = Self.schema(plan.types)
         switch plan {
         case .scan(let table, let columns, _, _):
+            if let rows = table.rows {
+                var source = try rows.take()
+                let indices = try columns.map { name in
+                    guard let index = rows.schema.index(of: name) else { throw SQLError("no column \(name) in input") }
+                    return index
+                }
+                return ClosureBatchStream(schema: schema) {
+                    guard let batch = try source.next() else { return nil }
+                    return RecordBatch(
+                        schema: schema,
+                        columns: indices.map { SQLColumns.normalized(batch.columns[$0]) }
+                    )
+                }
+            }
             let scan = try open(table, columns: columns, predicates: scanPredicates)
             scans.append(scan)
             return ClosureBatchStream(schema: schema) {
@@ -144,7 +162,9 @@ public final class QueryExecutor {
         case .filter(let input, let predicate):
             // Filters right above a Parquet scan also choose the row groups it reads.
             var predicates = scanPredicates
-            if predicates.isEmpty, let (table, columns) = Self.scanBelowFilters(input), table.input.format == .parquet {
+            if predicates.isEmpty, let (table, columns) = Self.scanBelowFilters(input), table.rows == nil,
+                table.input.format == .parquet
+            {
                 predicates = Self.rowGroupPredicates(plan, columns: columns)
             }
             var source = try stream(input, scanPredicates: predicates)
@@ -221,7 +241,7 @@ public final class QueryExecutor {
         case .join(let left, let right, let leftKeys, let rightKeys):
             return try innerJoin(left, right, leftKeys, rightKeys, schema: schema)
         case .hashJoin(let left, let right, let leftKeys, let rightKeys, let kind, let nullAware):
-            var joined = try HashJoin(
+            let joined = try HashJoin(
                 probe: try renamed(try stream(left), prefix: "l"),
                 build: try renamed(try stream(right), prefix: "r"),
                 probeKeys: leftKeys.map { "l\($0)" },
@@ -232,7 +252,7 @@ public final class QueryExecutor {
             return ClosureBatchStream(schema: schema) { try joined.next().map { Self.positional($0, schema) } }
         case .conditionalSemiJoin(let left, let right, let leftKeys, let rightKeys, let anti, let condition):
             let pairTypes = left.types + right.types
-            var joined = try HashJoin(
+            let joined = try HashJoin(
                 probe: try renamed(try stream(left), prefix: "l"),
                 build: try renamed(try stream(right), prefix: "r"),
                 probeKeys: leftKeys.map { "l\($0)" },
@@ -325,7 +345,7 @@ public final class QueryExecutor {
         let rightWidth = right.types.count
         if rightSide.complete || leftSide.complete {
             let buildLeft = !rightSide.complete
-            var joined = try HashJoin(
+            let joined = try HashJoin(
                 probe: buildLeft ? rightSide.stream : leftSide.stream,
                 build: buildLeft ? leftSide.stream : rightSide.stream,
                 probeKeys: buildLeft ? rightKeys.map { "r\($0)" } : leftKeys.map { "l\($0)" },

@@ -89,8 +89,9 @@ extension QueryPlan: CustomStringConvertible {
         case .scan(let table, let names, _, let rows):
             let format = table.input.format.rawValue
             let estimate = rows.map { ", ~\($0) rows" } ?? ""
+            let source = table.rows == nil ? "\(format) \(table.input.defaultPath)\(estimate)" : "the step's rows"
             lines.append(
-                "\(indent)scan \(table.qualifiedName) (\(format) \(table.input.defaultPath)\(estimate)) "
+                "\(indent)scan \(table.qualifiedName) (\(source)) "
                     + "columns: \(names.map { "\"\($0)\"" }.joined(separator: ", "))"
             )
         case .singleRow:

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Engine
 import Foundation
+import SQL
 
 extension Sluice {
     /// `sluice pipeline`: the seed's flow.
@@ -55,7 +56,12 @@ extension Sluice {
             let started = Date()
             do {
                 _ = try await withObjectStore(logger: logger) { store in
-                    let runner = JobRunner(catalog: try options.catalog(), store: store, logger: logger)
+                    let runner = JobRunner(
+                        catalog: try options.catalog(),
+                        store: store,
+                        sqlSteps: SQLJobStep(),
+                        logger: logger
+                    )
                     let request = JobRequest(
                         inputs: inputs,
                         format: options.format,

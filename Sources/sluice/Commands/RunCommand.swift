@@ -1,6 +1,7 @@
 import ArgumentParser
 import Engine
 import Foundation
+import SQL
 
 extension Sluice {
     /// `sluice run JOB`: runs one job.
@@ -64,7 +65,12 @@ extension Sluice {
             defer { metricsFile?.write(logger: logger) }
             do {
                 let report = try await withObjectStore(logger: logger) { store in
-                    let runner = JobRunner(catalog: try options.catalog(forJob: job), store: store, logger: logger)
+                    let runner = JobRunner(
+                        catalog: try options.catalog(forJob: job),
+                        store: store,
+                        sqlSteps: SQLJobStep(),
+                        logger: logger
+                    )
                     let request = JobRequest(
                         inputs: inputs,
                         output: output,

@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import Runner
 import S3
+import SQL
 
 /// Runs tasks' jobs with the engine (the one place where the worker meets `Engine`; `Runner` knows jobs only
 /// through ``JobExecuting``): jobs from a job-file directory, relative paths against a base directory,
@@ -78,6 +79,7 @@ struct EngineJobExecutor: JobExecuting {
             baseDirectory: baseDirectory,
             outputRoot: outputRoot,
             store: store,
+            sqlSteps: SQLJobStep(),
             logger: logger
         )
         let request = JobRequest(inputs: inputs, output: invocation.output, parameters: invocation.parameters)
