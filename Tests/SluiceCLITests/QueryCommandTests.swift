@@ -85,6 +85,8 @@ import Testing
         )
     }
 
+    /// The plan with the estimated rows of each scan (the files' sizes), filter and join; the smaller side of the
+    /// join is its right one (built in memory when it proves small).
     @Test func explainShowsTheScanWithOnlyTheColumnsUsedAndTheFilterBelowTheJoin() throws {
         let result = try SluiceBinary.run([
             "query",
@@ -97,11 +99,13 @@ import Testing
             plan == """
                 output: date, salesperson
                 project m.date, s.salesperson
-                  inner join on left [#0] = right [#0] (hash when a side proves small, else sort-merge)
-                    scan marketingandsales_qs.marketing_qs (csv samples/MarketingData_QuickSightSample.csv) columns: "Date"
-                    filter (s.region = 'US')
-                      scan marketingandsales_qs.salespipeline_qs (csv samples/SalesPipeline_QuickSightSample.csv) columns: "Date", \
-                "Salesperson", "Region"
+                  project #0, #20
+                    inner join on left [#0] = right [#0] (hash when a side proves small, else sort-merge; ~2064 rows)
+                      filter (s.region = 'US') (~2064 rows)
+                        scan marketingandsales_qs.salespipeline_qs (csv samples/SalesPipeline_QuickSightSample.csv, \
+                ~20644 rows) columns: "Date", "Salesperson", "Region"
+                      scan marketingandsales_qs.marketing_qs (csv samples/MarketingData_QuickSightSample.csv, ~988 rows) \
+                columns: "Date"
 
                 """
         )

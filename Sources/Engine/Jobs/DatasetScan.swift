@@ -15,6 +15,9 @@ public final class DatasetScan: BatchStream {
     public var bytesRead: Int { stream.bytesRead }
     /// The Parquet row groups skipped by `rowGroupPredicates` so far.
     public var rowGroupsSkipped: Int { stream.rowGroupsSkipped }
+    /// The rows the dataset holds, from its metadata before anything is read (an estimate for CSV and for datasets
+    /// of several files).
+    public var estimatedRows: Int? { stream.estimatedRows }
 
     /// Opens `input` at `location` (a file, a dataset directory or an S3 prefix), reading only `columns` (every
     /// column when `nil`; CSV readers skip the others, Parquet readers do not decode them). Parquet row groups whose

@@ -44,6 +44,9 @@ final class InputStream: BatchStream {
     private(set) var bytesRead = 0
     /// Parquet row groups skipped because their statistics rule out the predicates given.
     private(set) var rowGroupsSkipped = 0
+    /// The rows the input holds, as its metadata tells before anything is read: a Parquet footer's row count
+    /// (scaled by size to the files not yet opened), or for CSV its bytes over an estimate of a row's.
+    private(set) var estimatedRows: Int?
     private let produce: (InputStream) throws -> RecordBatch?
     private let hooks: Hooks
 
@@ -175,7 +178,7 @@ final class InputStream: BatchStream {
         var fileIndex = 0
         var doneBytes = 0
         var doneRows = 0
-        return InputStream(name: input.name, schema: schema, hooks: hooks) { stream in
+        let stream = InputStream(name: input.name, schema: schema, hooks: hooks) { stream in
             while true {
                 if let batch = try reader.next() {
                     stream.rowsRead = doneRows + reader.rowsRead
@@ -199,6 +202,9 @@ final class InputStream: BatchStream {
                 if rejecting { reader.onReject = { row in try hooks.reject(inputName, row) } }
             }
         }
+        // About 8 bytes a field (a delimiter, a date or a number of a few digits), all of the file's fields read.
+        stream.estimatedRows = total / max(16, 8 * max(schema.fields.count, 1))
+        return stream
     }
 
     private static func openParquet(
@@ -243,7 +249,8 @@ final class InputStream: BatchStream {
         // Narrow row groups are decoded two at a time, so that their few columns keep both cores busy.
         let groupsAtOnce = schema.fields.count < 2 * ProcessInfo.processInfo.activeProcessorCount ? 2 : 1
         var decoded: [RecordBatch] = []
-        return InputStream(name: input.name, schema: schema, hooks: hooks) { stream in
+        let firstRows = Int(reader.metadata.numRows)
+        let stream = InputStream(name: input.name, schema: schema, hooks: hooks) { stream in
             stream.rowGroupsSkipped = skipped
             while fileIndex < files.count {
                 if !decoded.isEmpty || position < groups.count {
@@ -283,5 +290,7 @@ final class InputStream: BatchStream {
             // Asked again after the end.
             return nil
         }
+        stream.estimatedRows = sizes[0] > 0 ? Int(Double(firstRows) * Double(total) / Double(sizes[0])) : firstRows
+        return stream
     }
 }

@@ -310,6 +310,13 @@ extension SQLBinder {
 
     /// Joins `relations` (columns numbered across all of them in order) on the equalities among `conjuncts`;
     /// returns the plan, its columns in that same order, and the conjuncts not used as filters or keys.
+    ///
+    /// A conjunct on one relation filters it before any join. An `OR` over several relations also filters each
+    /// relation that every branch constrains, by what the branches say about it alone (TPC-H Q7's nation names,
+    /// Q19's part and lineitem ranges), and stays to be applied above the joins. The join order is greedy: the
+    /// relation expected to be smallest first, then each time the connected relation that keeps the running result
+    /// smallest by ``QueryPlan/estimatedRows``; the smaller side of each join is its right one, the side the
+    /// executor tries to hold as a hash join's build side.
     private func joinAll(_ relations: [Relation], _ conjuncts: [BoundExpression]) -> (QueryPlan, [BoundExpression]) {
         var offsets: [Int] = []
         var total = 0
@@ -318,40 +325,62 @@ extension SQLBinder {
             total += relation.scope.entries.count
         }
         func owner(_ column: Int) -> Int { offsets.lastIndex { $0 <= column }! }
+        func local(_ r: Int) -> [Int: Int] {
+            Dictionary(uniqueKeysWithValues: (0..<relations[r].scope.entries.count).map { (offsets[r] + $0, $0) })
+        }
         var plans = relations.map(\.plan)
         var edges: [(a: Int, b: Int)] = []
         var remaining: [BoundExpression] = []
         for conjunct in conjuncts {
             let owners = Set(conjunct.columns.map(owner))
             if owners.count == 1, let r = owners.first {
-                let map = Dictionary(
-                    uniqueKeysWithValues: (0..<relations[r].scope.entries.count).map { (offsets[r] + $0, $0) }
-                )
-                plans[r] = .filter(plans[r], conjunct.remapped(map))
+                plans[r] = .filter(plans[r], conjunct.remapped(local(r)))
             } else if owners.count == 2,
                 case .compare(.equal, .column(let a, let ta, _), .column(let b, let tb, _)) = conjunct,
                 ta == tb
             {
                 edges.append((a, b))
             } else {
+                for r in owners.sorted() {
+                    if let implied = Self.implied(conjunct, on: r, owner: owner) {
+                        plans[r] = .filter(plans[r], implied.remapped(local(r)))
+                    }
+                }
                 remaining.append(conjunct)
             }
         }
         guard relations.count > 1 else { return (plans[0], remaining) }
-        var joined: Set<Int> = [0]
+        func connected(_ set: Set<Int>, _ r: Int) -> Bool {
+            edges.contains {
+                (set.contains(owner($0.a)) && owner($0.b) == r) || (set.contains(owner($0.b)) && owner($0.a) == r)
+            }
+        }
+        let estimates = plans.map(\.estimatedRows)
+        let bases = plans.map(\.baseRows)
+        let linked = (0..<relations.count).filter { r in edges.contains { owner($0.a) == r || owner($0.b) == r } }
+        let first = (linked.isEmpty ? Array(relations.indices) : linked).min { estimates[$0] < estimates[$1] }!
+        var joined: Set<Int> = [first]
         var position: [Int: Int] = [:]
-        for i in 0..<relations[0].scope.entries.count { position[i] = i }
-        var plan = plans[0]
+        for i in 0..<relations[first].scope.entries.count { position[offsets[first] + i] = i }
+        var plan = plans[first]
+        var rows = estimates[first]
         var used = Set<Int>()
         while joined.count < relations.count {
             let candidates = (0..<relations.count).filter { !joined.contains($0) }
-            let next =
-                candidates.first { r in
-                    edges.contains {
-                        (joined.contains(owner($0.a)) && owner($0.b) == r)
-                            || (joined.contains(owner($0.b)) && owner($0.a) == r)
-                    }
-                } ?? candidates[0]
+            let reachable = candidates.filter { connected(joined, $0) }
+            // The result of joining `r` next: the keys' distinct values are at most the smaller base table's rows.
+            func result(_ r: Int) -> Double {
+                var keyRows: Double?
+                for edge in edges {
+                    let (inner, outer) = owner(edge.a) == r ? (edge.b, edge.a) : (edge.a, edge.b)
+                    guard owner(outer) == r, joined.contains(owner(inner)) else { continue }
+                    keyRows = max(keyRows ?? 0, min(bases[owner(inner)], bases[r]))
+                }
+                guard let keyRows else { return rows * estimates[r] }
+                return QueryPlan.joinRows(rows, estimates[r], keyRows: keyRows)
+            }
+            let pool = reachable.isEmpty ? candidates : reachable
+            let next = pool.min { result($0) < result($1) }!
             var leftKeys: [Int] = []
             var rightKeys: [Int] = []
             for (e, edge) in edges.enumerated() where !used.contains(e) {
@@ -362,10 +391,20 @@ extension SQLBinder {
                 used.insert(e)
             }
             let width = plan.types.count
-            plan =
-                leftKeys.isEmpty
-                ? .cross(plan, plans[next]) : .join(plan, plans[next], leftKeys: leftKeys, rightKeys: rightKeys)
-            for i in 0..<relations[next].scope.entries.count { position[offsets[next] + i] = width + i }
+            let nextWidth = relations[next].scope.entries.count
+            if leftKeys.isEmpty {
+                plan = .cross(plan, plans[next])
+                for i in 0..<nextWidth { position[offsets[next] + i] = width + i }
+            } else if estimates[next] > rows {
+                // The new relation is the larger: it streams (left) past the running result (right).
+                plan = .join(plans[next], plan, leftKeys: rightKeys, rightKeys: leftKeys)
+                for (column, at) in position { position[column] = at + nextWidth }
+                for i in 0..<nextWidth { position[offsets[next] + i] = i }
+            } else {
+                plan = .join(plan, plans[next], leftKeys: leftKeys, rightKeys: rightKeys)
+                for i in 0..<nextWidth { position[offsets[next] + i] = width + i }
+            }
+            rows = result(next)
             joined.insert(next)
         }
         for (e, edge) in edges.enumerated() where !used.contains(e) {
@@ -379,6 +418,32 @@ extension SQLBinder {
         }
         remaining = remaining.map { conjunct in fixTypes(conjunct, types: order.map(\.type)) }
         return (plan, remaining)
+    }
+
+    /// What an `OR` over several relations says about relation `r` alone: the disjunction, over the branches, of
+    /// each branch's conjuncts on `r` only; `nil` when some branch says nothing about `r` alone (or `conjunct` is not
+    /// an `OR`). Every row the conjunct keeps satisfies it, so it can filter `r` before any join.
+    static func implied(_ conjunct: BoundExpression, on r: Int, owner: (Int) -> Int) -> BoundExpression? {
+        func branches(_ e: BoundExpression) -> [BoundExpression] {
+            if case .or(let a, let b) = e { return branches(a) + branches(b) }
+            return [e]
+        }
+        func parts(_ e: BoundExpression) -> [BoundExpression] {
+            if case .and(let a, let b) = e { return parts(a) + parts(b) }
+            return [e]
+        }
+        let disjuncts = branches(conjunct)
+        guard disjuncts.count > 1 else { return nil }
+        var implied: [BoundExpression] = []
+        for branch in disjuncts {
+            let own = parts(branch).filter { part in
+                let owners = Set(part.columns.map(owner))
+                return owners == [r]
+            }
+            guard let first = own.first else { return nil }
+            implied.append(own.dropFirst().reduce(first) { .and($0, $1) })
+        }
+        return implied.dropFirst().reduce(implied[0]) { .or($0, $1) }
     }
 
     /// Restores the types of the column references made above without them.
@@ -431,7 +496,7 @@ extension SQLBinder {
                 )
             }
             return Relation(
-                plan: .scan(table, columns: schema.names, types: types, estimatedRows: nil),
+                plan: .scan(table, columns: schema.names, types: types, estimatedRows: tableRows(table)),
                 scope: scope
             )
         case .subquery(let query, let alias, _):

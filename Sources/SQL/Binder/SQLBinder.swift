@@ -17,6 +17,9 @@ public struct SQLBinder {
     var text: String
     /// The columns (own names and types) of a table.
     var tableSchema: (SQLCatalog.Table) throws -> Schema
+    /// The rows a table holds by its metadata, once its schema is known (`nil`: unknown); the planner's estimates
+    /// start from them.
+    public var tableRows: (SQLCatalog.Table) -> Int? = { _ in nil }
     /// The `WITH` queries visible, innermost last.
     var commonTables: [[String: SQLCommonTableExpression]] = []
     /// Runs an uncorrelated scalar subquery's plan once and gives its single value (null for no row); without it,

@@ -18,6 +18,8 @@ public final class QueryExecutor {
     public let hashBuildLimit: Int
     let logger: Logger
     private var scans: [DatasetScan] = []
+    /// The row counts the tables' metadata gave when their schemas were read, by qualified name.
+    private var tableRows: [String: Int] = [:]
 
     /// An executor reading tables from the local disk (relative to `baseDirectory`) or `store`.
     public init(
@@ -45,7 +47,14 @@ public final class QueryExecutor {
             rows.noteReference()
             return rows.schema
         }
-        return try open(table, columns: nil).schema
+        let scan = try open(table, columns: nil)
+        if let rows = scan.estimatedRows { tableRows[table.qualifiedName] = rows }
+        return scan.schema
+    }
+
+    /// The rows the table holds by its metadata, once ``schema(of:)`` has opened it; `nil` when unknown.
+    public func estimatedRows(of table: SQLCatalog.Table) -> Int? {
+        tableRows[table.qualifiedName]
     }
 
     private func open(

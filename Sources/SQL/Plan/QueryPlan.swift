@@ -85,6 +85,7 @@ extension QueryPlan: CustomStringConvertible {
     private func render(into lines: inout [String], depth: Int) {
         let indent = String(repeating: "  ", count: depth)
         func columns(_ indices: [Int]) -> String { indices.map { "#\($0)" }.joined(separator: ", ") }
+        let estimate = "~\(Int(estimatedRows.rounded())) rows"
         switch self {
         case .scan(let table, let names, _, let rows):
             let format = table.input.format.rawValue
@@ -97,7 +98,7 @@ extension QueryPlan: CustomStringConvertible {
         case .singleRow:
             lines.append("\(indent)one row")
         case .filter(let input, let predicate):
-            lines.append("\(indent)filter \(predicate)")
+            lines.append("\(indent)filter \(predicate) (\(estimate))")
             input.render(into: &lines, depth: depth + 1)
         case .project(let input, let expressions):
             lines.append("\(indent)project \(expressions.map(\.description).joined(separator: ", "))")
@@ -106,6 +107,7 @@ extension QueryPlan: CustomStringConvertible {
             let functions = aggregates.map { "\($0.function.rawValue)(\($0.column.map { "#\($0)" } ?? "*"))" }
             lines.append(
                 "\(indent)hash aggregate keys: [\(columns(Array(0..<keyCount)))] values: [\(functions.joined(separator: ", "))]"
+                    + " (\(estimate))"
             )
             input.render(into: &lines, depth: depth + 1)
         case .sort(let input, let keys):
@@ -123,7 +125,7 @@ extension QueryPlan: CustomStringConvertible {
         case .join(let left, let right, let leftKeys, let rightKeys):
             lines.append(
                 "\(indent)inner join on left [\(columns(leftKeys))] = right [\(columns(rightKeys))] (hash when a side "
-                    + "proves small, else sort-merge)"
+                    + "proves small, else sort-merge; \(estimate))"
             )
             left.render(into: &lines, depth: depth + 1)
             right.render(into: &lines, depth: depth + 1)
@@ -131,19 +133,19 @@ extension QueryPlan: CustomStringConvertible {
             let name = kind == .anti && nullAware ? "anti (NOT IN)" : kind.rawValue
             lines.append(
                 "\(indent)\(name) join (hash, right side built in memory) on left [\(columns(leftKeys))] = "
-                    + "right [\(columns(rightKeys))]"
+                    + "right [\(columns(rightKeys))] (\(estimate))"
             )
             left.render(into: &lines, depth: depth + 1)
             right.render(into: &lines, depth: depth + 1)
         case .conditionalSemiJoin(let left, let right, let leftKeys, let rightKeys, let anti, let condition):
             lines.append(
                 "\(indent)\(anti ? "anti" : "semi") join (hash, right side built in memory) on left "
-                    + "[\(columns(leftKeys))] = right [\(columns(rightKeys))] where \(condition)"
+                    + "[\(columns(leftKeys))] = right [\(columns(rightKeys))] where \(condition) (\(estimate))"
             )
             left.render(into: &lines, depth: depth + 1)
             right.render(into: &lines, depth: depth + 1)
         case .cross(let left, let right):
-            lines.append("\(indent)cross join (nested loop)")
+            lines.append("\(indent)cross join (nested loop; \(estimate))")
             left.render(into: &lines, depth: depth + 1)
             right.render(into: &lines, depth: depth + 1)
         case .unionAll(let left, let right):
