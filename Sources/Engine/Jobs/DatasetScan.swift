@@ -18,6 +18,9 @@ public final class DatasetScan: BatchStream {
     /// The rows the dataset holds, from its metadata before anything is read (an estimate for CSV and for datasets
     /// of several files).
     public var estimatedRows: Int? { stream.estimatedRows }
+    /// For a single Parquet file, the most distinct values each integer or date column can hold (by its
+    /// statistics), by column name; empty when unknown.
+    public var distinctValueBounds: [String: Int] { stream.distinctValueBounds }
 
     /// Opens `input` at `location` (a file, a dataset directory or an S3 prefix), reading only `columns` (every
     /// column when `nil`; CSV readers skip the others, Parquet readers do not decode them). Parquet row groups whose

@@ -47,6 +47,9 @@ final class InputStream: BatchStream {
     /// The rows the input holds, as its metadata tells before anything is read: a Parquet footer's row count
     /// (scaled by size to the files not yet opened), or for CSV its bytes over an estimate of a row's.
     private(set) var estimatedRows: Int?
+    /// For a single Parquet file, the most distinct values each integer or date column can hold, from the file's
+    /// statistics (its largest value less its smallest, plus one), by column name.
+    private(set) var distinctValueBounds: [String: Int] = [:]
     private let produce: (InputStream) throws -> RecordBatch?
     private let hooks: Hooks
 
@@ -291,6 +294,13 @@ final class InputStream: BatchStream {
             return nil
         }
         stream.estimatedRows = sizes[0] > 0 ? Int(Double(firstRows) * Double(total) / Double(sizes[0])) : firstRows
+        if files.count == 1 {
+            for name in schema.names {
+                guard let range = reader.integerRange(of: name) else { continue }
+                let (span, overflow) = range.upperBound.subtractingReportingOverflow(range.lowerBound)
+                stream.distinctValueBounds[name] = overflow || span >= Int64(Int.max) ? Int.max : Int(span) + 1
+            }
+        }
         return stream
     }
 }

@@ -356,7 +356,6 @@ extension SQLBinder {
             }
         }
         let estimates = plans.map(\.estimatedRows)
-        let bases = plans.map(\.baseRows)
         let linked = (0..<relations.count).filter { r in edges.contains { owner($0.a) == r || owner($0.b) == r } }
         let first = (linked.isEmpty ? Array(relations.indices) : linked).min { estimates[$0] < estimates[$1] }!
         var joined: Set<Int> = [first]
@@ -368,15 +367,18 @@ extension SQLBinder {
         while joined.count < relations.count {
             let candidates = (0..<relations.count).filter { !joined.contains($0) }
             let reachable = candidates.filter { connected(joined, $0) }
-            // The result of joining `r` next: the keys' distinct values are at most the smaller base table's rows.
+            // The rows of joining `r` next, estimated as the join's plan would be.
             func result(_ r: Int) -> Double {
-                var keyRows: Double?
+                var leftKeys: [Int] = []
+                var rightKeys: [Int] = []
                 for edge in edges {
                     let (inner, outer) = owner(edge.a) == r ? (edge.b, edge.a) : (edge.a, edge.b)
                     guard owner(outer) == r, joined.contains(owner(inner)) else { continue }
-                    keyRows = max(keyRows ?? 0, min(bases[owner(inner)], bases[r]))
+                    leftKeys.append(position[inner]!)
+                    rightKeys.append(outer - offsets[r])
                 }
-                guard let keyRows else { return rows * estimates[r] }
+                guard !leftKeys.isEmpty else { return rows * estimates[r] }
+                let keyRows = QueryPlan.keyRows(plan, plans[r], leftKeys, rightKeys)
                 return QueryPlan.joinRows(rows, estimates[r], keyRows: keyRows)
             }
             let pool = reachable.isEmpty ? candidates : reachable
@@ -496,7 +498,12 @@ extension SQLBinder {
                 )
             }
             return Relation(
-                plan: .scan(table, columns: schema.names, types: types, estimatedRows: tableRows(table)),
+                plan: .scan(
+                    table.planned(bounds: tableBounds(table)),
+                    columns: schema.names,
+                    types: types,
+                    estimatedRows: tableRows(table)
+                ),
                 scope: scope
             )
         case .subquery(let query, let alias, _):

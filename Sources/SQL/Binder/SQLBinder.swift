@@ -20,6 +20,8 @@ public struct SQLBinder {
     /// The rows a table holds by its metadata, once its schema is known (`nil`: unknown); the planner's estimates
     /// start from them.
     public var tableRows: (SQLCatalog.Table) -> Int? = { _ in nil }
+    /// The most distinct values a table's columns can hold, by column name, once its schema is known.
+    public var tableBounds: (SQLCatalog.Table) -> [String: Int] = { _ in [:] }
     /// The `WITH` queries visible, innermost last.
     var commonTables: [[String: SQLCommonTableExpression]] = []
     /// Runs an uncorrelated scalar subquery's plan once and gives its single value (null for no row); without it,

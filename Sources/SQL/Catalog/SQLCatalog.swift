@@ -46,9 +46,19 @@ public struct SQLCatalog: Sendable {
         /// The rows, when they are handed over in memory rather than read from `input`'s path (a job's `sql`
         /// step).
         public var rows: SQLRowSource?
+        /// The most distinct values columns can hold, by column name, as the data's statistics tell (filled when
+        /// a statement is planned; the planner's join estimates use them).
+        public var distinctValueBounds: [String: Int] = [:]
 
         /// `database.name`.
         public var qualifiedName: String { "\(database).\(name)" }
+
+        /// The table as a plan scans it: with the distinct-value bounds its data's statistics gave.
+        func planned(bounds: [String: Int]) -> Table {
+            var table = self
+            table.distinctValueBounds = bounds
+            return table
+        }
 
         /// A table `name` of `database` (both kept lower-case) holding `input`'s dataset.
         public init(database: String, name: String, input: JobInput) {

@@ -20,6 +20,8 @@ public final class QueryExecutor {
     private var scans: [DatasetScan] = []
     /// The row counts the tables' metadata gave when their schemas were read, by qualified name.
     private var tableRows: [String: Int] = [:]
+    /// The distinct-value bounds of the tables' columns, by qualified name.
+    private var tableBounds: [String: [String: Int]] = [:]
 
     /// An executor reading tables from the local disk (relative to `baseDirectory`) or `store`.
     public init(
@@ -49,12 +51,19 @@ public final class QueryExecutor {
         }
         let scan = try open(table, columns: nil)
         if let rows = scan.estimatedRows { tableRows[table.qualifiedName] = rows }
+        tableBounds[table.qualifiedName] = scan.distinctValueBounds
         return scan.schema
     }
 
     /// The rows the table holds by its metadata, once ``schema(of:)`` has opened it; `nil` when unknown.
     public func estimatedRows(of table: SQLCatalog.Table) -> Int? {
         tableRows[table.qualifiedName]
+    }
+
+    /// The most distinct values each column of the table can hold by its statistics, once ``schema(of:)`` has
+    /// opened it.
+    public func distinctValueBounds(of table: SQLCatalog.Table) -> [String: Int] {
+        tableBounds[table.qualifiedName] ?? [:]
     }
 
     private func open(

@@ -72,6 +72,7 @@ public final class SQLSession {
         executors.append(executor)
         var binder = SQLBinder(catalog: catalog, text: text, tableSchema: executor.schema(of:))
         binder.tableRows = executor.estimatedRows(of:)
+        binder.tableBounds = executor.distinctValueBounds(of:)
         binder.scalarSubquery = { plan in
             var rows = try executor.stream(plan)
             var value: SQLValue?
