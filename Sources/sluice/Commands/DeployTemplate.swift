@@ -306,17 +306,25 @@ struct DeployTemplate: Sendable {
         ])
     }
 
-    private var orchestrator: DeployYAML {
+    /// The `Fn::Sub` values the seed's flow and the fan-out flow share: the stack's activities, and the Glue job
+    /// names `definition` uses.
+    private func seedValues(for definition: String) -> [(String, DeployYAML)?] {
         var values: [(String, DeployYAML)?] = [
             ("GlueRunnerActivityArn", ref("GlueRunnerActivity")),
             ("WaitForSalesDataActivityArn", ref("WaitForSalesDataActivity")),
             ("WaitForMarketingDataActivityArn", ref("WaitForMarketingDataActivity")),
         ]
-        for (key, job) in DeployDefinitions.jobNames { values.append((key, .string(job))) }
-        return stateMachine(
+        for (key, job) in DeployDefinitions.jobNames where definition.contains("${\(key)}") {
+            values.append((key, .string(job)))
+        }
+        return values
+    }
+
+    private var orchestrator: DeployYAML {
+        stateMachine(
             name: DeployDefinitions.orchestratorName,
             definition: DeployDefinitions.orchestrator,
-            values: values
+            values: seedValues(for: DeployDefinitions.orchestrator)
         )
     }
 
@@ -339,14 +347,7 @@ struct DeployTemplate: Sendable {
     /// (`${SourceDataBucketName}`, `${SalesPartitionsPrefix}` and `${MaxConcurrency}` are parameters), and its own
     /// role.
     private var fanOutFlow: DeployYAML {
-        var values: [(String, DeployYAML)?] = [
-            ("GlueRunnerActivityArn", ref("GlueRunnerActivity")),
-            ("WaitForSalesDataActivityArn", ref("WaitForSalesDataActivity")),
-            ("WaitForMarketingDataActivityArn", ref("WaitForMarketingDataActivity")),
-        ]
-        for (key, job) in DeployDefinitions.jobNames where DeployDefinitions.fanOut.contains("${\(key)}") {
-            values.append((key, .string(job)))
-        }
+        var values = seedValues(for: DeployDefinitions.fanOut)
         for key in ["HeartbeatSeconds", "TaskTimeoutSeconds"] {
             values.append((key, .string(DeployDefinitions.fanOutDefault(key))))
         }
