@@ -3,7 +3,8 @@
 
     generate.py sales       --rows N --out FILE.csv   [--seed S]
     generate.py marketing   --rows N --out FILE.csv   [--seed S]
-    generate.py join-inputs --rows N --out DIR        [--seed S]
+    generate.py join-inputs --rows N --out DIR        [--seed S] [--shape S] [--writer W] [--row-group-rows N]
+                                                      [--no-statistics]
 
 All data is computed by DuckDB SQL from the row number and the seed with a fixed integer hash (lowbias32), so the
 same arguments always give byte-identical files, independent of thread count and DuckDB's own random functions.
@@ -18,6 +19,15 @@ same arguments always give byte-identical files, independent of thread count and
   DIR/pmd/part-00000.parquet (date + the 18 pmd columns), Snappy, DATE typed. Each side has N unique dates in
   shuffled order; the left holds day numbers [0, N), the right [N/5, N/5 + N), so 80% of the keys match. Day 0
   is 1970-01-01; 10M days reach the year 29349, which Parquet DATE (int32 days), DuckDB, Polars and pyarrow hold.
+  Other shapes of the same two tables (--shape; issue 16):
+    duplicates  each day 1-20 times on both sides (N * 2/21 days a side, 80% shared): a many-to-many join with about
+                8.4 output rows per input row;
+    zipf        the left's days skewed: one day holds 10% of the rows, the rest follow a power law; the right is
+                unique, and every left row matches;
+    uuid        the unique shape plus visitor_id, a UUID-like string that is distinct in every row, on the right;
+    wide        the right has 60 columns (date, metric_01 .. metric_58, events).
+  --writer duckdb (the default; row groups of 1,048,576 rows), pyarrow or polars (each with its own defaults for row
+  groups, pages and dictionaries); --row-group-rows and --no-statistics (pyarrow, polars) override them.
 """
 
 from __future__ import annotations
@@ -193,33 +203,94 @@ def copy_csv(query: str, out: pathlib.Path) -> None:
     os.replace(tmp, out)
 
 
-def generate_join_inputs(rows: int, out: pathlib.Path, seed: int) -> None:
-    k = seed * 100 + 80
+JOIN_SHAPES = ["unique", "duplicates", "zipf", "uuid", "wide"]
+WRITERS = ["duckdb", "pyarrow", "polars"]
+WIDE_COLUMNS = 58  # date + 58 integers + events = 60 columns on the right
+
+
+def join_keys(shape: str, rows: int, side: str, k: int) -> str:
+    """A query of (i, day): i a unique row number the values are hashed from, day the join key's day number."""
     offset = rows // 5
+    if shape == "duplicates":
+        # Each day 1-20 times (10.5 on average) on both sides: a many-to-many join, about 8.4 output rows per input row.
+        days = max(1, rows * 2 // 21)
+        base = 0 if side == "psd" else days // 5
+        return f"""
+            SELECT d * 32 + r AS i, d AS day FROM (
+                SELECT d, unnest(range(CAST(1 + rnd(d, {k + 5 if side == "psd" else k + 6}) % 20 AS BIGINT))) AS r
+                FROM (SELECT i + {base} AS d FROM range({days}) t(i)))"""
+    if shape == "zipf" and side == "psd":
+        # One day holds 10% of the rows; the others follow a power law (day offset + 1 + r has weight ~ 1/(r + 1), so
+        # the next hottest holds about 4%), and every one of them is among the right side's days.
+        return f"""
+            SELECT i, CASE WHEN rnd(i, {k + 4}) % 10 = 0 THEN {offset}
+                ELSE {offset} + CAST(floor(exp(rnd(i, {k + 5}) / {MASK32}.0 * ln({rows}))) AS BIGINT) END AS day
+            FROM range({rows}) t(i)"""
+    if side == "psd":
+        return f"SELECT i, i AS day FROM range({rows}) t(i)"
+    return f"SELECT i + {offset} AS i, i + {offset} AS day FROM range({rows}) t(i)"
+
+
+def generate_join_inputs(rows: int, out: pathlib.Path, seed: int, shape: str = "unique", writer: str = "duckdb",
+                         row_group_rows: int | None = None, statistics: bool = True) -> None:  # fmt: skip
+    k = seed * 100 + 80
     con = connect()
     (out / "psd").mkdir(parents=True, exist_ok=True)
     (out / "pmd").mkdir(parents=True, exist_ok=True)
-    options = "(FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE 1048576)"
     left = f"""
-        SELECT DATE '1970-01-01' + CAST(i AS INTEGER) AS date,
+        SELECT DATE '1970-01-01' + CAST(day AS INTEGER) AS date,
             CAST(rnd(i, {k}) % 5000000 AS BIGINT) AS forecasted_lead_revenue,
             CAST(1 + rnd(i, {k + 1}) % 20 AS BIGINT) AS leads_generated
-        FROM range({rows}) t(i) ORDER BY rnd(i, {k + 2}), i
+        FROM ({join_keys(shape, rows, "psd", k)}) ORDER BY rnd(i, {k + 2}), i
     """
-    columns = ["DATE '1970-01-01' + CAST(j AS INTEGER) AS date"]
-    for n, (name, (low, span)) in enumerate(zip(PMD_COLUMNS, MARKETING_RANGES)):
-        columns.append(f"{low} + CAST(rnd(j, {k + 10 + n}) % {span} AS BIGINT) AS {name}")
-    event = f"rnd(j, {k + 40}) % 100"
+    columns = ["DATE '1970-01-01' + CAST(day AS INTEGER) AS date"]
+    if shape == "wide":
+        for n in range(WIDE_COLUMNS):
+            low, span = MARKETING_RANGES[n % len(MARKETING_RANGES)]
+            columns.append(f"{low} + CAST(rnd(i, {k + 100 + n}) % {span} AS BIGINT) AS metric_{n + 1:02d}")
+    else:
+        for n, (name, (low, span)) in enumerate(zip(PMD_COLUMNS, MARKETING_RANGES)):
+            columns.append(f"{low} + CAST(rnd(i, {k + 10 + n}) % {span} AS BIGINT) AS {name}")
+    event = f"rnd(i, {k + 40}) % 100"
     columns.append(
-        f"CASE WHEN {event} < 45 THEN NULL ELSE {sql_list(EVENTS)}[1 + CAST(rnd(j, {k + 41}) % {len(EVENTS)} AS INTEGER)]"
+        f"CASE WHEN {event} < 45 THEN NULL ELSE {sql_list(EVENTS)}[1 + CAST(rnd(i, {k + 41}) % {len(EVENTS)} AS INTEGER)]"
         " END AS events"
     )
-    right = f"SELECT {', '.join(columns)} FROM (SELECT i + {offset} AS j FROM range({rows}) t(i)) ORDER BY rnd(j, {k + 3}), j"
+    if shape == "uuid":
+        columns.append(
+            f"printf('%08x-%04x-%04x-%04x-%08x%04x', rnd(i, {k + 60}), rnd(i, {k + 61}) % 65536, "
+            f"16384 + rnd(i, {k + 62}) % 4096, 32768 + rnd(i, {k + 63}) % 16384, rnd(i, {k + 64}), "
+            f"rnd(i, {k + 65}) % 65536) AS visitor_id"
+        )
+    right = f"SELECT {', '.join(columns)} FROM ({join_keys(shape, rows, 'pmd', k)}) ORDER BY rnd(i, {k + 3}), i"
     for side, query in (("psd", left), ("pmd", right)):
         target = out / side / "part-00000.parquet"
         tmp = target.with_name("part-00000.parquet.tmp")
-        con.execute(f"COPY ({query}) TO '{tmp}' {options}")
+        write_parquet(con, query, tmp, writer, row_group_rows, statistics)
         os.replace(tmp, target)
+
+
+def write_parquet(con: duckdb.DuckDBPyConnection, query: str, path: pathlib.Path, writer: str,
+                  row_group_rows: int | None, statistics: bool) -> None:  # fmt: skip
+    """Writes the query's rows as Snappy Parquet with DuckDB, pyarrow or Polars (each with its own defaults for
+    row groups, pages, dictionaries and statistics unless --row-group-rows / --no-statistics say otherwise)."""
+    if writer == "duckdb":
+        if not statistics:
+            raise SystemExit("generate.py: --no-statistics needs --writer pyarrow or polars")
+        options = f"FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE {row_group_rows or 1048576}"
+        con.execute(f"COPY ({query}) TO '{path}' ({options})")
+        return
+    table = con.sql(query).to_arrow_table()
+    if writer == "pyarrow":
+        import pyarrow.parquet as pq
+
+        pq.write_table(table, str(path), compression="snappy", row_group_size=row_group_rows,
+                       write_statistics=statistics)  # fmt: skip
+    else:
+        import polars as pl
+
+        pl.from_arrow(table).write_parquet(str(path), compression="snappy", row_group_size=row_group_rows,
+                                           statistics=statistics)  # fmt: skip
 
 
 def main(argv: list[str]) -> int:
@@ -228,12 +299,22 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--rows", type=int, required=True)
     parser.add_argument("--out", type=pathlib.Path, required=True)
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--shape", choices=JOIN_SHAPES, default="unique", help="join-inputs: the keys and columns")
+    parser.add_argument("--writer", choices=WRITERS, default="duckdb", help="join-inputs: who writes the Parquet")
+    parser.add_argument("--row-group-rows", type=int, help="join-inputs: rows per row group (the writer's default)")
+    parser.add_argument("--no-statistics", action="store_true", help="join-inputs: write no column statistics")
     args = parser.parse_args(argv)
+    if args.kind != "join-inputs" and (args.shape != "unique" or args.writer != "duckdb" or args.row_group_rows
+                                       or args.no_statistics):  # fmt: skip
+        parser.error("--shape, --writer, --row-group-rows and --no-statistics are for join-inputs")
     if args.rows <= 0:
         parser.error("--rows must be positive")
     start = time.perf_counter()
-    generators = {"sales": generate_sales, "marketing": generate_marketing, "join-inputs": generate_join_inputs}
-    generators[args.kind](args.rows, args.out, args.seed)
+    if args.kind == "join-inputs":
+        generate_join_inputs(args.rows, args.out, args.seed, args.shape, args.writer, args.row_group_rows,
+                             not args.no_statistics)  # fmt: skip
+    else:
+        {"sales": generate_sales, "marketing": generate_marketing}[args.kind](args.rows, args.out, args.seed)
     elapsed = time.perf_counter() - start
     print(f"generated {args.kind} {args.rows} rows -> {args.out} in {elapsed:.1f} s", file=sys.stderr)
     return 0

@@ -8,6 +8,11 @@ Workloads (issue 5):
   W4     jmsd: --rows ⋈ --rows on date (80% match), sorted by date, 21 columns, Snappy Parquet out
   W4mem  W4 with --memory-limit 512MB (Sluice and DuckDB; Polars has no memory limit)
   W5     W2, W3 and W4 at --small-rows (default 1M): W5-psd, W5-pmd, W5-jmsd
+  W4shapes  W4 on other shapes of its inputs (issue 16; not in the default set): W4-pyarrow and W4-polars (the
+         unique keys written by pyarrow and by Polars with their defaults), W4-dup (each date 1-20 times on both sides,
+         at --rows / 5 rows a side: the output is about 8.4 times the input), W4-zipf (one date holds 10% of the left's
+         rows), W4-uuid (a distinct UUID-like string column), W4-wide (60 columns on the right), W4-small (no column
+         statistics, 64k-row row groups); each name can also be given alone
   W6, W7 psd and jmsd from S3 to S3 (moto), Sluice vs Polars and pyarrow: handed to s3.py (not in the default set)
 
 Each run is one process (wall time includes process start and, for the peers, Python and the import of the engine),
@@ -44,6 +49,17 @@ PYTHON = sys.executable
 ENGINES = ["sluice", "duckdb", "polars"]
 ALL_WORKLOADS = ["W1", "W2", "W3", "W4", "W5", "W4mem"]
 S3_WORKLOADS = ["W6", "W7"]  # s3.py
+# W4 on other shapes of its inputs: (description, generate.py options, rows divisor).
+W4_SHAPES = {
+    "W4-pyarrow": ("unique dates, written by pyarrow", ["--writer", "pyarrow"], 1),
+    "W4-polars": ("unique dates, written by Polars", ["--writer", "polars"], 1),
+    "W4-dup": ("each date 1-20 times on both sides (many-to-many)", ["--shape", "duplicates"], 5),
+    "W4-zipf": ("Zipf-skewed left dates (one holds 10%)", ["--shape", "zipf"], 1),
+    "W4-uuid": ("plus a distinct UUID-like string column", ["--shape", "uuid"], 1),
+    "W4-wide": ("60 columns on the right", ["--shape", "wide"], 1),
+    "W4-small": ("no statistics, 64k-row groups (pyarrow)",
+                 ["--writer", "pyarrow", "--row-group-rows", "65536", "--no-statistics"], 1),
+}  # fmt: skip
 MEMORY_LIMIT = "512MB"
 
 
@@ -62,17 +78,19 @@ def log(message: str) -> None:
 # Data
 
 
-def ensure_data(kind: str, rows: int) -> pathlib.Path:
-    """Generates the input if it is missing (generation is deterministic, so an existing file is reused)."""
+def ensure_data(kind: str, rows: int, shape: str | None = None) -> pathlib.Path:
+    """Generates the input if it is missing (generation is deterministic, so an existing file is reused).
+    shape: a W4_SHAPES name for join inputs of another shape."""
     name = {"sales": f"sales-{human_rows(rows)}.csv", "marketing": f"marketing-{human_rows(rows)}.csv"}.get(
-        kind, f"join-{human_rows(rows)}"
+        kind, f"join-{human_rows(rows)}" + (f"-{shape.removeprefix('W4-')}" if shape else "")
     )
     path = DATA / name
     done = path / "pmd" / "part-00000.parquet" if kind == "join-inputs" else path
     if not done.exists():
-        log(f"generating {kind} {rows} rows -> {path}")
+        log(f"generating {kind} {rows} rows{f' ({shape})' if shape else ''} -> {path}")
+        options = W4_SHAPES[shape][1] if shape else []
         subprocess.run(
-            [PYTHON, str(HERE / "generate.py"), kind, "--rows", str(rows), "--out", str(path)], check=True
+            [PYTHON, str(HERE / "generate.py"), kind, "--rows", str(rows), "--out", str(path), *options], check=True
         )
     return path
 
@@ -138,11 +156,20 @@ def build_workloads(names: list[str], rows: int, small_rows: int) -> list[Worklo
             }, None))  # fmt: skip
         elif name in ("W2", "W3", "W4", "W4mem"):
             result += job_workloads(name, rows, {"W2": "psd", "W3": "pmd", "W4": "jmsd", "W4mem": "jmsd"}[name])
+        elif name == "W4shapes" or name in W4_SHAPES:
+            for shape in W4_SHAPES if name == "W4shapes" else [name]:
+                description, _, divisor = W4_SHAPES[shape]
+                n = rows // divisor
+                join = ensure_data("join-inputs", n, shape)
+                inputs = {"psd": join / "psd", "pmd": join / "pmd"}
+                result.append(Workload(shape, "jmsd", f"jmsd {human_rows(n)} ⋈ {human_rows(n)}, {description}",
+                                       inputs, n))  # fmt: skip
         elif name == "W5":
             for job in ("psd", "pmd", "jmsd"):
                 result += job_workloads(f"W5-{job}", small_rows, job)
         else:
-            raise SystemExit(f"run.py: unknown workload {name!r}; known: {', '.join(ALL_WORKLOADS)}")
+            known = ALL_WORKLOADS + ["W4shapes", *W4_SHAPES] + S3_WORKLOADS
+            raise SystemExit(f"run.py: unknown workload {name!r}; known: {', '.join(known)}")
     return result
 
 
@@ -193,6 +220,21 @@ def measure(cmd: list[str], output: pathlib.Path) -> tuple[float, int]:
     return wall, int(match.group(1)) * 1024
 
 
+def page_cache_copy_rate(path: pathlib.Path) -> float:
+    """Bytes a second that one core copies out of the page cache (read() into a reused 1 MiB buffer), best of 3:
+    the ceiling for a reader of the file that is already cached."""
+    buffer = bytearray(1 << 20)
+    best = 0.0
+    for _ in range(3):
+        total = 0
+        start = time.perf_counter()
+        with open(path, "rb", buffering=0) as f:
+            while n := f.readinto(buffer):
+                total += n
+        best = max(best, total / (time.perf_counter() - start))
+    return best
+
+
 def run_workload(w: Workload, engines: list[str], sluice: pathlib.Path, runs: int) -> dict:
     engines = [e for e in engines if e in w.engines]
     times: dict[str, list[float]] = {e: [] for e in engines}
@@ -235,6 +277,9 @@ def run_workload(w: Workload, engines: list[str], sluice: pathlib.Path, runs: in
                 "median_rss_bytes": int(statistics.median(rss[engine])),
                 "max_rss_bytes": max(rss[engine]),
             }
+    if w.job in ("psd", "pmd"):
+        (path,) = w.inputs.values()
+        result["page_cache_copy_bytes_per_s"] = round(page_cache_copy_rate(path))
     s = result["engines"].get("sluice")
     result["ratios"] = {}
     for peer in ("duckdb", "polars"):
@@ -357,10 +402,12 @@ def fmt_rss(e: dict | None) -> str:
 
 TARGETS = {
     "W1": ("≤ 0.05 s and ≤ 0.25× DuckDB", lambda r, s: s["median_s"] <= 0.05 and r["time"] <= 0.25),
-    "W2": ("≤ 0.5× DuckDB", lambda r, s: r["time"] <= 0.5),
+    "W2": ("≤ 0.3× DuckDB", lambda r, s: r["time"] <= 0.3),  # issue 16 (issue 5 asked ≤ 0.5×)
     "W3": ("≤ 0.5× DuckDB", lambda r, s: r["time"] <= 0.5),
-    "W4": ("≤ 0.667× DuckDB", lambda r, s: r["time"] <= 2 / 3),
+    "W4": ("≤ 0.5× DuckDB", lambda r, s: r["time"] <= 0.5),  # issue 16 (issue 5 asked ≤ 0.667×)
+    **{shape: ("≤ 0.6× DuckDB", lambda r, s: r["time"] <= 0.6) for shape in W4_SHAPES},
 }
+MEMORY_TARGETS = {"W4": 0.6, **{shape: 0.6 for shape in W4_SHAPES}}  # issue 16: peak RSS ≤ 0.6× DuckDB's
 
 
 def markdown(report: dict) -> str:
@@ -375,9 +422,10 @@ def markdown(report: dict) -> str:
         "process start, peak RSS from /usr/bin/time -v.",
         "",
         "| workload | Sluice | DuckDB | Polars | time Sluice/DuckDB | time Sluice/Polars | RSS Sluice/DuckDB "
-        "| RSS Sluice/Polars | time target | memory target (≤ DuckDB) |",
+        "| RSS Sluice/Polars | time target | memory target (RSS ≤ DuckDB's unless noted) |",
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
+    by_name = {w["workload"]: w for w in report["workloads"]}
     for w in report["workloads"]:
         e = w["engines"]
         s, d, p = e.get("sluice"), e.get("duckdb"), e.get("polars")
@@ -386,9 +434,14 @@ def markdown(report: dict) -> str:
         time_target = "–"
         if target and rd and s:
             time_target = ("met" if target[1](rd, s) else "missed") + f" ({target[0]})"
-        mem_target = ("met" if rd["rss"] <= 1 else "missed") if rd else "–"
+        bound = MEMORY_TARGETS.get(w["workload"], 1)
+        mem_target = (("met" if rd["rss"] <= bound else "missed") + (f" (≤ {bound}×)" if bound != 1 else "")) if rd else "–"
         if w["memory_limit"]:
             time_target = ("met" if s else "missed") + f" (completes under --memory-limit {w['memory_limit']})"
+            unlimited = by_name.get(w["workload"].removesuffix("mem"), {}).get("engines", {}).get("sluice")
+            if s and unlimited:
+                slowdown = s["median_s"] / unlimited["median_s"]
+                time_target = ("met" if slowdown <= 1.5 else "missed") + f" ({slowdown:.2f}× the unlimited run; ≤ 1.5×)"
         if not rd and s and "duckdb" in w["errors"]:
             mem_target = "met (DuckDB failed)"
         size = f" ({w['input_bytes'] / 1e6:.0f} MB in)" if w["rows"] else ""
@@ -398,7 +451,6 @@ def markdown(report: dict) -> str:
             f"| {rd['rss'] if rd else '–'} | {rp['rss'] if rp else '–'} | {time_target} | {mem_target}"
             + " |"
         )  # fmt: skip
-    by_name = {w["workload"]: w for w in report["workloads"]}
     for big, small in (("W2", "W5-psd"), ("W3", "W5-pmd"), ("W4", "W5-jmsd")):
         if big not in by_name or small not in by_name:
             continue
@@ -417,6 +469,15 @@ def markdown(report: dict) -> str:
                 throughput.append(f"{w['workload']} {engine} {w['input_bytes'] / e['median_s'] / 1e6:.0f} MB/s")
     if throughput:
         lines += ["", "CSV throughput (input bytes / median wall time): " + ", ".join(throughput) + "."]
+    cores = m["nproc"] or 1
+    for w in report["workloads"]:
+        ceiling = w.get("page_cache_copy_bytes_per_s")
+        s = w["engines"].get("sluice")
+        if w["job"] in ("psd", "pmd") and ceiling and s:
+            rate = w["input_bytes"] / s["median_s"]
+            lines += ["", f"{w['workload']}: Sluice reads {rate / 1e9:.2f} GB/s ({rate / cores / 1e9:.2f} GB/s per core "
+                      f"on {cores} cores); copying the same file out of the page cache on one core runs at "
+                      f"{ceiling / 1e9:.2f} GB/s (the ceiling: {rate / ceiling:.0%} of it)."]  # fmt: skip
     if report["verification"]:
         lines += ["", "Output checks against DuckDB:", ""]
         lines += [f"- {line}" for line in report["verification"]]
