@@ -155,7 +155,13 @@ struct ColumnChunkDecoder {
     }
 
     /// Decompresses `chunk[range]` into `expected` bytes (a zero-length body is never passed to the codec).
-    private func decompress(_ range: Range<Int>, codec: Codec, expected: Int) throws -> [UInt8] {
+    private static func decompress(
+        _ chunk: [UInt8],
+        _ range: Range<Int>,
+        codec: Codec,
+        expected: Int,
+        maximumLength: Int
+    ) throws -> [UInt8] {
         if range.isEmpty {
             guard expected == 0 else {
                 throw DecoderError("the page body is empty but its header declares \(expected) uncompressed bytes")
@@ -163,22 +169,28 @@ struct ColumnChunkDecoder {
             return []
         }
         return try chunk[range].withUnsafeBytes { bytes in
-            try codec.decompress(bytes, expectedLength: expected, maximumLength: options.maximumPageSize)
+            try codec.decompress(bytes, expectedLength: expected, maximumLength: maximumLength)
         }
     }
 
     /// Runs `body` over the page body: the stored bytes when uncompressed, else the decompressed ones.
-    private func withBody<R>(
+    ///
+    /// Static, and given the chunk and the page limit rather than `self`: the callers' closures mutate `self`
+    /// (they append the page's values), and calling a method of `self` from there would copy `self` for the
+    /// call, so the decoded arrays would be shared and every page would copy them whole.
+    private static func withBody<R>(
+        _ chunk: [UInt8],
         _ range: Range<Int>,
         codec: Codec,
         compressed: Bool,
         expected: Int,
+        maximumLength: Int,
         _ body: (UnsafeRawBufferPointer) throws -> R
     ) throws -> R {
         if codec == .uncompressed || !compressed || range.isEmpty {
             return try chunk[range].withUnsafeBytes(body)
         }
-        let bytes = try decompress(range, codec: codec, expected: expected)
+        let bytes = try decompress(chunk, range, codec: codec, expected: expected, maximumLength: maximumLength)
         return try bytes.withUnsafeBytes(body)
     }
 
@@ -200,7 +212,14 @@ struct ColumnChunkDecoder {
         let count = Int(dictionaryHeader.numValues)
         guard count >= 0 else { throw error(.invalidMetadata, "dictionary of \(count) entries", at: offset) }
         var entries = Self.emptyPhysical(leaf.physicalType)
-        try withBody(body, codec: codec, compressed: true, expected: Int(header.uncompressedPageSize)) { bytes in
+        try Self.withBody(
+            chunk,
+            body,
+            codec: codec,
+            compressed: true,
+            expected: Int(header.uncompressedPageSize),
+            maximumLength: options.maximumPageSize
+        ) { bytes in
             _ = try decodePlain(bytes, count: count, into: &entries)
         }
         dictionary = entries
@@ -212,7 +231,14 @@ struct ColumnChunkDecoder {
             throw error(.invalidMetadata, "data page without a data_page_header", at: offset)
         }
         let count = try checkedValueCount(page.numValues, at: offset)
-        try withBody(body, codec: codec, compressed: true, expected: Int(header.uncompressedPageSize)) { bytes in
+        try Self.withBody(
+            chunk,
+            body,
+            codec: codec,
+            compressed: true,
+            expected: Int(header.uncompressedPageSize),
+            maximumLength: options.maximumPageSize
+        ) { bytes in
             var cursor = 0
             var levels: [UInt32]?
             if leaf.maxDefinitionLevel > 0 {
@@ -282,7 +308,14 @@ struct ColumnChunkDecoder {
             }
         }
         let valuesRange = body.lowerBound + levelsLength..<body.upperBound
-        try withBody(valuesRange, codec: codec, compressed: page.isCompressed ?? true, expected: expected) { bytes in
+        try Self.withBody(
+            chunk,
+            valuesRange,
+            codec: codec,
+            compressed: page.isCompressed ?? true,
+            expected: expected,
+            maximumLength: options.maximumPageSize
+        ) { bytes in
             try appendPage(count: count, levels: levels, encoding: page.encoding, values: bytes)
         }
     }
@@ -318,7 +351,13 @@ struct ColumnChunkDecoder {
             }
         }
         if nonNull == count {
-            try decodeValues(encoding, bytes, count: count, into: &values)
+            // The values move out of `self` while they grow: passing `&values` to a method of `self` would copy
+            // `self` for the call, so the array would be shared and copied whole on every page (quadratic in the
+            // pages of a chunk: pyarrow writes pages of 20,000 rows).
+            var out = values
+            values = Self.emptyPhysical(leaf.physicalType)
+            defer { values = out }
+            try decodeValues(encoding, bytes, count: count, into: &out)
             if leaf.maxDefinitionLevel > 0 { validity.append(contentsOf: repeatElement(true, count: count)) }
         } else {
             var dense = Self.emptyPhysical(leaf.physicalType)
