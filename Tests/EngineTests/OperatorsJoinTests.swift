@@ -218,6 +218,56 @@ struct OperatorsJoinTests {
         #expect(sameAgain, "\(sortedFirst.count) pairs, expected \(expected.count)")
     }
 
+    @Test func aLeftThatFitsOnlyPackedIsHeldPackedForThePartitionedJoin() throws {
+        var generator = SeededGenerator(seed: 5)
+        let left = (0..<6_000).map { i -> (Int64?, String) in
+            (i % 50 == 0 ? nil : Int64.random(in: 0..<2_000, using: &generator), "l\(i)")
+        }
+        let right = (0..<9_000).map { i -> (Int64?, String) in
+            (Int64.random(in: 500..<2_500, using: &generator), "r\(i)")
+        }
+        // Measures that pack into one or two bytes make the left a third of its size packed.
+        var leftBatch = side(left, key: "k", tag: "lt")
+        let measures = makeBatch([
+            "m1": int64Column(left.indices.map { _ in Int64.random(in: 0..<200, using: &generator) }),
+            "m2": int64Column(left.indices.map { _ in Int64.random(in: -9_000..<9_000, using: &generator) }),
+            "m3": int64Column(left.indices.map { i in i % 3 == 0 ? nil : Int64(i % 100) }),
+        ])
+        leftBatch = RecordBatch(
+            schema: Schema(leftBatch.schema.fields + measures.schema.fields),
+            columns: leftBatch.columns + measures.columns
+        )
+        let rightBatch = side(right, key: "k2", tag: "rt")
+        let chunks = leftBatch.chunked(size: 500)
+        let unpacked = chunks.reduce(0) { $0 + $1.estimatedByteSize }
+        let packed = chunks.reduce(0) { total, batch in
+            total + batch.columns.reduce(0) { $0 + PackedColumn.packing($1).byteSize }
+        }
+        #expect(packed * 2 < unpacked, "packed \(packed) bytes, unpacked \(unpacked)")
+        let directory = try Paths.temporaryDirectory("ops-packed-left")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var reference = try InMemoryMergeJoin(left: leftBatch, right: rightBatch, leftKeys: ["k"], rightKeys: ["k2"])
+        let expected = try reference.collect()
+        #expect(pairs(expected) == referencePairs(left, right))
+        // Half the budget lies between the packed and the unpacked size of the left; then below the packed size.
+        for (budget, partitioned) in [((packed + unpacked), true), (packed, false)] {
+            var planned = try MergeJoin.joining(
+                left: ArrayBatchStream(schema: leftBatch.schema, batches: chunks),
+                right: ArrayBatchStream(rightBatch, batchSize: 700),
+                leftKeys: ["k"],
+                rightKeys: ["k2"],
+                memoryBudget: budget,
+                temporaryDirectory: directory,
+                inMemoryJoinLimit: 0
+            )
+            #expect((planned is PrefetchStream) == partitioned, "budget \(budget)")
+            let out = try planned.collect()
+            #expect(out.schema == expected.schema)
+            #expect(rows(out) == rows(expected), "budget \(budget)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
+    }
+
     @Test func partitionedJoinMatchesInMemoryJoin() throws {
         var generator = SeededGenerator(seed: 77)
         // Duplicates and nulls on both sides; sparse keys on one run (no bitmap), dense on the other.

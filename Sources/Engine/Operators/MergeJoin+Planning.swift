@@ -11,6 +11,9 @@ extension MergeJoin {
     /// - when the left input fits in half the budget and the key is one fixed-width column, the left is held and
     ///   the right is split by key ranges as it streams in (``PartitionedMergeJoin``), held packed while the rest
     ///   of that half of the budget lasts and spilled to files after, so the right input is never held whole;
+    /// - when the left input fits in half the budget only packed (``PackedColumn``: integers in 1, 2 or 4 bytes),
+    ///   the batches read so far are packed one by one and the rest of the left is read packed, for the same
+    ///   partitioned join; the right is then read on the caller's thread, without a decoded batch read ahead;
     /// - otherwise each input goes through an ``ExternalSorter`` with half of the budget (spilling sorted runs
     ///   to `temporaryDirectory`) and the sorted streams are merged by ``MergeJoin``.
     ///
@@ -50,6 +53,43 @@ extension MergeJoin {
             } else {
                 leftDone = true
             }
+        }
+        // A left input that does not fit as it is may fit packed (integers in 1, 2 or 4 bytes): it is packed batch
+        // by batch, and the rest of it is read packed, for the partitioned join.
+        if !leftDone, PartitionedMergeJoin.accepts(keys: leftKeys, of: left.schema) {
+            var packed: [HeldPiece] = []
+            var packedBytes = 0
+            func pack(_ batch: RecordBatch) {
+                let piece = HeldPiece(
+                    columns: parallelMap(batch.columns, work: batch.count) { PackedColumn.packing($0) },
+                    rows: 0..<batch.count
+                )
+                packedBytes += piece.columns.reduce(0) { $0 + $1.byteSize }
+                packed.append(piece)
+            }
+            leftBatches.reverse()
+            while let batch = leftBatches.popLast() { pack(batch) }
+            while packedBytes <= limit, !leftDone {
+                if let batch = try left.next() { pack(batch) } else { leftDone = true }
+            }
+            if leftDone {
+                let partitioned = try PartitionedMergeJoin.make(
+                    packedLeft: &packed,
+                    leftSchema: left.schema,
+                    rightBuffered: [],
+                    right: &right,
+                    leftKeys: leftKeys,
+                    rightKeys: rightKeys,
+                    temporaryDirectory: temporaryDirectory,
+                    holdBudget: max(0, limit - packedBytes),
+                    keepRightKeys: keepRightKeys,
+                    batchSize: batchSize,
+                    prefetchRight: false
+                )
+                return PrefetchStream(partitioned, depth: 4)
+            }
+            // Too big even packed: the external sort takes the batches back.
+            leftBatches = packed.map { $0.unpacked(schema: left.schema) }
         }
         // Both sides are held only when small; a bigger right side is split by key ranges into spill files.
         let inMemoryLimit = min(limit, inMemoryJoinLimit)

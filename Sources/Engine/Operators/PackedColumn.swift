@@ -87,6 +87,15 @@ struct PackedColumn: Sendable {
         )
     }
 
+    /// Every row of `column`, in order, packed.
+    static func packing(_ column: Column) -> PackedColumn {
+        let identity = [Int32](unsafeUninitializedCapacity: column.count) { buffer, initialized in
+            for i in 0..<column.count { buffer[i] = Int32(truncatingIfNeeded: i) }
+            initialized = column.count
+        }
+        return identity.withUnsafeBufferPointer { scattering(column, rows: $0, destinations: $0) }
+    }
+
     /// The frame of reference of `values`: their minimum and the bytes (1, 2 or 4) that every offset from it fits
     /// in, or `nil` when that is no narrower than the values themselves (or `values` is empty).
     static func frameOfReference<T: FixedWidthInteger & SignedInteger>(

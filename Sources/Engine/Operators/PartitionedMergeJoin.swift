@@ -35,6 +35,18 @@ public final class PartitionedMergeJoin: BatchStream {
     static let maxPartitions = 512
     private var current: InMemoryMergeJoin?
 
+    /// Whether the join takes these keys: one column of a fixed-width type.
+    static func accepts(keys: [String], of schema: Schema) -> Bool {
+        guard keys.count == 1, let index = schema.index(of: keys[0]) else { return false }
+        let type = schema.fields[index].type
+        let probe = try? NormalizedKeyColumn(
+            Column(type: type, values: ColumnValues.empty(for: type)),
+            name: keys[0],
+            operation: "join"
+        )
+        return probe?.fixed != nil
+    }
+
     /// Joins `left` (in memory; the batches are taken out of the array as they are split) with the right
     /// input: `rightBuffered` first, then the rest of `right`. Returns `nil`, leaving both inputs untouched, when
     /// the keys are not a single fixed-width column (the caller uses another plan). Spill files go to
@@ -61,8 +73,13 @@ public final class PartitionedMergeJoin: BatchStream {
             operation: "join"
         )
         guard probe.fixed != nil else { return nil }
+        let summary = try KeySummary(left.map { $0.columns[keyIndex] }, name: leftKeys[0])
+        var batches = left
+        left = []
+        batches.reverse()
         return try PartitionedMergeJoin(
-            left: &left,
+            leftSummary: summary,
+            nextLeft: { batches.popLast() },
             leftSchema: leftSchema,
             rightBuffered: rightBuffered,
             right: &right,
@@ -76,8 +93,57 @@ public final class PartitionedMergeJoin: BatchStream {
         )
     }
 
+    /// ``make(left:leftSchema:rightBuffered:right:leftKeys:rightKeys:temporaryDirectory:holdBudget:keepRightKeys:batchSize:partitionRows:)``
+    /// for a left input already packed (whole batches as ``HeldPiece``s, of a fixed-width key): the pieces are
+    /// unpacked, split and released one by one, so the left is never held unpacked. With `prefetchRight` false the
+    /// right is read on the caller's thread, one batch in memory at a time.
+    static func make(
+        packedLeft left: inout [HeldPiece],
+        leftSchema: Schema,
+        rightBuffered: [RecordBatch],
+        right: inout any BatchStream,
+        leftKeys: [String],
+        rightKeys: [String],
+        temporaryDirectory: URL?,
+        holdBudget: Int = 0,
+        keepRightKeys: Bool = false,
+        batchSize: Int = 65_536,
+        partitionRows: Int = 1 << 15,
+        prefetchRight: Bool = true
+    ) throws -> PartitionedMergeJoin {
+        precondition(leftKeys.count == 1 && rightKeys.count == 1, "one key column")
+        let keyIndex = try leftSchema.requireIndex(of: leftKeys[0], for: "join")
+        let keyType = leftSchema.fields[keyIndex].type
+        // The keys are unpacked for the summary only (and released after it).
+        let summary = try KeySummary(
+            left.map { PackedColumn.concatenate([($0.columns[keyIndex], $0.rows)], type: keyType) },
+            name: leftKeys[0]
+        )
+        var pieces = left
+        left = []
+        pieces.reverse()
+        return try PartitionedMergeJoin(
+            leftSummary: summary,
+            nextLeft: { pieces.popLast()?.unpacked(schema: leftSchema) },
+            leftSchema: leftSchema,
+            rightBuffered: rightBuffered,
+            right: &right,
+            leftKeys: leftKeys,
+            rightKeys: rightKeys,
+            temporaryDirectory: temporaryDirectory,
+            holdBudget: holdBudget,
+            keepRightKeys: keepRightKeys,
+            batchSize: batchSize,
+            partitionRows: partitionRows,
+            prefetchRight: prefetchRight
+        )
+    }
+
+    /// `leftSummary` describes the left's keys; `nextLeft` hands out the left batches in input order (each is
+    /// split and released before the next is asked for).
     private init(
-        left: inout [RecordBatch],
+        leftSummary summary: KeySummary,
+        nextLeft: () -> RecordBatch?,
         leftSchema: Schema,
         rightBuffered: [RecordBatch],
         right: inout any BatchStream,
@@ -87,7 +153,8 @@ public final class PartitionedMergeJoin: BatchStream {
         holdBudget: Int,
         keepRightKeys: Bool,
         batchSize: Int,
-        partitionRows: Int
+        partitionRows: Int,
+        prefetchRight: Bool = true
     ) throws {
         precondition(batchSize > 0 && partitionRows > 0, "batch and partition sizes must be positive")
         schema = try MergeJoin.outputLayout(
@@ -104,7 +171,6 @@ public final class PartitionedMergeJoin: BatchStream {
         self.keepRightKeys = keepRightKeys
         self.batchSize = batchSize
         let leftKey = try leftSchema.requireIndex(of: leftKeys[0], for: "join")
-        let summary = try KeySummary(left.map { $0.columns[leftKey] }, name: leftKeys[0])
         let lookup = summary.lookup(
             min(Self.maxPartitions, max(1, (summary.count + partitionRows - 1) / partitionRows))
         )
@@ -114,8 +180,7 @@ public final class PartitionedMergeJoin: BatchStream {
         spills = Array(repeating: nil, count: count)
         // The left batches are split and released one by one.
         let leftSplitter = RangeSplitter(lookup: lookup, bitmap: nil, key: leftKey, keyName: leftKeys[0])
-        left.reverse()
-        while let batch = left.popLast() {
+        while let batch = nextLeft() {
             for (r, piece) in try leftSplitter.split(batch).enumerated() where !piece.rows.isEmpty {
                 leftHeld[r].append(piece)
             }
@@ -152,10 +217,13 @@ public final class PartitionedMergeJoin: BatchStream {
                 }
             }
             for batch in rightBuffered { try add(batch) }
-            // The next batch is read (decoded) on another thread while this one is split.
-            let rest = PrefetchStream(right, depth: 1)
-            right = rest
-            while let batch = try rest.next() { try add(batch) }
+            // The next batch is read (decoded) on another thread while this one is split, unless memory is
+            // tight: a decoded batch (a Parquet row group) can be hundreds of megabytes.
+            if prefetchRight {
+                let rest = PrefetchStream(right, depth: 1)
+                right = rest
+            }
+            while let batch = try right.next() { try add(batch) }
         } catch {
             for path in spills { if let path { unlink(path) } }
             throw error
