@@ -64,7 +64,7 @@ extension MergeJoin {
                     columns: parallelMap(batch.columns, work: batch.count) { PackedColumn.packing($0) },
                     rows: 0..<batch.count
                 )
-                packedBytes += piece.columns.reduce(0) { $0 + $1.byteSize }
+                packedBytes += piece.byteSize
                 packed.append(piece)
             }
             leftBatches.reverse()

@@ -66,13 +66,7 @@ public final class PartitionedMergeJoin: BatchStream {
     ) throws -> PartitionedMergeJoin? {
         guard leftKeys.count == 1, rightKeys.count == 1 else { return nil }
         let keyIndex = try leftSchema.requireIndex(of: leftKeys[0], for: "join")
-        let keyType = leftSchema.fields[keyIndex].type
-        let probe = try NormalizedKeyColumn(
-            Column(type: keyType, values: ColumnValues.empty(for: keyType)),
-            name: leftKeys[0],
-            operation: "join"
-        )
-        guard probe.fixed != nil else { return nil }
+        guard accepts(keys: leftKeys, of: leftSchema) else { return nil }
         let summary = try KeySummary(left.map { $0.columns[keyIndex] }, name: leftKeys[0])
         var batches = left
         left = []
@@ -198,7 +192,7 @@ public final class PartitionedMergeJoin: BatchStream {
         do {
             func add(_ batch: RecordBatch) throws {
                 let pieces = try splitter.split(batch)
-                let bytes = pieces.first?.columns.reduce(0) { $0 + $1.byteSize } ?? 0
+                let bytes = pieces.first?.byteSize ?? 0
                 spilling = spilling || heldBytes + bytes > holdBudget
                 if !spilling {
                     heldBytes += bytes
@@ -349,6 +343,9 @@ private struct KeySummary {
 struct HeldPiece {
     let columns: [PackedColumn]
     let rows: Range<Int>
+
+    /// The memory its packed columns hold (shared with the other pieces of the same batch).
+    var byteSize: Int { columns.reduce(0) { $0 + $1.byteSize } }
 
     func unpacked(schema: Schema) -> RecordBatch {
         RecordBatch(

@@ -155,13 +155,7 @@ struct ColumnChunkDecoder {
     }
 
     /// Decompresses `chunk[range]` into `expected` bytes (a zero-length body is never passed to the codec).
-    private static func decompress(
-        _ chunk: [UInt8],
-        _ range: Range<Int>,
-        codec: Codec,
-        expected: Int,
-        maximumLength: Int
-    ) throws -> [UInt8] {
+    private func decompress(_ range: Range<Int>, codec: Codec, expected: Int) throws -> [UInt8] {
         if range.isEmpty {
             guard expected == 0 else {
                 throw DecoderError("the page body is empty but its header declares \(expected) uncompressed bytes")
@@ -169,29 +163,24 @@ struct ColumnChunkDecoder {
             return []
         }
         return try chunk[range].withUnsafeBytes { bytes in
-            try codec.decompress(bytes, expectedLength: expected, maximumLength: maximumLength)
+            try codec.decompress(bytes, expectedLength: expected, maximumLength: options.maximumPageSize)
         }
     }
 
-    /// Runs `body` over the page body: the stored bytes when uncompressed, else the decompressed ones.
+    /// The page body: the stored bytes when uncompressed (a slice of the chunk, not a copy), else the decompressed
+    /// ones.
     ///
-    /// Static, and given the chunk and the page limit rather than `self`: the callers' closures mutate `self`
-    /// (they append the page's values), and calling a method of `self` from there would copy `self` for the
-    /// call, so the decoded arrays would be shared and every page would copy them whole.
-    private static func withBody<R>(
-        _ chunk: [UInt8],
+    /// Returned rather than lent to a closure: the callers append the page's values to `self` while they read the
+    /// body, and a closure that mutates `self` inside a call to a method of `self` makes Swift copy `self` for
+    /// that call, so the decoded arrays would be shared and every page would copy them whole.
+    private func pageBody(
         _ range: Range<Int>,
         codec: Codec,
         compressed: Bool,
-        expected: Int,
-        maximumLength: Int,
-        _ body: (UnsafeRawBufferPointer) throws -> R
-    ) throws -> R {
-        if codec == .uncompressed || !compressed || range.isEmpty {
-            return try chunk[range].withUnsafeBytes(body)
-        }
-        let bytes = try decompress(chunk, range, codec: codec, expected: expected, maximumLength: maximumLength)
-        return try bytes.withUnsafeBytes(body)
+        expected: Int
+    ) throws -> ArraySlice<UInt8> {
+        if codec == .uncompressed || !compressed || range.isEmpty { return chunk[range] }
+        return try decompress(range, codec: codec, expected: expected)[...]
     }
 
     private mutating func readDictionaryPage(
@@ -212,14 +201,8 @@ struct ColumnChunkDecoder {
         let count = Int(dictionaryHeader.numValues)
         guard count >= 0 else { throw error(.invalidMetadata, "dictionary of \(count) entries", at: offset) }
         var entries = Self.emptyPhysical(leaf.physicalType)
-        try Self.withBody(
-            chunk,
-            body,
-            codec: codec,
-            compressed: true,
-            expected: Int(header.uncompressedPageSize),
-            maximumLength: options.maximumPageSize
-        ) { bytes in
+        let pageBytes = try pageBody(body, codec: codec, compressed: true, expected: Int(header.uncompressedPageSize))
+        try pageBytes.withUnsafeBytes { bytes in
             _ = try decodePlain(bytes, count: count, into: &entries)
         }
         dictionary = entries
@@ -231,14 +214,8 @@ struct ColumnChunkDecoder {
             throw error(.invalidMetadata, "data page without a data_page_header", at: offset)
         }
         let count = try checkedValueCount(page.numValues, at: offset)
-        try Self.withBody(
-            chunk,
-            body,
-            codec: codec,
-            compressed: true,
-            expected: Int(header.uncompressedPageSize),
-            maximumLength: options.maximumPageSize
-        ) { bytes in
+        let pageBytes = try pageBody(body, codec: codec, compressed: true, expected: Int(header.uncompressedPageSize))
+        try pageBytes.withUnsafeBytes { bytes in
             var cursor = 0
             var levels: [UInt32]?
             if leaf.maxDefinitionLevel > 0 {
@@ -308,14 +285,13 @@ struct ColumnChunkDecoder {
             }
         }
         let valuesRange = body.lowerBound + levelsLength..<body.upperBound
-        try Self.withBody(
-            chunk,
+        let pageBytes = try pageBody(
             valuesRange,
             codec: codec,
             compressed: page.isCompressed ?? true,
-            expected: expected,
-            maximumLength: options.maximumPageSize
-        ) { bytes in
+            expected: expected
+        )
+        try pageBytes.withUnsafeBytes { bytes in
             try appendPage(count: count, levels: levels, encoding: page.encoding, values: bytes)
         }
     }
