@@ -346,4 +346,45 @@ struct WriterPageTests {
                 == Array((String(repeating: "\u{D7FF}", count: 20) + "\u{E000}").utf8)
         )
     }
+
+    @Test("Snappy: pages of distinct UUID-like strings are stored, not compressed; compressible pages stay compressed")
+    func poorlyCompressingPagesAreStored() throws {
+        let directory = try Paths.temporaryDirectory("sluice-writer-stored")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let rows = 100_000
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func hex(_ count: Int) -> String {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return String(String(state >> 1, radix: 16).suffix(count))
+                .padding(toLength: count, withPad: "0", startingAt: 0)
+        }
+        let uuids = (0..<rows).map { _ in "\(hex(8))-\(hex(4))-4\(hex(3))-a\(hex(3))-\(hex(12))" }
+        let names = (0..<rows).map { "customer-\($0)-of-the-northern-region" }
+        let schema = Schema([Field("id", .string, isNullable: false), Field("name", .string, isNullable: false)])
+        let batch = RecordBatch(
+            schema: schema,
+            columns: [
+                Column(type: .string, values: .bytes(ByteArrays(strings: uuids))),
+                Column(type: .string, values: .bytes(ByteArrays(strings: names))),
+            ]
+        )
+        let options = ParquetWriteOptions(compression: .snappy)  // 20,000-row pages
+        let path = directory.appendingPathComponent("stored.parquet").path
+        let footer = try WriterInteropTests.write([batch], schema: schema, to: path, options: options)
+        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        let chunks = footer.rowGroups[0].columns.map { $0.metaData! }
+        let ids = try Self.pages(of: chunks[0], in: bytes).filter { $0.header.type == .dataPage }
+        let compressed = ids.filter { $0.header.compressedPageSize < $0.header.uncompressedPageSize }
+        // Snappy saves ~11% on such a page (the length prefixes): the first page is compressed, then up to 15 are
+        // stored as literals before it tries again.
+        #expect(ids.count == rows / options.dataPageMaxRows)
+        #expect(compressed.count >= 1 && compressed.count <= ids.count / 16 + 1, "\(compressed.count) compressed")
+        let stored = ids.filter { $0.header.compressedPageSize >= $0.header.uncompressedPageSize }
+        // A stored page: the length's varint and a 3-byte literal tag per 64 KiB.
+        #expect(stored.allSatisfy { $0.header.compressedPageSize <= $0.header.uncompressedPageSize * 101 / 100 })
+        #expect(stored.count == ids.count - compressed.count)
+        let namePages = try Self.pages(of: chunks[1], in: bytes).filter { $0.header.type == .dataPage }
+        #expect(namePages.allSatisfy { $0.header.compressedPageSize * 2 < $0.header.uncompressedPageSize })
+        try WriterDictionaryTests.expectPyarrowReads(path, batch)
+    }
 }

@@ -57,6 +57,8 @@ struct ColumnChunkWriter {
     /// Snappy pages to store as literals before compressing again, after a page that compressed poorly.
     private var storeNextPages = 0
     static let pagesStoredAfterPoorRatio = 15
+    /// A page compressed to more than this percentage of its size compressed poorly.
+    static let worthwhileRatioPercent = 85
     /// Reused across pages: the uncompressed page body, and its compressed form.
     private var pageBuffer: [UInt8] = []
     private var compressedBuffer: [UInt8] = []
@@ -515,8 +517,11 @@ struct ColumnChunkWriter {
                 } else if codec == .snappy {
                     Snappy.compress(input, into: &compressedBuffer)
                     // Pages of this column barely compress: store the next ones as literals (valid Snappy at
-                    // copy speed), then try again.
-                    if compressedBuffer.count * 10 > input.count * 9 { storeNextPages = Self.pagesStoredAfterPoorRatio }
+                    // copy speed), then try again. Distinct UUID-like strings compress to 0.89 (only their
+                    // 4-byte length prefixes match), not worth Snappy's 11% of such a job's time.
+                    if compressedBuffer.count * 100 > input.count * Self.worthwhileRatioPercent {
+                        storeNextPages = Self.pagesStoredAfterPoorRatio
+                    }
                 } else {
                     compressedBuffer = codec.compress(input)
                 }
