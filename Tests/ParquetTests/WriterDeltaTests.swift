@@ -9,7 +9,7 @@ import Testing
 /// writer choosing it for the pages of sorted integers (never for unordered ones), read back by every peer.
 @Suite("Writer delta encoding", .tags(.pythonPeers), .needsPythonPeers)
 struct WriterDeltaTests {
-    static let counts = [0, 1, 2, 31, 32, 33, 127, 128, 129, 160, 1_000, 4_097]
+    static let counts = [0, 1, 2, 31, 32, 33, 127, 128, 129, 160, 1_000, 4_097, 8_200]
 
     static func patterns<T: FixedWidthInteger & SignedInteger>(_ count: Int, as _: T.Type) -> [String: [T]] {
         var state: UInt64 = 0x2545_F491_4F6C_DD1D
@@ -24,6 +24,11 @@ struct WriterDeltaTests {
             "constant": Array(repeating: T(-7), count: count),
             "descending steps": (0..<count).map { T(truncatingIfNeeded: 1_000_000 - $0 * ($0 % 5)) },
             "random": (0..<count).map { _ in random() },
+            // Each miniblock of 32 values at its own width, 1 to 64 bits and round again.
+            "every width": (0..<count).map { i in
+                let bits = (i / 32) % (MemoryLayout<T>.size * 8) + 1
+                return random() & T(truncatingIfNeeded: (UInt64(1) << UInt64(bits)) &- 1)
+            },
             // Deltas that overflow the type: they must wrap, as readers add them back with wrapping.
             "extremes": (0..<count).map { $0 % 3 == 0 ? T.min : ($0 % 3 == 1 ? T.max : 0) },
         ]

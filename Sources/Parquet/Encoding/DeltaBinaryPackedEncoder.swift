@@ -62,19 +62,27 @@ enum DeltaBinaryPackedEncoder {
                 let base = output.count
                 output.append(contentsOf: repeatElement(0, count: miniblockSize * bits / 8))
                 output.withUnsafeMutableBytes { out in
-                    var bitPosition = 0
+                    // Little-endian bit order: the values fill a 64-bit accumulator, stored 8 bytes at a time.
+                    var at = base
+                    var accumulator: UInt64 = 0
+                    var filled = 0
                     for k in start..<end {
-                        var packed = UInt64(truncatingIfNeeded: T.Magnitude(truncatingIfNeeded: deltas[k] &- minimum))
-                        var remaining = bits
-                        while remaining > 0 {
-                            let byte = base &+ bitPosition >> 3
-                            let shift = bitPosition & 7
-                            out[byte] |= UInt8(truncatingIfNeeded: packed << shift)
-                            let taken = Swift.min(8 - shift, remaining)
-                            packed >>= UInt64(taken)
-                            remaining &-= taken
-                            bitPosition &+= taken
+                        let packed = UInt64(truncatingIfNeeded: T.Magnitude(truncatingIfNeeded: deltas[k] &- minimum))
+                        accumulator |= packed &<< UInt64(filled)
+                        filled &+= bits
+                        if filled >= 64 {
+                            out.storeBytes(of: accumulator.littleEndian, toByteOffset: at, as: UInt64.self)
+                            at &+= 8
+                            filled &-= 64
+                            // The bits of `packed` that did not fit (none when it ended exactly at 64).
+                            accumulator = filled == 0 ? 0 : packed &>> UInt64(bits &- filled)
                         }
+                    }
+                    var rest = accumulator
+                    for _ in 0..<((filled &+ 7) >> 3) {
+                        out[at] = UInt8(truncatingIfNeeded: rest)
+                        rest &>>= 8
+                        at &+= 1
                     }
                 }
             }
