@@ -175,8 +175,15 @@ final class RealSumAccumulator: Accumulator {
         values.withUnsafeBufferPointer { v in
             sums.withUnsafeMutableBufferPointer { sums in
                 counts.withUnsafeMutableBufferPointer { counts in
-                    for i in 0..<v.count {
-                        if let validity, !validity[i] { continue }
+                    guard let validity else {
+                        for i in 0..<v.count {
+                            let g = Int(groups[i])
+                            sums[g] += convert(v[i])
+                            counts[g] += 1
+                        }
+                        return
+                    }
+                    for i in 0..<v.count where validity[i] {
                         let g = Int(groups[i])
                         sums[g] += convert(v[i])
                         counts[g] += 1

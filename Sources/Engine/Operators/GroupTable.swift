@@ -23,14 +23,8 @@ struct GroupTable {
     private var keyOffsets: [Int] = [0]
 
     /// The group of every row of `keys` (the normalized key columns of one batch), creating groups as needed.
-    /// `newGroupRows` receives, for each group created, the row where it first appeared. With `insert` false
-    /// (a hash join's probe), nothing is created and a key not in the table gets -1.
-    mutating func groupIndices(
-        _ keys: NormalizedKeys,
-        rows: Int,
-        newGroupRows: inout [Int32],
-        insert: Bool = true
-    ) -> [Int32] {
+    /// `newGroupRows` receives, for each group created, the row where it first appeared.
+    mutating func groupIndices(_ keys: NormalizedKeys, rows: Int, newGroupRows: inout [Int32]) -> [Int32] {
         var result = [Int32](repeating: 0, count: rows)
         if keys.columns.isEmpty {
             if groupCount == 0 {
@@ -43,10 +37,6 @@ struct GroupTable {
             let column = keys.columns[0]
             for i in 0..<rows {
                 if column.isNull(i) {
-                    if nullGroup < 0, !insert {
-                        result[i] = -1
-                        continue
-                    }
                     if nullGroup < 0 {
                         nullGroup = Int32(groupCount)
                         groupCount += 1
@@ -54,37 +44,50 @@ struct GroupTable {
                         newGroupRows.append(Int32(i))
                     }
                     result[i] = nullGroup
-                } else {
-                    result[i] = findOrInsertFixed(fixed[i], row: i, newGroupRows: &newGroupRows, insert: insert)
+                    continue
                 }
+                let key = fixed[i]
+                let (group, slot, hash) = find(fixed: key)
+                if group >= 0 {
+                    result[i] = group
+                    continue
+                }
+                result[i] = Int32(groupCount)
+                fixedKeys.append(key)
+                created(slot: slot, hash: hash, row: i, newGroupRows: &newGroupRows)
             }
             return result
         }
-        var scratch: [UInt8] = []
-        scratch.reserveCapacity(64)
-        for i in 0..<rows {
-            scratch.removeAll(keepingCapacity: true)
-            for column in keys.columns {
-                if column.isNull(i) {
-                    scratch.append(0)
-                    continue
-                }
-                scratch.append(1)
-                if let fixed = column.fixed {
-                    withUnsafeBytes(of: fixed[i]) { scratch.append(contentsOf: $0) }
-                } else {
-                    let start = column.offsets![i]
-                    let length = column.offsets![i + 1] - start
-                    withUnsafeBytes(of: UInt32(length)) { scratch.append(contentsOf: $0) }
-                    scratch.append(
-                        contentsOf: UnsafeBufferPointer(start: column.bytes!.baseAddress! + start, count: length)
-                    )
-                }
+        Self.encode(keys, rows: rows) { i, key in
+            let (group, slot, hash) = find(bytes: key)
+            if group >= 0 {
+                result[i] = group
+                return
             }
-            result[i] = scratch.withUnsafeBufferPointer {
-                findOrInsertBytes($0, row: i, newGroupRows: &newGroupRows, insert: insert)
-            }
+            result[i] = Int32(groupCount)
+            keyBytes.append(contentsOf: key)
+            keyOffsets.append(keyBytes.count)
+            created(slot: slot, hash: hash, row: i, newGroupRows: &newGroupRows)
         }
+        return result
+    }
+
+    /// The group of every row of `keys`, -1 for a key not in the table (a hash join's probe). Creates nothing, so
+    /// any number of threads may look up at once.
+    func lookup(_ keys: NormalizedKeys, rows: Int) -> [Int32] {
+        var result = [Int32](repeating: -1, count: rows)
+        if keys.columns.isEmpty {
+            if groupCount > 0 { result = [Int32](repeating: 0, count: rows) }
+            return result
+        }
+        if keys.columns.count == 1, let fixed = keys.columns[0].fixed {
+            let column = keys.columns[0]
+            for i in 0..<rows {
+                result[i] = column.isNull(i) ? nullGroup : find(fixed: fixed[i]).group
+            }
+            return result
+        }
+        Self.encode(keys, rows: rows) { i, key in result[i] = find(bytes: key).group }
         return result
     }
 
@@ -93,67 +96,104 @@ struct GroupTable {
         if groupCount == 0 { groupCount = 1 }
     }
 
+    /// Calls `body` with each row's key encoded as bytes: per column a null flag, then 8 bytes for a fixed-width
+    /// value or a 4-byte length and the bytes for a string.
+    private static func encode(
+        _ keys: NormalizedKeys,
+        rows: Int,
+        _ body: (Int, UnsafeBufferPointer<UInt8>) -> Void
+    ) {
+        // The columns' buffers, read through pointers (the classes stay alive in `keys`), and room for the longest
+        // encoded key of the batch.
+        let columns = keys.columns.map(RawKeyColumn.init)
+        var longest = 0
+        for column in columns {
+            longest += 1
+            if column.fixed != nil {
+                longest += 8
+            } else if let offsets = column.offsets {
+                var widest = 0
+                for i in 0..<rows { widest = max(widest, offsets[i + 1] - offsets[i]) }
+                longest += 4 + widest
+            }
+        }
+        let scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: max(longest, 1))
+        defer { scratch.deallocate() }
+        withExtendedLifetime(keys) {
+            for i in 0..<rows {
+                var length = 0
+                for column in columns {
+                    if let validity = column.validity, !validity[i] {
+                        scratch[length] = 0
+                        length += 1
+                        continue
+                    }
+                    scratch[length] = 1
+                    length += 1
+                    if let fixed = column.fixed {
+                        UnsafeMutableRawPointer(scratch + length).storeBytes(of: fixed[i], as: UInt64.self)
+                        length += 8
+                    } else {
+                        let start = column.offsets![i]
+                        let count = column.offsets![i + 1] - start
+                        UnsafeMutableRawPointer(scratch + length).storeBytes(of: UInt32(count), as: UInt32.self)
+                        length += 4
+                        (scratch + length).update(from: column.bytes! + start, count: count)
+                        length += count
+                    }
+                }
+                body(i, UnsafeBufferPointer(start: scratch, count: length))
+            }
+        }
+    }
+
+    /// The group of a single fixed-width key (-1 when absent), and the empty slot where it would go.
     @inline(__always)
-    private mutating func findOrInsertFixed(
-        _ key: UInt64,
-        row: Int,
-        newGroupRows: inout [Int32],
-        insert: Bool
-    ) -> Int32 {
+    private func find(fixed key: UInt64) -> (group: Int32, slot: Int, hash: UInt64) {
         let hash = mix(key)
         let mask = slots.count - 1
         var slot = Int(truncatingIfNeeded: hash) & mask
         while true {
             let group = slots[slot]
-            if group < 0 { break }
-            if fixedKeys[Int(group)] == key { return group }
+            if group < 0 { return (-1, slot, hash) }
+            if fixedKeys[Int(group)] == key { return (group, slot, hash) }
             slot = (slot + 1) & mask
         }
-        guard insert else { return -1 }
-        let group = Int32(groupCount)
-        groupCount += 1
-        fixedKeys.append(key)
-        newGroupRows.append(Int32(row))
-        slots[slot] = group
-        slotHashes[slot] = hash
-        if groupCount * 2 > slots.count { grow() }
-        return group
     }
 
-    private mutating func findOrInsertBytes(
-        _ key: UnsafeBufferPointer<UInt8>,
-        row: Int,
-        newGroupRows: inout [Int32],
-        insert: Bool
-    ) -> Int32 {
+    /// The group of an encoded key (-1 when absent), and the empty slot where it would go.
+    @inline(__always)
+    private func find(bytes key: UnsafeBufferPointer<UInt8>) -> (group: Int32, slot: Int, hash: UInt64) {
         let hash = hashBytes(key)
         let mask = slots.count - 1
         var slot = Int(truncatingIfNeeded: hash) & mask
         while true {
             let group = slots[slot]
-            if group < 0 { break }
+            if group < 0 { return (-1, slot, hash) }
             if slotHashes[slot] == hash {
                 let start = keyOffsets[Int(group)]
                 let length = keyOffsets[Int(group) + 1] - start
                 if length == key.count {
                     let equal = keyBytes.withUnsafeBufferPointer { stored in
-                        length == 0 || memcmpBytes(stored.baseAddress! + start, key.baseAddress!, length) == 0
+                        length == 0 || bytesEqual(stored.baseAddress! + start, key.baseAddress!, length)
                     }
-                    if equal { return group }
+                    if equal { return (group, slot, hash) }
                 }
             }
             slot = (slot + 1) & mask
         }
-        guard insert else { return -1 }
+    }
+
+    /// Takes the next group number for a key just stored, in the empty `slot` that ``find(fixed:)`` or
+    /// ``find(bytes:)`` returned.
+    @inline(__always)
+    private mutating func created(slot: Int, hash: UInt64, row: Int, newGroupRows: inout [Int32]) {
         let group = Int32(groupCount)
         groupCount += 1
-        keyBytes.append(contentsOf: key)
-        keyOffsets.append(keyBytes.count)
         newGroupRows.append(Int32(row))
         slots[slot] = group
         slotHashes[slot] = hash
         if groupCount * 2 > slots.count { grow() }
-        return group
     }
 
     private mutating func grow() {
@@ -172,6 +212,21 @@ struct GroupTable {
     }
 }
 
+/// The buffers of a ``NormalizedKeyColumn`` as plain pointers, for loops that must not retain the column per row.
+private struct RawKeyColumn {
+    let fixed: UnsafeMutablePointer<UInt64>?
+    let offsets: UnsafeMutablePointer<Int>?
+    let bytes: UnsafeMutablePointer<UInt8>?
+    let validity: UnsafeMutablePointer<Bool>?
+
+    init(_ column: NormalizedKeyColumn) {
+        fixed = column.fixed?.baseAddress
+        offsets = column.offsets?.baseAddress
+        bytes = column.bytes?.baseAddress
+        validity = column.validity?.baseAddress
+    }
+}
+
 /// A 64-bit mix (the finalizer of MurmurHash3), spreading every input bit over the low bits.
 @inline(__always)
 func mix(_ x: UInt64) -> UInt64 {
@@ -184,7 +239,28 @@ func mix(_ x: UInt64) -> UInt64 {
     return h
 }
 
-/// A hash of a byte string, eight bytes at a time.
+/// Whether `count` bytes at `a` and `b` are equal, eight at a time (a tail as the last eight bytes).
+@inline(__always)
+func bytesEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+    guard count >= 8 else {
+        for k in 0..<count where a[k] != b[k] { return false }
+        return true
+    }
+    let x = UnsafeRawPointer(a)
+    let y = UnsafeRawPointer(b)
+    var k = 0
+    while k + 8 <= count {
+        if x.loadUnaligned(fromByteOffset: k, as: UInt64.self) != y.loadUnaligned(fromByteOffset: k, as: UInt64.self) {
+            return false
+        }
+        k += 8
+    }
+    return k == count
+        || x.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+            == y.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+}
+
+/// A hash of a byte string, eight bytes at a time (a tail shorter than eight as the string's last eight bytes).
 @inline(__always)
 func hashBytes(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
     var h: UInt64 = 0x9e37_79b9_7f4a_7c15 ^ UInt64(bytes.count)
@@ -196,11 +272,16 @@ func hashBytes(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
         k += 8
     }
     var tail: UInt64 = 0
-    var shift: UInt64 = 0
-    while k < bytes.count {
-        tail |= UInt64(bytes[k]) << shift
-        shift += 8
-        k += 1
+    if k < bytes.count, bytes.count >= 8 {
+        // The last eight bytes, overlapping the ones already hashed.
+        tail = base.loadUnaligned(fromByteOffset: bytes.count - 8, as: UInt64.self)
+    } else {
+        var shift: UInt64 = 0
+        while k < bytes.count {
+            tail |= UInt64(bytes[k]) << shift
+            shift += 8
+            k += 1
+        }
     }
     return mix(h ^ tail)
 }

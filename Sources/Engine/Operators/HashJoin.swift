@@ -132,11 +132,7 @@ public final class HashJoin: BatchStream {
     private func join(_ batch: RecordBatch) throws -> RecordBatch? {
         let n = batch.count
         let keys = try NormalizedKeys(batch, names: probeKeys, operation: "hash join")
-        var created: [Int32] = []
-        let groups =
-            build.count == 0
-            ? [Int32](repeating: -1, count: n)
-            : table.groupIndices(keys, rows: n, newGroupRows: &created, insert: false)
+        let groups = build.count == 0 ? [Int32](repeating: -1, count: n) : table.lookup(keys, rows: n)
         var probeRows: [Int32] = []
         var buildRows: [Int32] = []
         probeRows.reserveCapacity(n)

@@ -43,6 +43,9 @@ public final class QueryExecutor {
     /// The Parquet row groups its scans skipped by their statistics.
     public var rowGroupsSkipped: Int { scans.reduce(0) { $0 + $1.rowGroupsSkipped } }
 
+    /// Counts `scan`'s bytes and skipped row groups in ``bytesScanned`` and ``rowGroupsSkipped``.
+    func noteScan(_ scan: DatasetScan) { scans.append(scan) }
+
     /// Opens the table as its catalog entry describes it, to learn its columns.
     public func schema(of table: SQLCatalog.Table) throws -> Schema {
         if let rows = table.rows {
@@ -66,7 +69,7 @@ public final class QueryExecutor {
         tableBounds[table.qualifiedName] ?? [:]
     }
 
-    private func open(
+    func open(
         _ table: SQLCatalog.Table,
         columns: [String]?,
         predicates: [ParquetPredicate] = []
@@ -146,7 +149,7 @@ public final class QueryExecutor {
     public func stream(_ plan: QueryPlan) throws -> any BatchStream { try stream(plan, scanPredicates: []) }
 
     /// `scanPredicates`: the row-group predicates of the scan at the bottom of a chain of filters.
-    private func stream(_ plan: QueryPlan, scanPredicates: [ParquetPredicate]) throws -> any BatchStream {
+    func stream(_ plan: QueryPlan, scanPredicates: [ParquetPredicate]) throws -> any BatchStream {
         let schema = Self.schema(plan.types)
         switch plan {
         case .scan(let table, let columns, _, _):
@@ -164,12 +167,7 @@ public final class QueryExecutor {
                     )
                 }
             }
-            let scan = try open(table, columns: columns, predicates: scanPredicates)
-            scans.append(scan)
-            return ClosureBatchStream(schema: schema) {
-                guard let batch = try scan.next() else { return nil }
-                return RecordBatch(schema: schema, columns: batch.columns.map(SQLColumns.normalized))
-            }
+            return try pipeline(plan, scanPredicates: scanPredicates).serial(schema: schema)
         case .singleRow:
             return ArrayBatchStream(
                 schema: schema,
@@ -177,41 +175,25 @@ public final class QueryExecutor {
                     RecordBatch(schema: schema, columns: [SQLColumns.constant(.boolean(true), .boolean, count: 1)])
                 ]
             )
-        case .filter(let input, let predicate):
-            // Filters right above a Parquet scan also choose the row groups it reads.
-            var predicates = scanPredicates
-            if predicates.isEmpty, let (table, columns) = Self.scanBelowFilters(input), table.rows == nil,
-                table.input.format == .parquet
-            {
-                predicates = Self.rowGroupPredicates(plan, columns: columns)
-            }
-            var source = try stream(input, scanPredicates: predicates)
-            return ClosureBatchStream(schema: schema) {
-                while let batch = try source.next() {
-                    let mask = try ExpressionEvaluator.evaluate(predicate, batch)
-                    let values = SQLColumns.booleans(mask)
-                    var selection: [Int32] = []
-                    selection.reserveCapacity(batch.count)
-                    for i in 0..<batch.count where values[i] && !mask.isNull(i) { selection.append(Int32(i)) }
-                    if selection.count == batch.count { return batch }
-                    if !selection.isEmpty { return batch.take(selection) }
-                }
-                return nil
-            }
-        case .project(let input, let expressions):
-            var source = try stream(input)
-            return ClosureBatchStream(schema: schema) {
-                guard let batch = try source.next() else { return nil }
-                let columns = try expressions.map { expression throws(SQLError) in
-                    try ExpressionEvaluator.evaluate(expression, batch)
-                }
-                return RecordBatch(schema: schema, columns: columns)
-            }
+        case .filter, .project:
+            return try pipeline(plan, scanPredicates: scanPredicates).serial(schema: schema)
         case .aggregate(let input, let keyCount, let aggregates):
-            return try grouped(try stream(input), keyCount: keyCount, aggregates: aggregates, schema: schema)
+            return try grouped(
+                try pipeline(input, scanPredicates: []),
+                inputTypes: input.types,
+                keyCount: keyCount,
+                aggregates: aggregates,
+                schema: schema
+            )
         case .distinct(let input):
             // The distinct rows are the groups of every column, without aggregates.
-            return try grouped(try stream(input), keyCount: input.types.count, aggregates: [], schema: schema)
+            return try grouped(
+                try pipeline(input, scanPredicates: []),
+                inputTypes: input.types,
+                keyCount: input.types.count,
+                aggregates: [],
+                schema: schema
+            )
         case .sort(let input, let keys):
             var source = try stream(input)
             let sorter = try ExternalSorter(
@@ -320,28 +302,34 @@ public final class QueryExecutor {
         }
     }
 
-    /// Engine's hash group-by on the first `keyCount` columns of `source`: the keys, then one column per aggregate.
-    /// With no keys there is always one row; with keys, none for an empty input.
+    /// Engine's hash group-by on the first `keyCount` columns of `input` (rows of `inputTypes`): the keys, then one
+    /// column per aggregate. With no keys there is always one row; with keys, none for an empty input. Each of the
+    /// pipeline's lanes groups its batches into a group-by of its own, in the input's order; their groups are then
+    /// merged in lane order, so that floating-point sums come out the same in every run.
     private func grouped(
-        _ source: any BatchStream,
+        _ input: Pipeline,
+        inputTypes: [SQLType],
         keyCount: Int,
         aggregates: [PlanAggregate],
         schema: Schema
     ) throws -> any BatchStream {
-        var source = source
-        let group = try GroupBy(
-            keys: (0..<keyCount).map { "c\($0)" },
-            aggregates: aggregates.enumerated().map { j, aggregate in
-                Aggregate(aggregate.function, aggregate.column.map { "c\($0)" }, as: "a\(j)")
-            },
-            inputSchema: source.schema
-        )
+        let partials = try (0..<Self.pipelineWorkers).map { _ in
+            try GroupBy(
+                keys: (0..<keyCount).map { "c\($0)" },
+                aggregates: aggregates.enumerated().map { j, aggregate in
+                    Aggregate(aggregate.function, aggregate.column.map { "c\($0)" }, as: "a\(j)")
+                },
+                inputSchema: Self.schema(inputTypes)
+            )
+        }
         var done = false
         return ClosureBatchStream(schema: schema) {
             guard !done else { return nil }
-            while let batch = try source.next() { try group.consume(batch) }
             done = true
-            let result = group.finish()
+            nonisolated(unsafe) let groups = partials
+            try input.drain(lanes: groups.count) { lane, batch in try groups[lane].consume(batch) }
+            for other in partials.dropFirst() { try partials[0].merge(other) }
+            let result = partials[0].finish()
             return result.count == 0 && keyCount > 0 ? nil : Self.positional(result, schema)
         }
     }
