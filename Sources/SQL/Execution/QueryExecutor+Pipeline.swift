@@ -12,11 +12,18 @@ extension QueryExecutor {
         var source: any BatchStream
         /// The work on each batch.
         let step: @Sendable (RecordBatch) throws -> RecordBatch?
+        /// Whether the source is a table's scan, whose batches are worth spreading over the cores. Any other source
+        /// (a join, say) runs on one thread, and handing its batches to others measured slower (TPC-H Q3).
+        var startsAtScan = false
 
         /// This pipeline followed by `next` on each batch that `step` keeps.
         func then(_ next: @escaping @Sendable (RecordBatch) throws -> RecordBatch?) -> Pipeline {
             let step = self.step
-            return Pipeline(source: source) { batch in try step(batch).flatMap(next) }
+            return Pipeline(
+                source: source,
+                step: { batch in try step(batch).flatMap(next) },
+                startsAtScan: startsAtScan
+            )
         }
 
         /// The pipeline on the calling thread: one batch at a time.
@@ -38,7 +45,9 @@ extension QueryExecutor {
         /// The first error stops every thread after its current batch and is rethrown.
         func drain(lanes: Int, _ consume: @Sendable (Int, RecordBatch) throws -> Void) throws {
             let lanes = max(1, lanes)
-            let shared = SharedSource(source, lanes: lanes)
+            // The source runs on a thread of its own, a batch ahead of the lanes: a Parquet scan decodes a row
+            // group's columns on every core there, which it would not do inside this concurrentPerform.
+            let shared = SharedSource(lanes > 1 ? PrefetchStream(source, depth: 1) : source, lanes: lanes)
             let step = self.step
             DispatchQueue.concurrentPerform(iterations: lanes) { _ in
                 do {
@@ -69,9 +78,11 @@ extension QueryExecutor {
         case .scan(let table, let columns, _, _) where table.rows == nil:
             let scan = try open(table, columns: columns, predicates: scanPredicates)
             noteScan(scan)
-            return Pipeline(source: scan) { batch in
-                RecordBatch(schema: schema, columns: batch.columns.map(SQLColumns.normalized))
-            }
+            return Pipeline(
+                source: scan,
+                step: { batch in RecordBatch(schema: schema, columns: batch.columns.map(SQLColumns.normalized)) },
+                startsAtScan: true
+            )
         case .filter(let input, let predicate):
             // Filters right above a Parquet scan also choose the row groups it reads.
             var predicates = scanPredicates
