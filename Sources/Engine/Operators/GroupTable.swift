@@ -75,11 +75,8 @@ struct GroupTable {
     /// The group of every row of `keys`, -1 for a key not in the table (a hash join's probe). Creates nothing, so
     /// any number of threads may look up at once.
     func lookup(_ keys: NormalizedKeys, rows: Int) -> [Int32] {
+        if keys.columns.isEmpty { return [Int32](repeating: groupCount > 0 ? 0 : -1, count: rows) }
         var result = [Int32](repeating: -1, count: rows)
-        if keys.columns.isEmpty {
-            if groupCount > 0 { result = [Int32](repeating: 0, count: rows) }
-            return result
-        }
         if keys.columns.count == 1, let fixed = keys.columns[0].fixed {
             let column = keys.columns[0]
             for i in 0..<rows {

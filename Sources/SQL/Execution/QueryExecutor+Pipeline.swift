@@ -16,6 +16,9 @@ extension QueryExecutor {
         /// (a join, say) runs on one thread, and handing its batches to others measured slower (TPC-H Q3).
         var startsAtScan = false
 
+        /// The lanes worth running: one per core (at most 8) over a scan, one otherwise.
+        var lanes: Int { startsAtScan ? max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8)) : 1 }
+
         /// This pipeline followed by `next` on each batch that `step` keeps.
         func then(_ next: @escaping @Sendable (RecordBatch) throws -> RecordBatch?) -> Pipeline {
             let step = self.step
@@ -65,9 +68,6 @@ extension QueryExecutor {
             if let error = shared.error { throw error }
         }
     }
-
-    /// The threads a pipeline runs on: one per core, at most 8.
-    static var pipelineWorkers: Int { max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8)) }
 
     /// `plan` as a ``Pipeline``: the filters, projections and Parquet or CSV scan at its top go into the step, and
     /// whatever is below them (a join, an aggregate, a sort…) is the source. `scanPredicates`: the row-group

@@ -313,7 +313,7 @@ public final class QueryExecutor {
         aggregates: [PlanAggregate],
         schema: Schema
     ) throws -> any BatchStream {
-        let partials = try (0..<(input.startsAtScan ? Self.pipelineWorkers : 1)).map { _ in
+        let partials = try (0..<input.lanes).map { _ in
             try GroupBy(
                 keys: (0..<keyCount).map { "c\($0)" },
                 aggregates: aggregates.enumerated().map { j, aggregate in
